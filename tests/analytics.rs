@@ -1,0 +1,109 @@
+//! getAnalyticsByCampaign and getAnalyticsByAccount: dates sent as days, figures decoded.
+
+mod support;
+
+use chrono::NaiveDate;
+use salesflow_httpmock::MockServerExt;
+use support::{ACCOUNT_ID, answer, client, sends_only, server};
+
+fn day(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap()
+}
+
+#[tokio::test]
+async fn get_analytics_by_campaign_sends_days_and_decodes_every_figure() {
+    let server = server().await;
+    let mock = server.get_analytics_by_campaign(|when, then| {
+        let when = when
+            .account_id(ACCOUNT_ID)
+            .campaign_id(10)
+            .from(&day(2024, 1, 1))
+            .to(&day(2025, 1, 1))
+            .into_inner()
+            .query_param("from", "2024-01-01")
+            .query_param("to", "2025-01-01");
+        sends_only(when, &["accountId", "campaignId", "from", "to"]);
+        answer(
+            then.into_inner(),
+            200,
+            fixture!("get_analytics_by_campaign"),
+        );
+    });
+
+    let analytics = client(&server)
+        .get_analytics_by_campaign()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(10)
+        .from(day(2024, 1, 1))
+        .to(day(2025, 1, 1))
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(analytics.campaign_id, 10);
+    let linkedin = &analytics.linkedin;
+    assert_eq!(linkedin.invitation_sent_health_score, 0.0);
+    assert_eq!(linkedin.connection_rate, 0.0);
+    assert_eq!(linkedin.replies_after1th_followup, 0);
+    assert_eq!(linkedin.invite_sent, 0);
+    assert_eq!(linkedin.replies_from_linked_in, 0);
+    let email = &analytics.email;
+    assert_eq!(email.open_rate, 0.0);
+    assert_eq!(email.replies_after4th_email_or_above, 0);
+    assert_eq!(email.sent, 0);
+    let general = &analytics.general;
+    assert_eq!(general.total_reply_rate, 0.0);
+    assert_eq!(general.total_campaign_members, 1115);
+    assert_eq!(general.created_campaigns, 5);
+    assert_eq!(general.active_campaigns, 0);
+    assert_eq!(general.total_replies, 116);
+    assert_eq!(general.campaign_members_with_linked_in_premium, 13);
+}
+
+#[tokio::test]
+async fn get_analytics_by_account_decodes_one_entry_per_campaign() {
+    let server = server().await;
+    let mock = server.get_analytics_by_account(|when, then| {
+        let when = when
+            .account_id(ACCOUNT_ID)
+            .from(&day(2024, 1, 1))
+            .to(&day(2025, 1, 1));
+        sends_only(when.into_inner(), &["accountId", "from", "to"]);
+        answer(then.into_inner(), 200, fixture!("get_analytics_by_account"));
+    });
+
+    let analytics = client(&server)
+        .get_analytics_by_account()
+        .account_id(ACCOUNT_ID)
+        .from(day(2024, 1, 1))
+        .to(day(2025, 1, 1))
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(analytics.len(), 2);
+    let first = &analytics[0];
+    assert_eq!(first.campaign_id, 10);
+    assert_eq!(first.linkedin.connection_rate, 19.066666666666666);
+    assert_eq!(first.linkedin.linked_in_reply_rate, 3.302509907529723);
+    assert_eq!(first.linkedin.replies_after2th_followup, 5);
+    assert_eq!(first.linkedin.invites_accepted_with_connection_message, 143);
+    assert_eq!(first.linkedin.invite_sent, 750);
+    assert_eq!(first.linkedin.linked_in_follow_ups_sent, 139);
+    assert_eq!(first.linkedin.replies_from_linked_in, 25);
+    assert_eq!(first.general.total_campaign_members, 865);
+    assert_eq!(first.general.campaign_members_with_linked_in_premium, 1);
+    let second = &analytics[1];
+    assert_eq!(second.campaign_id, 11);
+    assert_eq!(second.linkedin.reply_rate_after_follow_up, 60.0);
+    assert_eq!(second.linkedin.replies_after3th_followup, 16);
+    assert_eq!(
+        second.linkedin.linked_in_reply_rate_for_new_connections,
+        34.626865671641795
+    );
+    assert_eq!(second.general.total_replies, 116);
+}

@@ -1,0 +1,395 @@
+//! The contact (campaign member) operations: import, get (two ways), update, delete, and the
+//! three lists.
+
+mod support;
+
+use salesflow::types::{Contact, ContactUpdate, ContactsQuery};
+use salesflow_httpmock::MockServerExt;
+use serde_json::json;
+use support::{ACCOUNT_ID, answer, client, no_body, sends_only, server};
+
+/// The values of the docs' `GetContact` samples for John Doe, member 46875434.
+fn assert_is_john_doe(contact: &Contact) {
+    assert_eq!(contact.member_id, 46875434);
+    assert_eq!(contact.first_name.as_deref(), Some("John"));
+    assert_eq!(contact.last_name.as_deref(), Some("Doe"));
+    assert_eq!(contact.location.as_deref(), Some("New York"));
+    assert_eq!(contact.occupation.as_deref(), Some("CEO"));
+    assert_eq!(contact.industry.as_deref(), Some("marketing"));
+    assert_eq!(contact.email.as_deref(), Some("[email protected]"));
+    assert_eq!(contact.phone.as_deref(), Some("1555123456"));
+    assert_eq!(contact.company.as_deref(), Some("some company"));
+}
+
+fn timestamp(value: &Option<salesflow::types::Timestamp>) -> Option<&str> {
+    value.as_ref().map(|t| t.as_str())
+}
+
+#[tokio::test]
+async fn import_member_sends_every_parameter_and_decodes_the_created_member() {
+    let custom_fields = vec!["CustomValue1".to_string(), "CustomValue2".to_string()];
+    let url = "https://www.linkedin.com/in/john-smith-123456";
+    let server = server().await;
+    let expected_fields = custom_fields.clone();
+    let mock = server.import_member(move |when, then| {
+        let when = when
+            .account_id(ACCOUNT_ID)
+            .campaign_id(789)
+            .linked_in_url(&url.parse().unwrap())
+            .first_name("John")
+            .last_name("Smith")
+            .occupation("CEO")
+            .location("US")
+            .custom_fields(&expected_fields);
+        let names = [
+            "accountId",
+            "campaignId",
+            "linkedInUrl",
+            "firstName",
+            "lastName",
+            "occupation",
+            "location",
+            "customFields",
+            "customFields",
+        ];
+        sends_only(when.into_inner(), &names);
+        answer(then.into_inner(), 200, fixture!("import_member"));
+    });
+
+    let member = client(&server)
+        .import_member()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(789)
+        .linked_in_url(url)
+        .first_name("John")
+        .last_name("Smith")
+        .occupation("CEO")
+        .location("US")
+        .custom_fields(custom_fields)
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(member.member_id, 202279022);
+    assert_eq!(member.public_identifier, None);
+    assert_eq!(member.first_name.as_deref(), Some("John"));
+    assert_eq!(member.last_name.as_deref(), Some("Smith"));
+    assert_eq!(member.location.as_deref(), Some("US"));
+    assert_eq!(member.occupation.as_deref(), Some("CEO"));
+    assert_eq!(member.industry, None);
+    assert_eq!(member.company, None);
+    assert_eq!(member.email, None);
+    assert_eq!(member.phone, None);
+    assert_eq!(
+        member.member_url.as_deref(),
+        Some("https://linkedin.com/in/john-smith-123456")
+    );
+    assert_eq!(timestamp(&member.last_modified_at), None);
+    assert_eq!(
+        timestamp(&member.added_at),
+        Some("2025-03-06T15:32:57.8477542Z")
+    );
+    assert_eq!(
+        member.status.as_ref().map(|s| s.as_str()),
+        Some("MEMBER_IMPORTED")
+    );
+}
+
+#[tokio::test]
+async fn get_contact_by_member_id_decodes_status_flags_and_campaign() {
+    let server = server().await;
+    let mock = server.get_contact(|when, then| {
+        let when = when.member_id(46875434).account_id(ACCOUNT_ID);
+        sends_only(when.into_inner(), &["accountId"]);
+        answer(then.into_inner(), 200, fixture!("get_contact"));
+    });
+
+    let contact = client(&server)
+        .get_contact()
+        .member_id(46875434)
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_is_john_doe(&contact);
+    assert_eq!(contact.public_identifier.as_deref(), Some("identity100"));
+    assert_eq!(
+        contact.status.as_ref().map(|s| s.as_str()),
+        Some("MEMBER_PENDING, MEMBER_ERROR")
+    );
+    assert_eq!(contact.campaign_id, Some(10));
+    assert_eq!(contact.campaign_name.as_deref(), Some("Sale lead"));
+    assert_eq!(
+        contact.member_url.as_deref(),
+        Some("https://www.linkedin.com/in/test123")
+    );
+    assert_eq!(timestamp(&contact.last_modified_at), None);
+    assert_eq!(timestamp(&contact.added_at), Some("2024-05-21T09:41:06.17"));
+}
+
+#[tokio::test]
+async fn get_contact_by_public_identifier_decodes_the_sample() {
+    let server = server().await;
+    let mock = server.get_contact_by_public_identifier(|when, then| {
+        let when = when
+            .public_identifier(&"identity100".parse().unwrap())
+            .account_id(ACCOUNT_ID);
+        sends_only(when.into_inner(), &["publicIdentifier", "accountId"]);
+        answer(
+            then.into_inner(),
+            200,
+            fixture!("get_contact_by_public_identifier"),
+        );
+    });
+
+    let contact = client(&server)
+        .get_contact_by_public_identifier()
+        .public_identifier("identity100")
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_is_john_doe(&contact);
+    assert_eq!(contact.public_identifier.as_deref(), Some("identity100"));
+    assert_eq!(contact.status, None);
+    assert_eq!(contact.campaign_id, None);
+    assert_eq!(
+        timestamp(&contact.last_modified_at),
+        Some("2024-04-21T09:41:06.17")
+    );
+    assert_eq!(timestamp(&contact.added_at), Some("2024-05-21T09:41:06.17"));
+}
+
+#[tokio::test]
+async fn update_contact_posts_the_camel_case_body_and_decodes_the_contact() {
+    let server = server().await;
+    let mock = server.update_contact(|when, then| {
+        let when = when.member_id(46875434).account_id(ACCOUNT_ID).into_inner();
+        sends_only(when, &["accountId"]).json_body(json!({
+            "firstName": "John",
+            "lastName": "Doe",
+            "location": "New York",
+            "occupation": "CEO",
+            "industry": "marketing",
+            "email": "[email protected]",
+            "phone": "1555123458",
+        }));
+        answer(then.into_inner(), 200, fixture!("update_contact"));
+    });
+
+    let update = ContactUpdate {
+        first_name: Some("John".parse().unwrap()),
+        last_name: Some("Doe".parse().unwrap()),
+        location: Some("New York".parse().unwrap()),
+        occupation: Some("CEO".parse().unwrap()),
+        industry: Some("marketing".parse().unwrap()),
+        email: Some("[email protected]".parse().unwrap()),
+        phone: Some("1555123458".parse().unwrap()),
+    };
+    let contact = client(&server)
+        .update_contact()
+        .member_id(46875434)
+        .account_id(ACCOUNT_ID)
+        .body(update)
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_is_john_doe(&contact);
+    assert_eq!(contact.public_identifier.as_deref(), Some("identity100"));
+    assert_eq!(
+        timestamp(&contact.last_modified_at),
+        Some("2024-04-21T09:41:06.17")
+    );
+}
+
+#[tokio::test]
+async fn update_contact_leaves_out_the_fields_not_set() {
+    let server = server().await;
+    let mock = server.update_contact(|when, then| {
+        let when = when.member_id(7).account_id(ACCOUNT_ID).into_inner();
+        sends_only(when, &["accountId"]).json_body(json!({ "phone": "1555123458" }));
+        answer(then.into_inner(), 200, fixture!("update_contact"));
+    });
+
+    client(&server)
+        .update_contact()
+        .member_id(7)
+        .account_id(ACCOUNT_ID)
+        .body_map(|body| body.phone(Some("1555123458".parse().unwrap())))
+        .send()
+        .await
+        .expect("the sample decodes");
+
+    mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn delete_contact_sends_delete_and_decodes_the_status() {
+    let server = server().await;
+    let mock = server.delete_contact(|when, then| {
+        let when = when.member_id(46875434).account_id(ACCOUNT_ID);
+        no_body(sends_only(when.into_inner(), &["accountId"]));
+        answer(then.into_inner(), 200, fixture!("delete_contact"));
+    });
+
+    let outcome = client(&server)
+        .delete_contact()
+        .member_id(46875434)
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(outcome.status, 204);
+    assert_eq!(outcome.message, None);
+}
+
+#[tokio::test]
+async fn list_contacts_by_campaign_decodes_members_without_public_identifier() {
+    let server = server().await;
+    let mock = server.list_contacts_by_campaign(|when, then| {
+        let when = when
+            .account_id(ACCOUNT_ID)
+            .campaign_id(10)
+            .updated_from_date("2024-01-01");
+        sends_only(
+            when.into_inner(),
+            &["accountId", "campaignId", "updatedFromDate"],
+        );
+        answer(
+            then.into_inner(),
+            200,
+            fixture!("list_contacts_by_campaign"),
+        );
+    });
+
+    let contacts = client(&server)
+        .list_contacts_by_campaign()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(10)
+        .updated_from_date("2024-01-01")
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(contacts.len(), 2);
+    assert_eq!(contacts[0].member_id, 46875434);
+    assert_eq!(contacts[0].public_identifier, None);
+    assert_eq!(
+        contacts[0].member_url.as_deref(),
+        Some("https://www.linkedin.com/in/test456")
+    );
+    assert_eq!(
+        timestamp(&contacts[0].last_modified_at),
+        Some("2024-03-21T09:41:06.17")
+    );
+    let nick = &contacts[1];
+    assert_eq!(nick.member_id, 46875435);
+    assert_eq!(nick.first_name.as_deref(), Some("Nick"));
+    assert_eq!(
+        nick.occupation.as_deref(),
+        Some("Full stack .NET developer, open for new opportunities")
+    );
+    assert_eq!(
+        (&nick.industry, &nick.email, &nick.phone),
+        (&None, &None, &None)
+    );
+}
+
+#[tokio::test]
+async fn list_contacts_by_public_identifiers_posts_pascal_case_body() {
+    let server = server().await;
+    let mock = server.list_contacts_by_public_identifiers(|when, then| {
+        let when = when.account_id(ACCOUNT_ID).into_inner();
+        sends_only(when, &["accountId"]).json_body(json!({
+            "PublicIdentifiers": ["identity1", "identity2", "identity3"],
+            "UpdatedFromDate": "2022-07-29 06:45:15",
+        }));
+        answer(
+            then.into_inner(),
+            200,
+            fixture!("list_contacts_by_public_identifiers"),
+        );
+    });
+
+    let query = ContactsQuery {
+        public_identifiers: ["identity1", "identity2", "identity3"]
+            .iter()
+            .map(|id| id.parse().unwrap())
+            .collect(),
+        updated_from_date: Some("2022-07-29 06:45:15".to_string()),
+    };
+    let contacts = client(&server)
+        .list_contacts_by_public_identifiers()
+        .account_id(ACCOUNT_ID)
+        .body(query)
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(contacts.len(), 2);
+    assert_is_john_doe(&contacts[0]);
+    assert_eq!(contacts[0].public_identifier.as_deref(), Some("identity1"));
+    assert_eq!(contacts[1].member_id, 46875435);
+    assert_eq!(contacts[1].public_identifier.as_deref(), Some("identity3"));
+    assert_eq!(contacts[1].location.as_deref(), Some("London"));
+    assert_eq!(
+        timestamp(&contacts[1].added_at),
+        Some("2024-03-21T09:41:06.17")
+    );
+}
+
+#[tokio::test]
+async fn list_contacts_by_account_decodes_statuses_and_campaigns() {
+    let server = server().await;
+    let mock = server.list_contacts_by_account(|when, then| {
+        let when = when.account_id(ACCOUNT_ID).updated_from_date(None);
+        sends_only(when.into_inner(), &["accountId"]);
+        answer(then.into_inner(), 200, fixture!("list_contacts_by_account"));
+    });
+
+    let contacts = client(&server)
+        .list_contacts_by_account()
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(contacts.len(), 2);
+    assert_is_john_doe(&contacts[0]);
+    assert_eq!(
+        contacts[0].status.as_ref().map(|s| s.as_str()),
+        Some("MEMBER_PENDING, MEMBER_ERROR")
+    );
+    assert_eq!(contacts[0].campaign_id, Some(10));
+    let foo = &contacts[1];
+    assert_eq!(foo.member_id, 46875435);
+    assert_eq!(foo.location.as_deref(), Some("Chickago"));
+    assert_eq!(
+        foo.status.as_ref().map(|s| s.as_str()),
+        Some("MEMBER_PENDING")
+    );
+    assert_eq!(foo.campaign_id, Some(15));
+    assert_eq!(foo.company, None);
+    assert_eq!(foo.public_identifier.as_deref(), Some("identity1002"));
+    assert_eq!(timestamp(&foo.added_at), Some("2024-05-21T19:41:06.17"));
+}

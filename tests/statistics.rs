@@ -1,0 +1,46 @@
+//! getCampaignStatistics: the request it sends and the docs' sample answer decoded.
+
+mod support;
+
+use salesflow_httpmock::MockServerExt;
+use support::{ACCOUNT_ID, answer, client, sends_only, server};
+
+#[tokio::test]
+async fn get_campaign_statistics_sends_force_flag_and_decodes_the_sample() {
+    let server = server().await;
+    let mock = server.get_campaign_statistics(|when, then| {
+        let when = when
+            .account_id(ACCOUNT_ID)
+            .campaign_id(31767)
+            .is_force_request(true);
+        sends_only(
+            when.into_inner(),
+            &["accountId", "campaignId", "isForceRequest"],
+        );
+        answer(then.into_inner(), 200, fixture!("get_campaign_statistics"));
+    });
+
+    let statistics = client(&server)
+        .get_campaign_statistics()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(31767)
+        .is_force_request(true)
+        .send()
+        .await
+        .expect("the sample decodes")
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(statistics.campaign_id, 31767);
+    assert_eq!(statistics.total, 555);
+    assert_eq!(statistics.in_mails, 0);
+    assert_eq!(statistics.imported, 2);
+    assert_eq!(statistics.connections, 1);
+    assert_eq!(statistics.messages, 0);
+    assert_eq!(statistics.pending, 552);
+    assert_eq!(statistics.replies, 0);
+    assert_eq!(statistics.withdrawn, 0);
+    assert_eq!(statistics.invitations, 0);
+    assert_eq!(statistics.updated_at.as_str(), "/Date(1618336539820)/");
+    assert_eq!(statistics.elapsed, 3.5381);
+}

@@ -1,0 +1,66 @@
+//! What every test file shares: the mock server, the client pointed at it, and matchers for
+//! the parts of a request the typed mock helpers don't cover.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use httpmock::{HttpMockRequest, MockServer, Then, When};
+
+/// The token every test client sends; a mock only answers requests that carry it.
+pub const TOKEN: &str = "test-token-7f3a";
+/// The account every test acts for (the docs' examples use 321).
+pub const ACCOUNT_ID: i64 = 321;
+
+/// A docs sample answer from `tests/fixtures/`, by operation name.
+#[macro_export]
+macro_rules! fixture {
+    ($name:literal) => {
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/",
+            $name,
+            ".json"
+        ))
+    };
+}
+
+/// A fresh mock server on 127.0.0.1.
+pub async fn server() -> MockServer {
+    MockServer::start_async().await
+}
+
+/// A client that sends every request to `server`, with [`TOKEN`].
+pub fn client(server: &MockServer) -> salesflow::Client {
+    salesflow::Client::with_base_url(&server.base_url(), TOKEN)
+}
+
+/// Requires the query string to hold `token=TOKEN` and, besides it, exactly the parameter
+/// names in `names` (each once, unless listed more than once), and nothing else.
+pub fn sends_only(when: When, names: &[&'static str]) -> When {
+    let mut expected: Vec<&str> = names.iter().copied().chain(["token"]).collect();
+    expected.sort_unstable();
+    when.query_param("token", TOKEN)
+        .is_true(move |request| query_names(request) == expected)
+}
+
+/// Requires the request to have no body (the operations whose docs send `-d {}` send none).
+pub fn no_body(when: When) -> When {
+    when.is_true(|request| request.body().is_empty())
+}
+
+/// Answers with `status` and the JSON text `body`.
+pub fn answer(then: Then, status: u16, body: &str) -> Then {
+    then.status(status)
+        .header("content-type", "application/json; charset=utf-8")
+        .body(body)
+}
+
+fn query_names(request: &HttpMockRequest) -> Vec<String> {
+    let url = reqwest::Url::parse(&format!("http://localhost{}", request.uri_str()))
+        .expect("httpmock hands over a valid URI");
+    let mut names: Vec<String> = url
+        .query_pairs()
+        .map(|(name, _)| name.into_owned())
+        .collect();
+    names.sort_unstable();
+    names
+}
