@@ -3,9 +3,9 @@
 mod support;
 
 use httpmock::MockServer;
-use salesflow::Error;
+use salesflow::{CampaignStatus, Error};
 use salesflow_httpmock::MockServerExt;
-use support::{ACCOUNT_ID, answer, client, no_body, sends_only, server};
+use support::{ACCOUNT_ID, answer, at, client, no_body, sends_only, server};
 
 #[tokio::test]
 async fn list_campaigns_decodes_the_sample() {
@@ -28,13 +28,14 @@ async fn list_campaigns_decodes_the_sample() {
     assert_eq!(campaigns.len(), 2);
     assert_eq!(campaigns[0].campaign_id, 29854);
     assert_eq!(campaigns[0].campaign_name, "Sales");
-    assert_eq!(campaigns[0].status.as_str(), "CAMPAIGN_RUNNING");
+    assert_eq!(campaigns[0].status, CampaignStatus::Running);
     assert_eq!(campaigns[0].last_modified_at, None);
     assert_eq!(campaigns[1].campaign_id, 29889);
     assert_eq!(campaigns[1].campaign_name, "Java developers");
+    assert_eq!(campaigns[1].status, CampaignStatus::Running);
     assert_eq!(
-        campaigns[1].last_modified_at.as_deref().map(String::as_str),
-        Some("2024-07-16T06:59:05.62")
+        campaigns[1].last_modified_at,
+        Some(at((2024, 7, 16), (6, 59, 5), 620_000_000))
     );
 }
 
@@ -44,15 +45,17 @@ async fn list_campaigns_sends_the_updated_from_date_filter() {
     let mock = server.list_campaigns(|when, then| {
         let when = when
             .account_id(ACCOUNT_ID)
-            .updated_from_date("2024-07-16T05:00:00");
-        sends_only(when.into_inner(), &["accountId", "updatedFromDate"]);
+            .updated_from_date(&at((2024, 7, 16), (5, 0, 0), 0))
+            .into_inner()
+            .query_param("updatedFromDate", "2024-07-16T05:00:00");
+        sends_only(when, &["accountId", "updatedFromDate"]);
         answer(then.into_inner(), 200, r#"[{"CampaignId": 29889, "Status": "CAMPAIGN_RUNNING", "CampaignName": "Java developers", "LastModifiedAt": "2024-07-16T06:59:05.62"}]"#);
     });
 
     let campaigns = client(&server)
         .list_campaigns()
         .account_id(ACCOUNT_ID)
-        .updated_from_date("2024-07-16T05:00:00")
+        .updated_from_date(at((2024, 7, 16), (5, 0, 0), 0))
         .send()
         .await
         .expect("the filtered sample decodes")

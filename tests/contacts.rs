@@ -4,9 +4,10 @@
 mod support;
 
 use salesflow::types::{Contact, ContactUpdate, ContactsQuery};
+use salesflow::{MemberFlags, MemberStatus};
 use salesflow_httpmock::MockServerExt;
 use serde_json::json;
-use support::{ACCOUNT_ID, answer, client, no_body, sends_only, server};
+use support::{ACCOUNT_ID, answer, at, client, no_body, sends_only, server};
 
 /// The values of the docs' `GetContact` samples for John Doe, member 46875434.
 fn assert_is_john_doe(contact: &Contact) {
@@ -21,8 +22,8 @@ fn assert_is_john_doe(contact: &Contact) {
     assert_eq!(contact.company.as_deref(), Some("some company"));
 }
 
-fn timestamp(value: &Option<salesflow::types::Timestamp>) -> Option<&str> {
-    value.as_ref().map(|t| t.as_str())
+fn flags(status: &Option<MemberStatus>) -> Option<MemberFlags> {
+    status.as_ref().map(MemberStatus::flags)
 }
 
 #[tokio::test]
@@ -86,15 +87,12 @@ async fn import_member_sends_every_parameter_and_decodes_the_created_member() {
         member.member_url.as_deref(),
         Some("https://linkedin.com/in/john-smith-123456")
     );
-    assert_eq!(timestamp(&member.last_modified_at), None);
+    assert_eq!(member.last_modified_at, None);
     assert_eq!(
-        timestamp(&member.added_at),
-        Some("2025-03-06T15:32:57.8477542Z")
+        member.added_at,
+        Some(at((2025, 3, 6), (15, 32, 57), 847_754_200))
     );
-    assert_eq!(
-        member.status.as_ref().map(|s| s.as_str()),
-        Some("MEMBER_IMPORTED")
-    );
+    assert_eq!(flags(&member.status), Some(MemberFlags::IMPORTED));
 }
 
 #[tokio::test]
@@ -119,8 +117,8 @@ async fn get_contact_by_member_id_decodes_status_flags_and_campaign() {
     assert_is_john_doe(&contact);
     assert_eq!(contact.public_identifier.as_deref(), Some("identity100"));
     assert_eq!(
-        contact.status.as_ref().map(|s| s.as_str()),
-        Some("MEMBER_PENDING, MEMBER_ERROR")
+        flags(&contact.status),
+        Some(MemberFlags::PENDING | MemberFlags::ERROR)
     );
     assert_eq!(contact.campaign_id, Some(10));
     assert_eq!(contact.campaign_name.as_deref(), Some("Sale lead"));
@@ -128,8 +126,11 @@ async fn get_contact_by_member_id_decodes_status_flags_and_campaign() {
         contact.member_url.as_deref(),
         Some("https://www.linkedin.com/in/test123")
     );
-    assert_eq!(timestamp(&contact.last_modified_at), None);
-    assert_eq!(timestamp(&contact.added_at), Some("2024-05-21T09:41:06.17"));
+    assert_eq!(contact.last_modified_at, None);
+    assert_eq!(
+        contact.added_at,
+        Some(at((2024, 5, 21), (9, 41, 6), 170_000_000))
+    );
 }
 
 #[tokio::test]
@@ -162,10 +163,13 @@ async fn get_contact_by_public_identifier_decodes_the_sample() {
     assert_eq!(contact.status, None);
     assert_eq!(contact.campaign_id, None);
     assert_eq!(
-        timestamp(&contact.last_modified_at),
-        Some("2024-04-21T09:41:06.17")
+        contact.last_modified_at,
+        Some(at((2024, 4, 21), (9, 41, 6), 170_000_000))
     );
-    assert_eq!(timestamp(&contact.added_at), Some("2024-05-21T09:41:06.17"));
+    assert_eq!(
+        contact.added_at,
+        Some(at((2024, 5, 21), (9, 41, 6), 170_000_000))
+    );
 }
 
 #[tokio::test]
@@ -208,8 +212,8 @@ async fn update_contact_posts_the_camel_case_body_and_decodes_the_contact() {
     assert_is_john_doe(&contact);
     assert_eq!(contact.public_identifier.as_deref(), Some("identity100"));
     assert_eq!(
-        timestamp(&contact.last_modified_at),
-        Some("2024-04-21T09:41:06.17")
+        contact.last_modified_at,
+        Some(at((2024, 4, 21), (9, 41, 6), 170_000_000))
     );
 }
 
@@ -264,11 +268,10 @@ async fn list_contacts_by_campaign_decodes_members_without_public_identifier() {
         let when = when
             .account_id(ACCOUNT_ID)
             .campaign_id(10)
-            .updated_from_date("2024-01-01");
-        sends_only(
-            when.into_inner(),
-            &["accountId", "campaignId", "updatedFromDate"],
-        );
+            .updated_from_date(&at((2024, 1, 1), (0, 0, 0), 0))
+            .into_inner()
+            .query_param("updatedFromDate", "2024-01-01T00:00:00");
+        sends_only(when, &["accountId", "campaignId", "updatedFromDate"]);
         answer(
             then.into_inner(),
             200,
@@ -280,7 +283,7 @@ async fn list_contacts_by_campaign_decodes_members_without_public_identifier() {
         .list_contacts_by_campaign()
         .account_id(ACCOUNT_ID)
         .campaign_id(10)
-        .updated_from_date("2024-01-01")
+        .updated_from_date(at((2024, 1, 1), (0, 0, 0), 0))
         .send()
         .await
         .expect("the sample decodes")
@@ -295,8 +298,8 @@ async fn list_contacts_by_campaign_decodes_members_without_public_identifier() {
         Some("https://www.linkedin.com/in/test456")
     );
     assert_eq!(
-        timestamp(&contacts[0].last_modified_at),
-        Some("2024-03-21T09:41:06.17")
+        contacts[0].last_modified_at,
+        Some(at((2024, 3, 21), (9, 41, 6), 170_000_000))
     );
     let nick = &contacts[1];
     assert_eq!(nick.member_id, 46875435);
@@ -318,7 +321,7 @@ async fn list_contacts_by_public_identifiers_posts_pascal_case_body() {
         let when = when.account_id(ACCOUNT_ID).into_inner();
         sends_only(when, &["accountId"]).json_body(json!({
             "PublicIdentifiers": ["identity1", "identity2", "identity3"],
-            "UpdatedFromDate": "2022-07-29 06:45:15",
+            "UpdatedFromDate": "2022-07-29T06:45:15",
         }));
         answer(
             then.into_inner(),
@@ -332,7 +335,8 @@ async fn list_contacts_by_public_identifiers_posts_pascal_case_body() {
             .iter()
             .map(|id| id.parse().unwrap())
             .collect(),
-        updated_from_date: Some("2022-07-29 06:45:15".to_string()),
+        // The docs' "2022-07-29 06:45:15", sent in the API's own form.
+        updated_from_date: Some(at((2022, 7, 29), (6, 45, 15), 0)),
     };
     let contacts = client(&server)
         .list_contacts_by_public_identifiers()
@@ -351,8 +355,8 @@ async fn list_contacts_by_public_identifiers_posts_pascal_case_body() {
     assert_eq!(contacts[1].public_identifier.as_deref(), Some("identity3"));
     assert_eq!(contacts[1].location.as_deref(), Some("London"));
     assert_eq!(
-        timestamp(&contacts[1].added_at),
-        Some("2024-03-21T09:41:06.17")
+        contacts[1].added_at,
+        Some(at((2024, 3, 21), (9, 41, 6), 170_000_000))
     );
 }
 
@@ -377,19 +381,19 @@ async fn list_contacts_by_account_decodes_statuses_and_campaigns() {
     assert_eq!(contacts.len(), 2);
     assert_is_john_doe(&contacts[0]);
     assert_eq!(
-        contacts[0].status.as_ref().map(|s| s.as_str()),
-        Some("MEMBER_PENDING, MEMBER_ERROR")
+        flags(&contacts[0].status),
+        Some(MemberFlags::PENDING | MemberFlags::ERROR)
     );
     assert_eq!(contacts[0].campaign_id, Some(10));
     let foo = &contacts[1];
     assert_eq!(foo.member_id, 46875435);
     assert_eq!(foo.location.as_deref(), Some("Chickago"));
-    assert_eq!(
-        foo.status.as_ref().map(|s| s.as_str()),
-        Some("MEMBER_PENDING")
-    );
+    assert_eq!(flags(&foo.status), Some(MemberFlags::PENDING));
     assert_eq!(foo.campaign_id, Some(15));
     assert_eq!(foo.company, None);
     assert_eq!(foo.public_identifier.as_deref(), Some("identity1002"));
-    assert_eq!(timestamp(&foo.added_at), Some("2024-05-21T19:41:06.17"));
+    assert_eq!(
+        foo.added_at,
+        Some(at((2024, 5, 21), (19, 41, 6), 170_000_000))
+    );
 }

@@ -5,7 +5,7 @@ mod support;
 use chrono::NaiveDate;
 use salesflow::types::ContactMessages;
 use salesflow_httpmock::MockServerExt;
-use support::{ACCOUNT_ID, answer, client, sends_only, server};
+use support::{ACCOUNT_ID, answer, at, client, sends_only, server};
 
 fn since() -> NaiveDate {
     NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()
@@ -27,7 +27,10 @@ fn assert_sample_messages(contacts: &[ContactMessages], first_interested: bool) 
         .collect();
     assert_eq!(ids, [10, 12, 14, 16, 34143861, 34143864]);
     let latest = &foo1.incoming_messages[0];
-    assert_eq!(latest.created_at.as_str(), "2020-11-04T17:29:23.57");
+    assert_eq!(
+        latest.created_at,
+        at((2020, 11, 4), (17, 29, 23), 570_000_000)
+    );
     assert_eq!(latest.text.as_deref(), Some("Congratulations!"));
     assert_eq!(latest.interested, Some(first_interested));
     assert!(
@@ -36,8 +39,8 @@ fn assert_sample_messages(contacts: &[ContactMessages], first_interested: bool) 
             .all(|m| m.interested.is_none())
     );
     assert_eq!(
-        foo1.incoming_messages[2].created_at.as_str(),
-        "2020-11-04T16:49:47.507"
+        foo1.incoming_messages[2].created_at,
+        at((2020, 11, 4), (16, 49, 47), 507_000_000)
     );
     let foo2 = &contacts[1];
     assert_eq!(foo2.member_id, 30);

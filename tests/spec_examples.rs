@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use salesflow::types;
+use salesflow::{CampaignStatus, Distance, IntegrationType, MemberFlags, RunOn, types};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -27,14 +27,14 @@ fn decode<T: DeserializeOwned>(value: &Value) -> Result<(), String> {
 /// Decodes `value` as the named component schema's generated type.
 fn decode_named(name: &str, value: &Value) -> Result<(), String> {
     match name {
-        "Timestamp" => decode::<types::Timestamp>(value),
-        "MemberStatus" => decode::<types::MemberStatus>(value),
-        "CampaignStatus" => decode::<types::CampaignStatus>(value),
-        "AccountStatus" => decode::<types::AccountStatus>(value),
-        "RunOn" => decode::<types::RunOn>(value),
-        "IntegrationType" => decode::<types::IntegrationType>(value),
-        "IntegrationRunOn" => decode::<types::IntegrationRunOn>(value),
-        "Distance" => decode::<types::Distance>(value),
+        "Timestamp" => decode::<salesflow::Timestamp>(value),
+        "MemberStatus" => decode::<salesflow::MemberStatus>(value),
+        "CampaignStatus" => decode::<salesflow::CampaignStatus>(value),
+        "AccountStatus" => decode::<salesflow::AccountStatus>(value),
+        "RunOn" => decode::<salesflow::RunOn>(value),
+        "IntegrationType" => decode::<salesflow::IntegrationType>(value),
+        "IntegrationRunOn" => decode::<salesflow::IntegrationRunOn>(value),
+        "Distance" => decode::<salesflow::Distance>(value),
         "StatusMessage" => decode::<types::StatusMessage>(value),
         "CampaignStatistics" => decode::<types::CampaignStatistics>(value),
         "Contact" => decode::<types::Contact>(value),
@@ -189,33 +189,56 @@ fn every_success_example_is_the_docs_sample() {
 
 #[test]
 fn the_docs_forms_of_timestamps_and_statuses_decode() {
+    // Each form, and the UTC time it stands for (seconds and nanoseconds since the epoch).
     let forms = [
-        "2024-04-21T09:41:06.17",
-        "2021-02-18T15:33:44.5905705+00:00",
-        "2025-03-06T15:32:57.8477542Z",
-        "2022-07-29 06:45:15",
-        "2024-01-02",
-        "/Date(1618336539820)/",
-        "/Date(1618336539820+0100)/",
+        ("2024-04-21T09:41:06.17", 1_713_692_466, 170_000_000),
+        (
+            "2021-02-18T15:33:44.5905705+00:00",
+            1_613_662_424,
+            590_570_500,
+        ),
+        ("2025-03-06T15:32:57.8477542Z", 1_741_275_177, 847_754_200),
+        ("2022-07-29 06:45:15", 1_659_077_115, 0),
+        ("2024-01-02", 1_704_153_600, 0),
+        ("/Date(1618336539820)/", 1_618_336_539, 820_000_000),
+        ("/Date(1618336539820+0100)/", 1_618_336_539, 820_000_000),
     ];
-    for form in forms {
+    for (form, seconds, nanos) in forms {
         let json = format!(
             r#"{{"ConversationMessageId": 1, "CreatedAt": "{form}", "Text": null, "Interested": null}}"#
         );
         let message: types::IncomingMessage = serde_json::from_str(&json).unwrap();
-        assert_eq!(message.created_at.as_str(), form);
+        let expected = chrono::DateTime::from_timestamp(seconds, nanos).unwrap();
+        assert_eq!(message.created_at.to_utc(), expected, "{form}");
     }
-    for status in [
-        "MEMBER_PENDING, MEMBER_ERROR",
-        "MEMBER_NOT_SET",
-        "MEMBER_SOMETHING_NEW",
-        "4096",
-    ] {
+    let statuses = [
+        (
+            "MEMBER_PENDING, MEMBER_ERROR",
+            MemberFlags::PENDING | MemberFlags::ERROR,
+            None,
+        ),
+        ("MEMBER_NOT_SET", MemberFlags::NOT_SET, None),
+        (
+            "MEMBER_SOMETHING_NEW",
+            MemberFlags::NOT_SET,
+            Some("MEMBER_SOMETHING_NEW"),
+        ),
+        ("4096", MemberFlags::from_bits_retain(4096), None),
+    ];
+    for (status, flags, unknown) in statuses {
         let json = format!(
             r#"{{"Status": "{status}", "IntegrationType": "INTEGRATION_TYPE_NEW", "IntegrationRunOn": "INTEGRATION_RUN_ON_FOLLOWUP", "MemberId": 1, "Distance": "DISTANCE_9"}}"#
         );
         let event: types::WebhookEvent = serde_json::from_str(&json).unwrap();
-        assert_eq!(event.status.as_deref().map(String::as_str), Some(status));
+        let decoded = event.status.expect("a status");
+        assert_eq!(decoded.flags(), flags, "{status}");
+        assert_eq!(decoded.unknown_names().first().map(String::as_str), unknown);
+        assert_eq!(decoded.to_string(), status);
+        assert_eq!(
+            event.integration_type,
+            IntegrationType::Other("INTEGRATION_TYPE_NEW".into())
+        );
+        assert_eq!(event.distance, Some(Distance::Other("DISTANCE_9".into())));
     }
 }
 
@@ -224,10 +247,13 @@ fn unknown_fields_and_new_enum_values_do_not_break_decoding() {
     let campaign = r#"{"CampaignId": 1, "CampaignName": "x", "Status": "CAMPAIGN_ARCHIVED",
         "LastModifiedAt": null, "SomeFutureField": {"nested": [1, 2]}}"#;
     let campaign: types::Campaign = serde_json::from_str(campaign).unwrap();
-    assert_eq!(campaign.status.as_str(), "CAMPAIGN_ARCHIVED");
+    assert_eq!(
+        campaign.status,
+        CampaignStatus::Other("CAMPAIGN_ARCHIVED".into())
+    );
     let attachment = r#"{"WebhookCampaignId": 1, "CampaignId": 2, "RunOn": 9}"#;
     let attachment: types::WebhookCampaign = serde_json::from_str(attachment).unwrap();
-    assert_eq!(*attachment.run_on, 9);
+    assert_eq!(attachment.run_on, RunOn::Other(9));
 }
 
 fn snake_case(camel: &str) -> String {

@@ -3,7 +3,7 @@
 mod support;
 
 use salesflow_httpmock::MockServerExt;
-use support::{ACCOUNT_ID, answer, client, sends_only, server};
+use support::{ACCOUNT_ID, answer, at, client, sends_only, server};
 
 #[tokio::test]
 async fn get_campaign_statistics_sends_force_flag_and_decodes_the_sample() {
@@ -41,6 +41,10 @@ async fn get_campaign_statistics_sends_force_flag_and_decodes_the_sample() {
     assert_eq!(statistics.replies, 0);
     assert_eq!(statistics.withdrawn, 0);
     assert_eq!(statistics.invitations, 0);
-    assert_eq!(statistics.updated_at.as_str(), "/Date(1618336539820)/");
+    // "/Date(1618336539820)/": milliseconds since the epoch.
+    assert_eq!(
+        statistics.updated_at,
+        at((2021, 4, 13), (17, 55, 39), 820_000_000)
+    );
     assert_eq!(statistics.elapsed, 3.5381);
 }

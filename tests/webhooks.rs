@@ -2,6 +2,7 @@
 
 mod support;
 
+use salesflow::RunOn;
 use salesflow::types::WebhookDefinition;
 use salesflow_httpmock::MockServerExt;
 use serde_json::json;
@@ -123,18 +124,18 @@ async fn list_webhooks_decodes_the_repaired_sample() {
     assert_eq!(first.name, "SomeCoolName");
     assert_eq!(first.url, "https://www.somehost.com/abc");
     assert_eq!(first.disable_for_muted_contacts, Some(false));
-    let attachments: Vec<(i64, i64, i32)> = first
+    let attachments: Vec<(i64, i64, RunOn)> = first
         .attached_webhook_campaigns
         .iter()
-        .map(|a| (a.webhook_campaign_id, a.campaign_id, *a.run_on))
+        .map(|a| (a.webhook_campaign_id, a.campaign_id, a.run_on))
         .collect();
     assert_eq!(
         attachments,
         [
-            (17745, 29124, 1),
-            (17746, 29124, 2),
-            (17747, 29124, 7),
-            (17812, 29130, 2)
+            (17745, 29124, RunOn::MemberConnected),
+            (17746, 29124, RunOn::ReplyDetected),
+            (17747, 29124, RunOn::InvitationWithdrawn),
+            (17812, 29130, RunOn::ReplyDetected)
         ]
     );
     let second = &webhooks[1];
@@ -152,7 +153,7 @@ async fn attach_webhook_posts_the_query_and_decodes_the_attachment() {
             .account_id(ACCOUNT_ID)
             .webhook_id(456)
             .campaign_id(789)
-            .run_on(&salesflow::types::RunOn(2));
+            .run_on(&RunOn::ReplyDetected);
         no_body(sends_only(
             when.into_inner(),
             &["accountId", "webhookId", "campaignId", "runOn"],
@@ -165,7 +166,7 @@ async fn attach_webhook_posts_the_query_and_decodes_the_attachment() {
         .account_id(ACCOUNT_ID)
         .webhook_id(456)
         .campaign_id(789)
-        .run_on(2)
+        .run_on(RunOn::ReplyDetected)
         .send()
         .await
         .expect("the sample decodes")
@@ -174,7 +175,7 @@ async fn attach_webhook_posts_the_query_and_decodes_the_attachment() {
     mock.assert_async().await;
     assert_eq!(attachment.webhook_campaign_id, 27830);
     assert_eq!(attachment.campaign_id, 789);
-    assert_eq!(*attachment.run_on, 2);
+    assert_eq!(attachment.run_on, RunOn::ReplyDetected);
 }
 
 #[tokio::test]

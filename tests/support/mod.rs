@@ -64,3 +64,11 @@ fn query_names(request: &HttpMockRequest) -> Vec<String> {
     names.sort_unstable();
     names
 }
+
+/// The UTC timestamp with these fields (`nanos` past the second).
+pub fn at(date: (i32, u32, u32), time: (u32, u32, u32), nanos: u32) -> salesflow::Timestamp {
+    let day = chrono::NaiveDate::from_ymd_opt(date.0, date.1, date.2).expect("a valid date");
+    let time =
+        chrono::NaiveTime::from_hms_nano_opt(time.0, time.1, time.2, nanos).expect("a valid time");
+    salesflow::Timestamp::from_utc(day.and_time(time).and_utc())
+}

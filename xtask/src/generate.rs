@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
 /// The spec, relative to the workspace root.
@@ -65,9 +65,30 @@ fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI> {
         .with_context(|| format!("parsing {} as OpenAPI 3.0", path.display()))
 }
 
+/// Spec schemas replaced by the hand-written types of crates/salesflow/src, which read every
+/// form the API sends and keep values they don't know. The path goes through
+/// `extern crate self as salesflow`, so it resolves in the client and in the mock crate.
+const REPLACEMENTS: [(&str, &str); 8] = [
+    ("Timestamp", "::salesflow::Timestamp"),
+    ("MemberStatus", "::salesflow::MemberStatus"),
+    ("CampaignStatus", "::salesflow::CampaignStatus"),
+    ("AccountStatus", "::salesflow::AccountStatus"),
+    ("RunOn", "::salesflow::RunOn"),
+    ("IntegrationType", "::salesflow::IntegrationType"),
+    ("IntegrationRunOn", "::salesflow::IntegrationRunOn"),
+    ("Distance", "::salesflow::Distance"),
+];
+
 /// The settings shared by the client and the mocks, so both see the same types.
 fn settings() -> GenerationSettings {
     let mut settings = GenerationSettings::new();
+    for (schema, rust_type) in REPLACEMENTS {
+        settings.with_replacement(
+            schema,
+            rust_type,
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
@@ -81,9 +102,30 @@ fn settings() -> GenerationSettings {
 }
 
 fn client(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream> {
-    Generator::new(&settings())
+    let tokens = Generator::new(&settings())
         .generate_tokens(spec)
-        .context("progenitor could not generate the client")
+        .context("progenitor could not generate the client")?;
+    check_replacements(&tokens.to_string())?;
+    Ok(tokens)
+}
+
+/// Fails if progenitor generated its own type for a replaced schema, or used none of ours:
+/// a replacement that silently stops applying would bring back raw strings.
+fn check_replacements(generated: &str) -> Result<()> {
+    let compact: String = generated.split_whitespace().collect();
+    for (schema, rust_type) in REPLACEMENTS {
+        let defined = ["(", "{", "<"].iter().any(|next| {
+            compact.contains(&format!("pubstruct{schema}{next}"))
+                || compact.contains(&format!("pubenum{schema}{next}"))
+        });
+        if defined {
+            bail!("progenitor generated its own `{schema}` instead of using {rust_type}");
+        }
+        if !compact.contains(rust_type) {
+            bail!("no generated field or parameter uses {rust_type} for schema {schema}");
+        }
+    }
+    Ok(())
 }
 
 fn httpmock(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream> {

@@ -310,7 +310,7 @@ pub mod operations {
         }
         pub fn updated_from_date<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a ::salesflow::Timestamp>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("updatedFromDate", value.to_string()))
@@ -389,7 +389,7 @@ pub mod operations {
         }
         pub fn updated_from_date<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a ::salesflow::Timestamp>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("updatedFromDate", value.to_string()))
@@ -432,7 +432,7 @@ pub mod operations {
         }
         pub fn updated_from_date<'a, T>(self, value: T) -> Self
         where
-            T: Into<Option<&'a str>>,
+            T: Into<Option<&'a ::salesflow::Timestamp>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("updatedFromDate", value.to_string()))
@@ -679,7 +679,7 @@ pub mod operations {
         pub fn campaign_id(self, value: i64) -> Self {
             Self(self.0.query_param("campaignId", value.to_string()))
         }
-        pub fn run_on(self, value: &types::RunOn) -> Self {
+        pub fn run_on(self, value: &::salesflow::RunOn) -> Self {
             Self(self.0.query_param("runOn", value.to_string()))
         }
         pub fn webhook_id(self, value: i64) -> Self {

@@ -20,7 +20,7 @@ pub mod types {
         #[serde(rename = "AccountId")]
         pub account_id: i64,
         #[serde(rename = "Status")]
-        pub status: AccountStatus,
+        pub status: ::salesflow::AccountStatus,
         ///The id (a GUID) of the Salesflow user owning the account (changelog 1.9).
         #[serde(
             rename = "UserDbId",
@@ -39,41 +39,6 @@ pub mod types {
             Default::default()
         }
     }
-    /// The state of a LinkedIn account. The docs show ACCOUNT_ACTIVE and ACCOUNT_BLOCKED and
-    /// list no others; clients must keep values they don't know.
-    ///
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
-    #[serde(transparent)]
-    pub struct AccountStatus(pub ::std::string::String);
-    impl ::std::ops::Deref for AccountStatus {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<AccountStatus> for ::std::string::String {
-        fn from(value: AccountStatus) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for AccountStatus {
-        fn from(value: ::std::string::String) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for AccountStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for AccountStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.to_string()))
-        }
-    }
     ///A campaign, as `listCampaigns` returns it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Campaign {
@@ -86,9 +51,9 @@ pub mod types {
             rename = "LastModifiedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub last_modified_at: ::std::option::Option<Timestamp>,
+        pub last_modified_at: ::std::option::Option<::salesflow::Timestamp>,
         #[serde(rename = "Status")]
-        pub status: CampaignStatus,
+        pub status: ::salesflow::CampaignStatus,
     }
     impl Campaign {
         pub fn builder() -> builder::Campaign {
@@ -145,7 +110,7 @@ pub mod types {
         #[serde(rename = "Total")]
         pub total: i64,
         #[serde(rename = "UpdatedAt")]
-        pub updated_at: Timestamp,
+        pub updated_at: ::salesflow::Timestamp,
         ///Invitations withdrawn.
         #[serde(rename = "Withdrawn")]
         pub withdrawn: i64,
@@ -153,42 +118,6 @@ pub mod types {
     impl CampaignStatistics {
         pub fn builder() -> builder::CampaignStatistics {
             Default::default()
-        }
-    }
-    /// The state of a campaign: CAMPAIGN_RUNNING (running right now), CAMPAIGN_PAUSED (will
-    /// be started at its scheduled time), CAMPAIGN_STOPPED (stopped, and never started
-    /// automatically). Clients must keep values they don't know.
-    ///
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
-    #[serde(transparent)]
-    pub struct CampaignStatus(pub ::std::string::String);
-    impl ::std::ops::Deref for CampaignStatus {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CampaignStatus> for ::std::string::String {
-        fn from(value: CampaignStatus) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for CampaignStatus {
-        fn from(value: ::std::string::String) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for CampaignStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for CampaignStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.to_string()))
         }
     }
     /// A contact: a campaign member. Each operation returns a subset of these fields:
@@ -204,7 +133,7 @@ pub mod types {
             rename = "AddedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub added_at: ::std::option::Option<Timestamp>,
+        pub added_at: ::std::option::Option<::salesflow::Timestamp>,
         ///The member's campaign; can be null.
         #[serde(
             rename = "CampaignId",
@@ -241,7 +170,7 @@ pub mod types {
             rename = "LastModifiedAt",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        pub last_modified_at: ::std::option::Option<Timestamp>,
+        pub last_modified_at: ::std::option::Option<::salesflow::Timestamp>,
         #[serde(
             rename = "LastName",
             deserialize_with = "::std::option::Option::deserialize"
@@ -282,7 +211,7 @@ pub mod types {
             rename = "Status",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub status: ::std::option::Option<MemberStatus>,
+        pub status: ::std::option::Option<::salesflow::MemberStatus>,
     }
     impl Contact {
         pub fn builder() -> builder::Contact {
@@ -703,7 +632,7 @@ pub mod types {
             rename = "UpdatedFromDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_from_date: ::std::option::Option<::std::string::String>,
+        pub updated_from_date: ::std::option::Option<::salesflow::Timestamp>,
     }
     impl ContactsQuery {
         pub fn builder() -> builder::ContactsQuery {
@@ -758,41 +687,6 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
-        }
-    }
-    /// The LinkedIn network distance of a contact from the account. The docs show DISTANCE_3
-    /// (third degree); clients must keep values they don't know.
-    ///
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
-    #[serde(transparent)]
-    pub struct Distance(pub ::std::string::String);
-    impl ::std::ops::Deref for Distance {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<Distance> for ::std::string::String {
-        fn from(value: Distance) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for Distance {
-        fn from(value: ::std::string::String) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for Distance {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for Distance {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.to_string()))
         }
     }
     ///Email figures of a campaign. Rates are percentages (0 to 100).
@@ -949,7 +843,7 @@ pub mod types {
         #[serde(rename = "ConversationMessageId")]
         pub conversation_message_id: i64,
         #[serde(rename = "CreatedAt")]
-        pub created_at: Timestamp,
+        pub created_at: ::salesflow::Timestamp,
         /// Whether the contact is interested, when known; set only on the latest (first)
         /// message of a contact.
         ///
@@ -967,78 +861,6 @@ pub mod types {
     impl IncomingMessage {
         pub fn builder() -> builder::IncomingMessage {
             Default::default()
-        }
-    }
-    /// The event that triggered a webhook call. The docs show INTEGRATION_RUN_ON_CONNECTED
-    /// (MEMBER_CONNECTED) and name the other events REPLY_DETECTED, INVITATION_WITHDRAWN and,
-    /// since changelog 1.12, a follow-up event, without giving their spelling here; clients
-    /// must keep values they don't know.
-    ///
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
-    #[serde(transparent)]
-    pub struct IntegrationRunOn(pub ::std::string::String);
-    impl ::std::ops::Deref for IntegrationRunOn {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IntegrationRunOn> for ::std::string::String {
-        fn from(value: IntegrationRunOn) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for IntegrationRunOn {
-        fn from(value: ::std::string::String) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for IntegrationRunOn {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for IntegrationRunOn {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.to_string()))
-        }
-    }
-    /// The kind of integration that sent an event. The docs show INTEGRATION_TYPE_WEBHOOK
-    /// only; clients must keep values they don't know.
-    ///
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
-    #[serde(transparent)]
-    pub struct IntegrationType(pub ::std::string::String);
-    impl ::std::ops::Deref for IntegrationType {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<IntegrationType> for ::std::string::String {
-        fn from(value: IntegrationType) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for IntegrationType {
-        fn from(value: ::std::string::String) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for IntegrationType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for IntegrationType {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.to_string()))
         }
     }
     ///LinkedIn figures of a campaign. Rates are percentages (0 to 100).
@@ -1092,91 +914,6 @@ pub mod types {
             Default::default()
         }
     }
-    /// The state of a campaign member, a .NET `[Flags]` bit field sent as the comma-separated
-    /// names of its set bits: `"MEMBER_PENDING, MEMBER_ERROR"`. Bits: MEMBER_NOT_SET = 0,
-    /// MEMBER_PENDING = 1, MEMBER_INVITATION_SENT = 2, MEMBER_CONNECTED = 4,
-    /// MEMBER_DISCONNECTED = 8, MEMBER_DELETED = 16, MEMBER_IMPORTED = 32,
-    /// MEMBER_INVITATION_WITHDRAWN = 64, MEMBER_ERROR = 1024, MEMBER_DUPLICATE = 2048.
-    /// Apart from MEMBER_ERROR and MEMBER_DUPLICATE, at most one bit should be set at a time.
-    /// A bit with no name is sent as its number. Clients must keep names they don't know.
-    ///
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
-    #[serde(transparent)]
-    pub struct MemberStatus(pub ::std::string::String);
-    impl ::std::ops::Deref for MemberStatus {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<MemberStatus> for ::std::string::String {
-        fn from(value: MemberStatus) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for MemberStatus {
-        fn from(value: ::std::string::String) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for MemberStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for MemberStatus {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.to_string()))
-        }
-    }
-    /// The event kind a webhook attachment fires on: 1 MEMBER_CONNECTED, 2 REPLY_DETECTED,
-    /// 7 INVITATION_WITHDRAWN. Clients must keep values they don't know.
-    ///
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[serde(transparent)]
-    pub struct RunOn(pub i32);
-    impl ::std::ops::Deref for RunOn {
-        type Target = i32;
-        fn deref(&self) -> &i32 {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<RunOn> for i32 {
-        fn from(value: RunOn) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<i32> for RunOn {
-        fn from(value: i32) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for RunOn {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for RunOn {
-        type Err = <i32 as ::std::str::FromStr>::Err;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.parse()?))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for RunOn {
-        type Error = <i32 as ::std::str::FromStr>::Err;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<String> for RunOn {
-        type Error = <i32 as ::std::str::FromStr>::Err;
-        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
-            value.parse()
-        }
-    }
     /// The outcome of an operation that returns no data (delete, detach, start), and the body
     /// of documented error answers. `Status` repeats an HTTP status code (204 for a delete,
     /// even though the HTTP answer itself is 200).
@@ -1196,48 +933,6 @@ pub mod types {
     impl StatusMessage {
         pub fn builder() -> builder::StatusMessage {
             Default::default()
-        }
-    }
-    /// A point in time, in one of the forms the API sends:
-    /// - RFC 3339 with an offset and up to 7 fraction digits:
-    ///   `2021-02-18T15:33:44.5905705+00:00`, `2025-03-06T15:32:57.8477542Z`;
-    /// - date and time without an offset, in UTC: `2024-04-21T09:41:06.17`;
-    /// - date and time with a space: `2022-07-29 06:45:15`;
-    /// - a date: `2024-01-02`;
-    /// - the old .NET JSON form `/Date(1618336539820)/` (milliseconds since the Unix epoch,
-    ///   optionally followed by an offset such as `+0100`).
-    /// In requests, the server reads any of the first four forms.
-    ///
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
-    #[serde(transparent)]
-    pub struct Timestamp(pub ::std::string::String);
-    impl ::std::ops::Deref for Timestamp {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<Timestamp> for ::std::string::String {
-        fn from(value: Timestamp) -> Self {
-            value.0
-        }
-    }
-    impl ::std::convert::From<::std::string::String> for Timestamp {
-        fn from(value: ::std::string::String) -> Self {
-            Self(value)
-        }
-    }
-    impl ::std::fmt::Display for Timestamp {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            self.0.fmt(f)
-        }
-    }
-    impl ::std::str::FromStr for Timestamp {
-        type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-            Ok(Self(value.to_string()))
         }
     }
     ///A webhook and the campaigns it is attached to.
@@ -1296,7 +991,7 @@ pub mod types {
         #[serde(rename = "CampaignId")]
         pub campaign_id: i64,
         #[serde(rename = "RunOn")]
-        pub run_on: RunOn,
+        pub run_on: ::salesflow::RunOn,
         #[serde(rename = "WebhookCampaignId")]
         pub webhook_campaign_id: i64,
     }
@@ -1484,7 +1179,7 @@ pub mod types {
             rename = "ConnectedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub connected_at: ::std::option::Option<Timestamp>,
+        pub connected_at: ::std::option::Option<::salesflow::Timestamp>,
         #[serde(
             rename = "ConnectionsCount",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1549,12 +1244,12 @@ pub mod types {
             rename = "DateAdded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub date_added: ::std::option::Option<Timestamp>,
+        pub date_added: ::std::option::Option<::salesflow::Timestamp>,
         #[serde(
             rename = "Distance",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub distance: ::std::option::Option<Distance>,
+        pub distance: ::std::option::Option<::salesflow::Distance>,
         #[serde(
             rename = "Email",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1581,9 +1276,9 @@ pub mod types {
         )]
         pub industry: ::std::option::Option<::std::string::String>,
         #[serde(rename = "IntegrationRunOn")]
-        pub integration_run_on: IntegrationRunOn,
+        pub integration_run_on: ::salesflow::IntegrationRunOn,
         #[serde(rename = "IntegrationType")]
-        pub integration_type: IntegrationType,
+        pub integration_type: ::salesflow::IntegrationType,
         #[serde(
             rename = "IsMuted",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1651,7 +1346,7 @@ pub mod types {
             rename = "Status",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub status: ::std::option::Option<MemberStatus>,
+        pub status: ::std::option::Option<::salesflow::MemberStatus>,
     }
     impl WebhookEvent {
         pub fn builder() -> builder::WebhookEvent {
@@ -1667,7 +1362,7 @@ pub mod types {
                 ::std::string::String,
             >,
             account_id: ::std::result::Result<i64, ::std::string::String>,
-            status: ::std::result::Result<super::AccountStatus, ::std::string::String>,
+            status: ::std::result::Result<::salesflow::AccountStatus, ::std::string::String>,
             user_db_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1711,7 +1406,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::AccountStatus>,
+                T: ::std::convert::TryInto<::salesflow::AccountStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -1770,10 +1465,10 @@ pub mod types {
             campaign_id: ::std::result::Result<i64, ::std::string::String>,
             campaign_name: ::std::result::Result<::std::string::String, ::std::string::String>,
             last_modified_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<::salesflow::Timestamp>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<super::CampaignStatus, ::std::string::String>,
+            status: ::std::result::Result<::salesflow::CampaignStatus, ::std::string::String>,
         }
         impl ::std::default::Default for Campaign {
             fn default() -> Self {
@@ -1808,7 +1503,7 @@ pub mod types {
             }
             pub fn last_modified_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_modified_at = value.try_into().map_err(|e| {
@@ -1818,7 +1513,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::CampaignStatus>,
+                T: ::std::convert::TryInto<::salesflow::CampaignStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -1944,7 +1639,7 @@ pub mod types {
             pending: ::std::result::Result<i64, ::std::string::String>,
             replies: ::std::result::Result<i64, ::std::string::String>,
             total: ::std::result::Result<i64, ::std::string::String>,
-            updated_at: ::std::result::Result<super::Timestamp, ::std::string::String>,
+            updated_at: ::std::result::Result<::salesflow::Timestamp, ::std::string::String>,
             withdrawn: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for CampaignStatistics {
@@ -2068,7 +1763,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Timestamp>,
+                T: ::std::convert::TryInto<::salesflow::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -2129,7 +1824,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Contact {
             added_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<::salesflow::Timestamp>,
                 ::std::string::String,
             >,
             campaign_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -2154,7 +1849,7 @@ pub mod types {
                 ::std::string::String,
             >,
             last_modified_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<::salesflow::Timestamp>,
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
@@ -2183,7 +1878,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::MemberStatus>,
+                ::std::option::Option<::salesflow::MemberStatus>,
                 ::std::string::String,
             >,
         }
@@ -2212,7 +1907,7 @@ pub mod types {
         impl Contact {
             pub fn added_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.added_at = value
@@ -2282,7 +1977,7 @@ pub mod types {
             }
             pub fn last_modified_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_modified_at = value.try_into().map_err(|e| {
@@ -2362,7 +2057,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::MemberStatus>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::MemberStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -2644,7 +2339,7 @@ pub mod types {
                 ::std::string::String,
             >,
             updated_from_date: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::salesflow::Timestamp>,
                 ::std::string::String,
             >,
         }
@@ -2671,7 +2366,7 @@ pub mod types {
             }
             pub fn updated_from_date<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_from_date = value.try_into().map_err(|e| {
@@ -2972,7 +2667,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct IncomingMessage {
             conversation_message_id: ::std::result::Result<i64, ::std::string::String>,
-            created_at: ::std::result::Result<super::Timestamp, ::std::string::String>,
+            created_at: ::std::result::Result<::salesflow::Timestamp, ::std::string::String>,
             interested: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             text: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3004,7 +2699,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::Timestamp>,
+                T: ::std::convert::TryInto<::salesflow::Timestamp>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -3704,7 +3399,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct WebhookCampaign {
             campaign_id: ::std::result::Result<i64, ::std::string::String>,
-            run_on: ::std::result::Result<super::RunOn, ::std::string::String>,
+            run_on: ::std::result::Result<::salesflow::RunOn, ::std::string::String>,
             webhook_campaign_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookCampaign {
@@ -3731,7 +3426,7 @@ pub mod types {
             }
             pub fn run_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::RunOn>,
+                T: ::std::convert::TryInto<::salesflow::RunOn>,
                 T::Error: ::std::fmt::Display,
             {
                 self.run_on = value
@@ -3898,7 +3593,7 @@ pub mod types {
                 ::std::string::String,
             >,
             connected_at: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<::salesflow::Timestamp>,
                 ::std::string::String,
             >,
             connections_count:
@@ -3948,11 +3643,11 @@ pub mod types {
                 ::std::string::String,
             >,
             date_added: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
+                ::std::option::Option<::salesflow::Timestamp>,
                 ::std::string::String,
             >,
             distance: ::std::result::Result<
-                ::std::option::Option<super::Distance>,
+                ::std::option::Option<::salesflow::Distance>,
                 ::std::string::String,
             >,
             email: ::std::result::Result<
@@ -3971,8 +3666,9 @@ pub mod types {
                 ::std::string::String,
             >,
             integration_run_on:
-                ::std::result::Result<super::IntegrationRunOn, ::std::string::String>,
-            integration_type: ::std::result::Result<super::IntegrationType, ::std::string::String>,
+                ::std::result::Result<::salesflow::IntegrationRunOn, ::std::string::String>,
+            integration_type:
+                ::std::result::Result<::salesflow::IntegrationType, ::std::string::String>,
             is_muted: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             is_sales_navigator:
                 ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
@@ -4013,7 +3709,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<super::MemberStatus>,
+                ::std::option::Option<::salesflow::MemberStatus>,
                 ::std::string::String,
             >,
         }
@@ -4117,7 +3813,7 @@ pub mod types {
             }
             pub fn connected_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connected_at = value
@@ -4247,7 +3943,7 @@ pub mod types {
             }
             pub fn date_added<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.date_added = value
@@ -4257,7 +3953,7 @@ pub mod types {
             }
             pub fn distance<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Distance>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Distance>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.distance = value
@@ -4317,7 +4013,7 @@ pub mod types {
             }
             pub fn integration_run_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::IntegrationRunOn>,
+                T: ::std::convert::TryInto<::salesflow::IntegrationRunOn>,
                 T::Error: ::std::fmt::Display,
             {
                 self.integration_run_on = value.try_into().map_err(|e| {
@@ -4327,7 +4023,7 @@ pub mod types {
             }
             pub fn integration_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::IntegrationType>,
+                T: ::std::convert::TryInto<::salesflow::IntegrationType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.integration_type = value.try_into().map_err(|e| {
@@ -4469,7 +4165,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::MemberStatus>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::MemberStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -5910,7 +5606,7 @@ pub mod builder {
         client: &'a super::Client,
         account_id: Result<i64, String>,
         campaign_id: Result<i64, String>,
-        updated_from_date: Result<Option<::std::string::String>, String>,
+        updated_from_date: Result<Option<::salesflow::Timestamp>, String>,
     }
     impl<'a> ListContactsByCampaign<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5941,11 +5637,10 @@ pub mod builder {
         }
         pub fn updated_from_date<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::salesflow::Timestamp>,
         {
             self.updated_from_date = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for updated_from_date failed"
-                    .to_string()
+                "conversion to `:: salesflow :: Timestamp` for updated_from_date failed".to_string()
             });
             self
         }
@@ -6101,7 +5796,7 @@ pub mod builder {
     pub struct ListContactsByAccount<'a> {
         client: &'a super::Client,
         account_id: Result<i64, String>,
-        updated_from_date: Result<Option<::std::string::String>, String>,
+        updated_from_date: Result<Option<::salesflow::Timestamp>, String>,
     }
     impl<'a> ListContactsByAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6122,11 +5817,10 @@ pub mod builder {
         }
         pub fn updated_from_date<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::salesflow::Timestamp>,
         {
             self.updated_from_date = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for updated_from_date failed"
-                    .to_string()
+                "conversion to `:: salesflow :: Timestamp` for updated_from_date failed".to_string()
             });
             self
         }
@@ -6185,7 +5879,7 @@ pub mod builder {
     pub struct ListCampaigns<'a> {
         client: &'a super::Client,
         account_id: Result<i64, String>,
-        updated_from_date: Result<Option<::std::string::String>, String>,
+        updated_from_date: Result<Option<::salesflow::Timestamp>, String>,
     }
     impl<'a> ListCampaigns<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -6206,11 +5900,10 @@ pub mod builder {
         }
         pub fn updated_from_date<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<::salesflow::Timestamp>,
         {
             self.updated_from_date = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for updated_from_date failed"
-                    .to_string()
+                "conversion to `:: salesflow :: Timestamp` for updated_from_date failed".to_string()
             });
             self
         }
@@ -6645,7 +6338,7 @@ pub mod builder {
         client: &'a super::Client,
         account_id: Result<i64, String>,
         campaign_id: Result<i64, String>,
-        run_on: Result<types::RunOn, String>,
+        run_on: Result<::salesflow::RunOn, String>,
         webhook_id: Result<i64, String>,
     }
     impl<'a> AttachWebhook<'a> {
@@ -6678,11 +6371,11 @@ pub mod builder {
         }
         pub fn run_on<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RunOn>,
+            V: std::convert::TryInto<::salesflow::RunOn>,
         {
             self.run_on = value
                 .try_into()
-                .map_err(|_| "conversion to `RunOn` for run_on failed".to_string());
+                .map_err(|_| "conversion to `:: salesflow :: RunOn` for run_on failed".to_string());
             self
         }
         pub fn webhook_id<V>(mut self, value: V) -> Self
