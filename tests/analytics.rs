@@ -3,6 +3,7 @@
 mod support;
 
 use chrono::NaiveDate;
+use salesflow_ext::{AnalyticsPeriod, DateRange};
 use salesflow_httpmock::MockServerExt;
 use support::{ACCOUNT_ID, answer, client, sends_only, server};
 
@@ -106,4 +107,34 @@ async fn get_analytics_by_account_decodes_one_entry_per_campaign() {
         34.626865671641795
     );
     assert_eq!(second.general.total_replies, 116);
+}
+
+#[tokio::test]
+async fn a_date_range_sends_the_day_after_its_last_day_as_to() {
+    let server = server().await;
+    let mock = server.get_analytics_by_campaign(|when, then| {
+        let when = when
+            .account_id(ACCOUNT_ID)
+            .campaign_id(10)
+            .into_inner()
+            .query_param("from", "2024-01-01")
+            .query_param("to", "2024-02-01");
+        sends_only(when, &["accountId", "campaignId", "from", "to"]);
+        answer(
+            then.into_inner(),
+            200,
+            fixture!("get_analytics_by_campaign"),
+        );
+    });
+
+    client(&server)
+        .get_analytics_by_campaign()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(10)
+        .period(DateRange::month(2024, 1).unwrap())
+        .send()
+        .await
+        .expect("the sample decodes");
+
+    mock.assert_async().await;
 }

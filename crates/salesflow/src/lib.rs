@@ -27,3 +27,8 @@ pub use webhook_kinds::{Distance, IntegrationRunOn, IntegrationType, RunOn, RunO
 
 /// The date and time crate of the public API (`NaiveDate` parameters, [`Timestamp`]).
 pub use chrono;
+
+/// Compiles the examples of the workspace README, so the quickstart cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct WorkspaceReadme;

@@ -1,0 +1,14 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod date_range;
+mod webhook_event;
+mod webhook_secret;
+
+pub use date_range::{AnalyticsPeriod, DateRange, DateRangeError};
+pub use webhook_event::{WebhookEventError, WebhookEventExt, parse_webhook_event};
+pub use webhook_secret::{WebhookSecret, WebhookSecretError};
+
+/// The client and its types, so that `salesflow-ext` is the one dependency you need.
+pub use salesflow::*;
