@@ -109,13 +109,15 @@ async fn start_campaign_error(status: u16, body: &'static str) -> (u16, i32, Opt
         .await
         .expect_err("a documented error answer is an error");
     mock.assert_async().await;
+    assert_eq!(error.operation(), "startCampaign");
     match error {
-        Error::ErrorResponse(response) => {
-            let http_status = response.status().as_u16();
-            let body = response.into_inner();
-            (http_status, body.status, body.message)
-        }
-        other => panic!("expected a typed error response, got {other:?}"),
+        Error::Api {
+            status,
+            api_status: Some(api_status),
+            message,
+            ..
+        } => (status.as_u16(), api_status, message),
+        other => panic!("expected a typed API error, got {other:?}"),
     }
 }
 

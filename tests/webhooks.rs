@@ -59,17 +59,9 @@ async fn create_webhook_sends_disable_for_muted_contacts_when_set() {
         .create_webhook()
         .account_id(ACCOUNT_ID)
         .body_map(|body| {
-            body.name(
-                "Replies"
-                    .parse::<salesflow::types::WebhookDefinitionName>()
-                    .unwrap(),
-            )
-            .url(
-                "https://hooks.example.com/salesflow"
-                    .parse::<salesflow::types::WebhookDefinitionUrl>()
-                    .unwrap(),
-            )
-            .disable_for_muted_contacts(Some(true))
+            body.name("Replies".to_string())
+                .url("https://hooks.example.com/salesflow".to_string())
+                .disable_for_muted_contacts(Some(true))
         })
         .send()
         .await

@@ -12,6 +12,8 @@ use quote::quote;
 const SPEC: &str = "spec/salesflow.yaml";
 /// The generated client, relative to the workspace root.
 const CLIENT_FILE: &str = "crates/salesflow/src/generated.rs";
+/// The generated operation table and account-scoped builders, relative to the workspace root.
+const OPERATIONS_FILE: &str = "crates/salesflow/src/generated_operations.rs";
 /// The generated httpmock helpers, relative to the workspace root.
 const MOCK_FILE: &str = "crates/salesflow-httpmock/src/generated.rs";
 
@@ -30,7 +32,12 @@ pub enum Mode {
 /// Generates every file; returns `Ok(false)` when `Mode::Check` found a stale file.
 pub fn run(root: &Path, mode: Mode) -> Result<bool> {
     let spec = load_spec(&root.join(SPEC))?;
-    let files = [(CLIENT_FILE, client(&spec)?), (MOCK_FILE, httpmock(&spec)?)];
+    let operations = crate::operations::read(&spec)?;
+    let files = [
+        (CLIENT_FILE, client(&spec, &operations)?),
+        (OPERATIONS_FILE, crate::operations::render(&operations)?),
+        (MOCK_FILE, httpmock(&spec)?),
+    ];
     let mut fresh = true;
     for (relative, tokens) in files {
         let text = render(root, tokens).with_context(|| format!("formatting {relative}"))?;
@@ -80,8 +87,18 @@ const REPLACEMENTS: [(&str, &str); 8] = [
 ];
 
 /// The settings shared by the client and the mocks, so both see the same types.
-fn settings() -> GenerationSettings {
+fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
+    // Strings with length rules stay `String`: the rules are checked before a request is
+    // sent (crates/salesflow/src/validation.rs), with an error that names the field, rather
+    // than by one newtype per field that only says "longer than 63 characters".
+    for schema in crate::constraints::constrained_strings(spec) {
+        settings.with_conversion(
+            schema,
+            "::std::string::String",
+            [TypeImpl::Display].into_iter(),
+        );
+    }
     for (schema, rust_type) in REPLACEMENTS {
         settings.with_replacement(
             schema,
@@ -92,21 +109,26 @@ fn settings() -> GenerationSettings {
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        // The token lives in the client and is added to every request by the
-        // hand-written `ClientHooks` impl in crates/salesflow/src/auth.rs.
-        .with_inner_type(quote!(crate::auth::ApiToken))
+        // The token, retry policy and hosts live in the client; the hand-written
+        // `ClientHooks` impl (crates/salesflow/src/hooks.rs) applies them to every request.
+        .with_inner_type(quote!(crate::Settings))
         .with_hooks(HooksMode::Expected)
         // Let users compare decoded values (`assert_eq!` in their tests, change detection).
         .with_derive("PartialEq");
     settings
 }
 
-fn client(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream> {
-    let tokens = Generator::new(&settings())
+fn client(
+    spec: &openapiv3::OpenAPI,
+    operations: &[crate::operations::OperationFacts],
+) -> Result<proc_macro2::TokenStream> {
+    let tokens = Generator::new(&settings(spec))
         .generate_tokens(spec)
         .context("progenitor could not generate the client")?;
     check_replacements(&tokens.to_string())?;
-    Ok(tokens)
+    let mut file: syn::File = syn::parse2(tokens).context("parsing the generated client")?;
+    crate::builder_rewrite::rewrite(&mut file, operations)?;
+    Ok(quote!(#file))
 }
 
 /// Fails if progenitor generated its own type for a replaced schema, or used none of ours:
@@ -129,7 +151,7 @@ fn check_replacements(generated: &str) -> Result<()> {
 }
 
 fn httpmock(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream> {
-    let tokens = Generator::new(&settings())
+    let tokens = Generator::new(&settings(spec))
         .httpmock(spec, "salesflow")
         .context("progenitor could not generate the httpmock helpers")?;
     let mut file: syn::File = syn::parse2(tokens).context("parsing the generated mocks")?;

@@ -2,9 +2,12 @@
 
 #![forbid(unsafe_code)]
 
+mod builder_rewrite;
+mod constraints;
 mod doc_comments;
 mod generate;
 mod mock_fix;
+mod operations;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

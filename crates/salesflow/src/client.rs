@@ -1,30 +1,55 @@
-//! Constructors that pick the production host and take the token once.
+//! Shortcuts for the common cases of [`ClientBuilder`](crate::ClientBuilder).
 
-use crate::{ApiToken, Client, hosts};
+use crate::{ApiToken, Client, ClientBuilder, hosts};
 
 impl Client {
     /// The production API host of every operation but `getCampaignStatistics`, which the
     /// client sends to `https://app.salesflow.io/api` when this is its base URL.
     pub const PRODUCTION_URL: &'static str = hosts::PRODUCTION_URL;
 
-    /// A client for the production API, authenticated with `token`.
+    /// A builder: token, default account, hosts, timeouts, retries.
+    ///
+    /// ```
+    /// let client = salesflow::Client::builder().token("abcdefghijklmnop123").build()?;
+    /// # Ok::<(), salesflow::ConfigError>(())
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client for the production API with the default settings, authenticated with
+    /// `token`.
     ///
     /// ```
     /// let client = salesflow::Client::with_token("abcdefghijklmnop123");
     /// assert_eq!(salesflow::ClientInfo::baseurl(&client), "https://mvc.salesflow.io/api");
     /// ```
+    ///
+    /// # Panics
+    /// If no TLS backend can start; [`ClientBuilder::build`] reports that as an error.
     pub fn with_token(token: impl Into<ApiToken>) -> Self {
-        Self::with_base_url(Self::PRODUCTION_URL, token)
+        ClientBuilder::new()
+            .token(token)
+            .build()
+            .expect("the default configuration is valid")
     }
 
-    /// A client for the API at `base_url` (a test server, a proxy), authenticated with
-    /// `token`. `base_url` includes the `/api` path stem, with no trailing slash.
+    /// A client for the API at `base_url` (a test server, a proxy) with the default
+    /// settings, authenticated with `token`. `base_url` includes any path stem (`/api`).
     ///
     /// ```
     /// let client = salesflow::Client::with_base_url("http://127.0.0.1:8080/api", "token");
     /// assert_eq!(salesflow::ClientInfo::baseurl(&client), "http://127.0.0.1:8080/api");
     /// ```
+    ///
+    /// # Panics
+    /// If `base_url` is not an absolute http(s) URL; [`ClientBuilder::build`] reports that
+    /// as an error.
     pub fn with_base_url(base_url: &str, token: impl Into<ApiToken>) -> Self {
-        Self::new(base_url.trim_end_matches('/'), token.into())
+        ClientBuilder::new()
+            .base_url(base_url)
+            .token(token)
+            .build()
+            .unwrap_or_else(|error| panic!("{error}"))
     }
 }

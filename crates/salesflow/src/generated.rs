@@ -244,379 +244,29 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ContactUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<ContactUpdateEmail>,
+        pub email: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "firstName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_name: ::std::option::Option<ContactUpdateFirstName>,
+        pub first_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub industry: ::std::option::Option<ContactUpdateIndustry>,
+        pub industry: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "lastName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub last_name: ::std::option::Option<ContactUpdateLastName>,
+        pub last_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location: ::std::option::Option<ContactUpdateLocation>,
+        pub location: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub occupation: ::std::option::Option<ContactUpdateOccupation>,
+        pub occupation: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub phone: ::std::option::Option<ContactUpdatePhone>,
+        pub phone: ::std::option::Option<::std::string::String>,
     }
     impl ContactUpdate {
         pub fn builder() -> builder::ContactUpdate {
             Default::default()
-        }
-    }
-    ///`ContactUpdateEmail`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ContactUpdateEmail(::std::string::String);
-    impl ::std::ops::Deref for ContactUpdateEmail {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ContactUpdateEmail> for ::std::string::String {
-        fn from(value: ContactUpdateEmail) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ContactUpdateEmail {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 1023usize {
-                return Err("longer than 1023 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ContactUpdateEmail {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ContactUpdateEmail {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ContactUpdateEmail {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ContactUpdateFirstName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ContactUpdateFirstName(::std::string::String);
-    impl ::std::ops::Deref for ContactUpdateFirstName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ContactUpdateFirstName> for ::std::string::String {
-        fn from(value: ContactUpdateFirstName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ContactUpdateFirstName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 63usize {
-                return Err("longer than 63 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ContactUpdateFirstName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ContactUpdateFirstName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ContactUpdateFirstName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ContactUpdateIndustry`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ContactUpdateIndustry(::std::string::String);
-    impl ::std::ops::Deref for ContactUpdateIndustry {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ContactUpdateIndustry> for ::std::string::String {
-        fn from(value: ContactUpdateIndustry) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ContactUpdateIndustry {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 1023usize {
-                return Err("longer than 1023 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ContactUpdateIndustry {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ContactUpdateIndustry {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ContactUpdateIndustry {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ContactUpdateLastName`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ContactUpdateLastName(::std::string::String);
-    impl ::std::ops::Deref for ContactUpdateLastName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ContactUpdateLastName> for ::std::string::String {
-        fn from(value: ContactUpdateLastName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ContactUpdateLastName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 63usize {
-                return Err("longer than 63 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ContactUpdateLastName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ContactUpdateLastName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ContactUpdateLastName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ContactUpdateLocation`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ContactUpdateLocation(::std::string::String);
-    impl ::std::ops::Deref for ContactUpdateLocation {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ContactUpdateLocation> for ::std::string::String {
-        fn from(value: ContactUpdateLocation) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ContactUpdateLocation {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 127usize {
-                return Err("longer than 127 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ContactUpdateLocation {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ContactUpdateLocation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ContactUpdateLocation {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ContactUpdateOccupation`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ContactUpdateOccupation(::std::string::String);
-    impl ::std::ops::Deref for ContactUpdateOccupation {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ContactUpdateOccupation> for ::std::string::String {
-        fn from(value: ContactUpdateOccupation) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ContactUpdateOccupation {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 1023usize {
-                return Err("longer than 1023 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ContactUpdateOccupation {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ContactUpdateOccupation {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ContactUpdateOccupation {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ContactUpdatePhone`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ContactUpdatePhone(::std::string::String);
-    impl ::std::ops::Deref for ContactUpdatePhone {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ContactUpdatePhone> for ::std::string::String {
-        fn from(value: ContactUpdatePhone) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ContactUpdatePhone {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 1023usize {
-                return Err("longer than 1023 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ContactUpdatePhone {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ContactUpdatePhone {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ContactUpdatePhone {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///The public identifiers to look up (`listContactsByPublicIdentifiers`).
@@ -625,7 +275,7 @@ pub mod types {
         /// LinkedIn public identifiers; not empty, no element empty. More than 20 are allowed.
         ///
         #[serde(rename = "PublicIdentifiers")]
-        pub public_identifiers: ::std::vec::Vec<ContactsQueryPublicIdentifiersItem>,
+        pub public_identifiers: ::std::vec::Vec<::std::string::String>,
         /// Only members updated after this date or time (see `Timestamp` for the forms).
         ///
         #[serde(
@@ -637,56 +287,6 @@ pub mod types {
     impl ContactsQuery {
         pub fn builder() -> builder::ContactsQuery {
             Default::default()
-        }
-    }
-    ///`ContactsQueryPublicIdentifiersItem`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ContactsQueryPublicIdentifiersItem(::std::string::String);
-    impl ::std::ops::Deref for ContactsQueryPublicIdentifiersItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ContactsQueryPublicIdentifiersItem> for ::std::string::String {
-        fn from(value: ContactsQueryPublicIdentifiersItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ContactsQueryPublicIdentifiersItem {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ContactsQueryPublicIdentifiersItem {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ContactsQueryPublicIdentifiersItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ContactsQueryPublicIdentifiersItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Email figures of a campaign. Rates are percentages (0 to 100).
@@ -733,108 +333,6 @@ pub mod types {
     impl GeneralAnalytics {
         pub fn builder() -> builder::GeneralAnalytics {
             Default::default()
-        }
-    }
-    ///`GetContactByPublicIdentifierPublicIdentifier`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct GetContactByPublicIdentifierPublicIdentifier(::std::string::String);
-    impl ::std::ops::Deref for GetContactByPublicIdentifierPublicIdentifier {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<GetContactByPublicIdentifierPublicIdentifier> for ::std::string::String {
-        fn from(value: GetContactByPublicIdentifierPublicIdentifier) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for GetContactByPublicIdentifierPublicIdentifier {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for GetContactByPublicIdentifierPublicIdentifier {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-        for GetContactByPublicIdentifierPublicIdentifier
-    {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for GetContactByPublicIdentifierPublicIdentifier {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///`ImportMemberLinkedInUrl`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct ImportMemberLinkedInUrl(::std::string::String);
-    impl ::std::ops::Deref for ImportMemberLinkedInUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<ImportMemberLinkedInUrl> for ::std::string::String {
-        fn from(value: ImportMemberLinkedInUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for ImportMemberLinkedInUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for ImportMemberLinkedInUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for ImportMemberLinkedInUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ImportMemberLinkedInUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///A message received from a contact.
@@ -1025,120 +523,14 @@ pub mod types {
         pub disable_for_muted_contacts: ::std::option::Option<bool>,
         ///The webhook's name.
         #[serde(rename = "Name")]
-        pub name: WebhookDefinitionName,
+        pub name: ::std::string::String,
         ///The absolute http(s) URL Salesflow will POST events to.
         #[serde(rename = "Url")]
-        pub url: WebhookDefinitionUrl,
+        pub url: ::std::string::String,
     }
     impl WebhookDefinition {
         pub fn builder() -> builder::WebhookDefinition {
             Default::default()
-        }
-    }
-    ///The webhook's name.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct WebhookDefinitionName(::std::string::String);
-    impl ::std::ops::Deref for WebhookDefinitionName {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<WebhookDefinitionName> for ::std::string::String {
-        fn from(value: WebhookDefinitionName) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for WebhookDefinitionName {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 255usize {
-                return Err("longer than 255 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for WebhookDefinitionName {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for WebhookDefinitionName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for WebhookDefinitionName {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-    ///The absolute http(s) URL Salesflow will POST events to.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct WebhookDefinitionUrl(::std::string::String);
-    impl ::std::ops::Deref for WebhookDefinitionUrl {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<WebhookDefinitionUrl> for ::std::string::String {
-        fn from(value: WebhookDefinitionUrl) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for WebhookDefinitionUrl {
-        type Err = self::error::ConversionError;
-        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() > 511usize {
-                return Err("longer than 511 characters".into());
-            }
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for WebhookDefinitionUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String> for WebhookDefinitionUrl {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for WebhookDefinitionUrl {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     /// What Salesflow POSTs, as a JSON body, to the URL of a webhook attached to a campaign,
@@ -2190,31 +1582,31 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ContactUpdate {
             email: ::std::result::Result<
-                ::std::option::Option<super::ContactUpdateEmail>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             first_name: ::std::result::Result<
-                ::std::option::Option<super::ContactUpdateFirstName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             industry: ::std::result::Result<
-                ::std::option::Option<super::ContactUpdateIndustry>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             last_name: ::std::result::Result<
-                ::std::option::Option<super::ContactUpdateLastName>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             location: ::std::result::Result<
-                ::std::option::Option<super::ContactUpdateLocation>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             occupation: ::std::result::Result<
-                ::std::option::Option<super::ContactUpdateOccupation>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             phone: ::std::result::Result<
-                ::std::option::Option<super::ContactUpdatePhone>,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -2234,7 +1626,7 @@ pub mod types {
         impl ContactUpdate {
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactUpdateEmail>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -2244,7 +1636,7 @@ pub mod types {
             }
             pub fn first_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactUpdateFirstName>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.first_name = value
@@ -2254,7 +1646,7 @@ pub mod types {
             }
             pub fn industry<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactUpdateIndustry>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.industry = value
@@ -2264,7 +1656,7 @@ pub mod types {
             }
             pub fn last_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactUpdateLastName>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.last_name = value
@@ -2274,7 +1666,7 @@ pub mod types {
             }
             pub fn location<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactUpdateLocation>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.location = value
@@ -2284,7 +1676,7 @@ pub mod types {
             }
             pub fn occupation<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactUpdateOccupation>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.occupation = value
@@ -2294,7 +1686,7 @@ pub mod types {
             }
             pub fn phone<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ContactUpdatePhone>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.phone = value
@@ -2335,7 +1727,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ContactsQuery {
             public_identifiers: ::std::result::Result<
-                ::std::vec::Vec<super::ContactsQueryPublicIdentifiersItem>,
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
             updated_from_date: ::std::result::Result<
@@ -2354,9 +1746,7 @@ pub mod types {
         impl ContactsQuery {
             pub fn public_identifiers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                        ::std::vec::Vec<super::ContactsQueryPublicIdentifiersItem>,
-                    >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.public_identifiers = value.try_into().map_err(|e| {
@@ -3513,8 +2903,8 @@ pub mod types {
         pub struct WebhookDefinition {
             disable_for_muted_contacts:
                 ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            name: ::std::result::Result<super::WebhookDefinitionName, ::std::string::String>,
-            url: ::std::result::Result<super::WebhookDefinitionUrl, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookDefinition {
             fn default() -> Self {
@@ -3538,7 +2928,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::WebhookDefinitionName>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -3548,7 +2938,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::WebhookDefinitionUrl>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -4327,13 +3717,18 @@ pub mod types {
 ///   `x-extensible-enum`. A client must keep a value it does not know instead of failing.
 /// - **Responses carry more fields over time** (see the changelog): clients must ignore
 ///   unknown fields.
+/// - **`x-idempotent`** on an operation says whether sending the same request twice is
+///   safe, so a client knows what it may retry after a timeout or a 5xx. Where it is
+///   absent, GET and DELETE are idempotent and POST is not.
+/// - **`x-allowed-hosts`** on a URL parameter lists the hosts (and their subdomains) the
+///   server accepts there.
 ///
 ///
 /// Version: 1.12
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::auth::ApiToken,
+    pub(crate) inner: crate::Settings,
 }
 impl Client {
     /// Create a new client.
@@ -4341,7 +3736,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::auth::ApiToken) -> Self {
+    pub fn new(baseurl: &str, inner: crate::Settings) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -4359,11 +3754,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
-        baseurl: &str,
-        client: reqwest::Client,
-        inner: crate::auth::ApiToken,
-    ) -> Self {
+    pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: crate::Settings) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
@@ -4371,7 +3762,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::auth::ApiToken> for Client {
+impl ClientInfo<crate::Settings> for Client {
     fn api_version() -> &'static str {
         "1.12"
     }
@@ -4381,7 +3772,7 @@ impl ClientInfo<crate::auth::ApiToken> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::auth::ApiToken {
+    fn inner(&self) -> &crate::Settings {
         &self.inner
     }
 }
@@ -4389,7 +3780,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::auth::ApiToken>,
+        Client: ClientHooks<crate::Settings>,
     {
     }
 };
@@ -4592,6 +3983,9 @@ impl Client {
     /// List contacts by LinkedIn public identifiers
     ///
     /// Lists the contacts whose LinkedIn public identifiers are given (changelog 1.3).
+    ///
+    /// It is a `POST` only to carry the identifiers in a body: it reads and changes nothing,
+    /// so it is safe to repeat (`x-idempotent: true`).
     ///
     /// The path is `members/list-contacts`, as the docs' "Resource" line says; the docs' curl
     /// example writes `/api/list-contacts`, which does not match the `members/` prefix of every
@@ -4983,7 +4377,7 @@ pub mod builder {
                 client: client,
                 account_id: Err("account_id was not initialized".to_string()),
                 campaign_id: Err("campaign_id was not initialized".to_string()),
-                is_force_request: Err("is_force_request was not initialized".to_string()),
+                is_force_request: Ok(true),
             }
         }
         pub fn account_id<V>(mut self, value: V) -> Self
@@ -5014,55 +4408,62 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/statistics/GetCampaignStatistics`
-        pub async fn send(self) -> Result<ResponseValue<types::CampaignStatistics>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                campaign_id,
-                is_force_request,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-            let is_force_request = is_force_request.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/statistics/GetCampaignStatistics", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "campaignId",
-                    &campaign_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "isForceRequest",
-                    &is_force_request,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_campaign_statistics",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::CampaignStatistics>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::CampaignStatistics>, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    campaign_id,
+                    is_force_request,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+                let is_force_request = is_force_request.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/statistics/GetCampaignStatistics", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "campaignId",
+                        &campaign_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "isForceRequest",
+                        &is_force_request,
+                    ))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_campaign_statistics",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "getCampaignStatistics", result).await
         }
     }
     /// Builder for [`Client::import_member`]
@@ -5076,7 +4477,7 @@ pub mod builder {
         custom_fields: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         first_name: Result<Option<::std::string::String>, String>,
         last_name: Result<Option<::std::string::String>, String>,
-        linked_in_url: Result<types::ImportMemberLinkedInUrl, String>,
+        linked_in_url: Result<::std::string::String, String>,
         location: Result<Option<::std::string::String>, String>,
         occupation: Result<Option<::std::string::String>, String>,
     }
@@ -5145,10 +4546,10 @@ pub mod builder {
         }
         pub fn linked_in_url<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ImportMemberLinkedInUrl>,
+            V: std::convert::TryInto<::std::string::String>,
         {
             self.linked_in_url = value.try_into().map_err(|_| {
-                "conversion to `ImportMemberLinkedInUrl` for linked_in_url failed".to_string()
+                "conversion to `:: std :: string :: String` for linked_in_url failed".to_string()
             });
             self
         }
@@ -5171,79 +4572,86 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/members/Import`
-        pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                campaign_id,
-                custom_fields,
-                first_name,
-                last_name,
-                linked_in_url,
-                location,
-                occupation,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-            let custom_fields = custom_fields.map_err(Error::InvalidRequest)?;
-            let first_name = first_name.map_err(Error::InvalidRequest)?;
-            let last_name = last_name.map_err(Error::InvalidRequest)?;
-            let linked_in_url = linked_in_url.map_err(Error::InvalidRequest)?;
-            let location = location.map_err(Error::InvalidRequest)?;
-            let occupation = occupation.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/members/Import", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "campaignId",
-                    &campaign_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "customFields",
-                    &custom_fields,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "firstName",
-                    &first_name,
-                ))
-                .query(&progenitor_client::QueryParam::new("lastName", &last_name))
-                .query(&progenitor_client::QueryParam::new(
-                    "linkedInUrl",
-                    &linked_in_url,
-                ))
-                .query(&progenitor_client::QueryParam::new("location", &location))
-                .query(&progenitor_client::QueryParam::new(
-                    "occupation",
-                    &occupation,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "import_member",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::Contact>, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    campaign_id,
+                    custom_fields,
+                    first_name,
+                    last_name,
+                    linked_in_url,
+                    location,
+                    occupation,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+                let custom_fields = custom_fields.map_err(Error::InvalidRequest)?;
+                let first_name = first_name.map_err(Error::InvalidRequest)?;
+                let last_name = last_name.map_err(Error::InvalidRequest)?;
+                let linked_in_url = linked_in_url.map_err(Error::InvalidRequest)?;
+                let location = location.map_err(Error::InvalidRequest)?;
+                let occupation = occupation.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/members/Import", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "campaignId",
+                        &campaign_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "customFields",
+                        &custom_fields,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "firstName",
+                        &first_name,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("lastName", &last_name))
+                    .query(&progenitor_client::QueryParam::new(
+                        "linkedInUrl",
+                        &linked_in_url,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("location", &location))
+                    .query(&progenitor_client::QueryParam::new(
+                        "occupation",
+                        &occupation,
+                    ))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "import_member",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "importMember", result).await
         }
     }
     /// Builder for [`Client::get_contact_by_public_identifier`]
@@ -5253,7 +4661,7 @@ pub mod builder {
     pub struct GetContactByPublicIdentifier<'a> {
         client: &'a super::Client,
         account_id: Result<i64, String>,
-        public_identifier: Result<types::GetContactByPublicIdentifierPublicIdentifier, String>,
+        public_identifier: Result<::std::string::String, String>,
     }
     impl<'a> GetContactByPublicIdentifier<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5274,60 +4682,65 @@ pub mod builder {
         }
         pub fn public_identifier<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::GetContactByPublicIdentifierPublicIdentifier>,
+            V: std::convert::TryInto<::std::string::String>,
         {
-            self.public_identifier = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `GetContactByPublicIdentifierPublicIdentifier` for public_identifier failed"
-                        .to_string()
-                });
+            self.public_identifier = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for public_identifier failed"
+                    .to_string()
+            });
             self
         }
         ///Sends a `GET` request to `/members`
-        pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                public_identifier,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let public_identifier = public_identifier.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/members", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "publicIdentifier",
-                    &public_identifier,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_contact_by_public_identifier",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::Contact>, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    public_identifier,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let public_identifier = public_identifier.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/members", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "publicIdentifier",
+                        &public_identifier,
+                    ))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_contact_by_public_identifier",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "getContactByPublicIdentifier", result).await
         }
     }
     /// Builder for [`Client::get_contact`]
@@ -5366,49 +4779,56 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/members/{memberId}`
-        pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error<()>> {
-            let Self {
-                client,
-                member_id,
-                account_id,
-            } = self;
-            let member_id = member_id.map_err(Error::InvalidRequest)?;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/members/{}",
-                client.baseurl,
-                encode_path(&member_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_contact",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::Contact>, Error<()>> = async move {
+                let Self {
+                    client,
+                    member_id,
+                    account_id,
+                } = self;
+                let member_id = member_id.map_err(Error::InvalidRequest)?;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/members/{}",
+                    client.baseurl,
+                    encode_path(&member_id.to_string()),
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_contact",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "getContact", result).await
         }
     }
     /// Builder for [`Client::update_contact`]
@@ -5467,54 +4887,61 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/members/{memberId}`
-        pub async fn send(self) -> Result<ResponseValue<types::Contact>, Error<()>> {
-            let Self {
-                client,
-                member_id,
-                account_id,
-                body,
-            } = self;
-            let member_id = member_id.map_err(Error::InvalidRequest)?;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ContactUpdate::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/members/{}",
-                client.baseurl,
-                encode_path(&member_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_contact",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::Contact>, Error<()>> = async move {
+                let Self {
+                    client,
+                    member_id,
+                    account_id,
+                    body,
+                } = self;
+                let member_id = member_id.map_err(Error::InvalidRequest)?;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::ContactUpdate::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/members/{}",
+                    client.baseurl,
+                    encode_path(&member_id.to_string()),
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "update_contact",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "updateContact", result).await
         }
     }
     /// Builder for [`Client::delete_contact`]
@@ -5553,49 +4980,56 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/members/{memberId}`
-        pub async fn send(self) -> Result<ResponseValue<types::StatusMessage>, Error<()>> {
-            let Self {
-                client,
-                member_id,
-                account_id,
-            } = self;
-            let member_id = member_id.map_err(Error::InvalidRequest)?;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/members/{}",
-                client.baseurl,
-                encode_path(&member_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_contact",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::StatusMessage>, Error<()>> = async move {
+                let Self {
+                    client,
+                    member_id,
+                    account_id,
+                } = self;
+                let member_id = member_id.map_err(Error::InvalidRequest)?;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/members/{}",
+                    client.baseurl,
+                    encode_path(&member_id.to_string()),
+                );
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "delete_contact",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "deleteContact", result).await
         }
     }
     /// Builder for [`Client::list_contacts_by_campaign`]
@@ -5647,55 +5081,62 @@ pub mod builder {
         ///Sends a `GET` request to `/members/list-contacts`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::Contact>>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                campaign_id,
-                updated_from_date,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-            let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/members/list-contacts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "campaignId",
-                    &campaign_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "updatedFromDate",
-                    &updated_from_date,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contacts_by_campaign",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+        ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
+        {
+            let client = self.client;
+            let result: Result<ResponseValue<::std::vec::Vec<types::Contact>>, Error<()>> =
+                async move {
+                    let Self {
+                        client,
+                        account_id,
+                        campaign_id,
+                        updated_from_date,
+                    } = self;
+                    let account_id = account_id.map_err(Error::InvalidRequest)?;
+                    let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+                    let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/members/list-contacts", client.baseurl,);
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .query(&progenitor_client::QueryParam::new(
+                            "accountId",
+                            &account_id,
+                        ))
+                        .query(&progenitor_client::QueryParam::new(
+                            "campaignId",
+                            &campaign_id,
+                        ))
+                        .query(&progenitor_client::QueryParam::new(
+                            "updatedFromDate",
+                            &updated_from_date,
+                        ))
+                        .headers(header_map)
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "list_contacts_by_campaign",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                .await;
+            crate::error::from_generated(client, "listContactsByCampaign", result).await
         }
     }
     /// Builder for [`Client::list_contacts_by_public_identifiers`]
@@ -5745,48 +5186,55 @@ pub mod builder {
         ///Sends a `POST` request to `/members/list-contacts`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::Contact>>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                body,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::ContactsQuery::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/members/list-contacts", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contacts_by_public_identifiers",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+        ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
+        {
+            let client = self.client;
+            let result: Result<ResponseValue<::std::vec::Vec<types::Contact>>, Error<()>> =
+                async move {
+                    let Self {
+                        client,
+                        account_id,
+                        body,
+                    } = self;
+                    let account_id = account_id.map_err(Error::InvalidRequest)?;
+                    let body = body
+                        .and_then(|v| types::ContactsQuery::try_from(v).map_err(|e| e.to_string()))
+                        .map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/members/list-contacts", client.baseurl,);
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .json(&body)
+                        .query(&progenitor_client::QueryParam::new(
+                            "accountId",
+                            &account_id,
+                        ))
+                        .headers(header_map)
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "list_contacts_by_public_identifiers",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                .await;
+            crate::error::from_generated(client, "listContactsByPublicIdentifiers", result).await
         }
     }
     /// Builder for [`Client::list_contacts_by_account`]
@@ -5827,49 +5275,56 @@ pub mod builder {
         ///Sends a `GET` request to `/members/list-contacts-by-accountid`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::Contact>>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                updated_from_date,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/members/list-contacts-by-accountid", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "updatedFromDate",
-                    &updated_from_date,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contacts_by_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+        ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
+        {
+            let client = self.client;
+            let result: Result<ResponseValue<::std::vec::Vec<types::Contact>>, Error<()>> =
+                async move {
+                    let Self {
+                        client,
+                        account_id,
+                        updated_from_date,
+                    } = self;
+                    let account_id = account_id.map_err(Error::InvalidRequest)?;
+                    let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/members/list-contacts-by-accountid", client.baseurl,);
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .query(&progenitor_client::QueryParam::new(
+                            "accountId",
+                            &account_id,
+                        ))
+                        .query(&progenitor_client::QueryParam::new(
+                            "updatedFromDate",
+                            &updated_from_date,
+                        ))
+                        .headers(header_map)
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "list_contacts_by_account",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                .await;
+            crate::error::from_generated(client, "listContactsByAccount", result).await
         }
     }
     /// Builder for [`Client::list_campaigns`]
@@ -5910,49 +5365,56 @@ pub mod builder {
         ///Sends a `GET` request to `/campaigns/list-campaigns`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::Campaign>>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                updated_from_date,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/list-campaigns", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "updatedFromDate",
-                    &updated_from_date,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_campaigns",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+        ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Campaign>>, crate::Error>
+        {
+            let client = self.client;
+            let result: Result<ResponseValue<::std::vec::Vec<types::Campaign>>, Error<()>> =
+                async move {
+                    let Self {
+                        client,
+                        account_id,
+                        updated_from_date,
+                    } = self;
+                    let account_id = account_id.map_err(Error::InvalidRequest)?;
+                    let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/campaigns/list-campaigns", client.baseurl,);
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .query(&progenitor_client::QueryParam::new(
+                            "accountId",
+                            &account_id,
+                        ))
+                        .query(&progenitor_client::QueryParam::new(
+                            "updatedFromDate",
+                            &updated_from_date,
+                        ))
+                        .headers(header_map)
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "list_campaigns",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                .await;
+            crate::error::from_generated(client, "listCampaigns", result).await
         }
     }
     /// Builder for [`Client::start_campaign`]
@@ -5993,61 +5455,67 @@ pub mod builder {
         ///Sends a `POST` request to `/campaigns/start`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::StatusMessage>, Error<types::StatusMessage>> {
-            let Self {
-                client,
-                account_id,
-                campaign_id,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/start", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "campaignId",
-                    &campaign_id,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "start_campaign",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                403u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                404u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                409u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                422u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+        ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::StatusMessage>, Error<types::StatusMessage>> =
+                async move {
+                    let Self {
+                        client,
+                        account_id,
+                        campaign_id,
+                    } = self;
+                    let account_id = account_id.map_err(Error::InvalidRequest)?;
+                    let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/campaigns/start", client.baseurl,);
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .query(&progenitor_client::QueryParam::new(
+                            "accountId",
+                            &account_id,
+                        ))
+                        .query(&progenitor_client::QueryParam::new(
+                            "campaignId",
+                            &campaign_id,
+                        ))
+                        .headers(header_map)
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "start_campaign",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        403u16 => Err(Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        )),
+                        404u16 => Err(Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        )),
+                        409u16 => Err(Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        )),
+                        422u16 => Err(Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        )),
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                .await;
+            crate::error::from_generated(client, "startCampaign", result).await
         }
     }
     /// Builder for [`Client::list_accounts`]
@@ -6064,35 +5532,42 @@ pub mod builder {
         ///Sends a `GET` request to `/accounts/list`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::Account>>, Error<()>> {
-            let Self { client } = self;
-            let url = format!("{}/accounts/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_accounts",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+        ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Account>>, crate::Error>
+        {
+            let client = self.client;
+            let result: Result<ResponseValue<::std::vec::Vec<types::Account>>, Error<()>> =
+                async move {
+                    let Self { client } = self;
+                    let url = format!("{}/accounts/list", client.baseurl,);
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .headers(header_map)
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "list_accounts",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                .await;
+            crate::error::from_generated(client, "listAccounts", result).await
         }
     }
     /// Builder for [`Client::create_webhook`]
@@ -6142,48 +5617,55 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/webhooks/create`
-        pub async fn send(self) -> Result<ResponseValue<types::Webhook>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                body,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::WebhookDefinition::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks/create", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::Webhook>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::Webhook>, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    body,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::WebhookDefinition::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/webhooks/create", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "create_webhook",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "createWebhook", result).await
         }
     }
     /// Builder for [`Client::delete_webhook`]
@@ -6222,49 +5704,56 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/webhooks/delete`
-        pub async fn send(self) -> Result<ResponseValue<types::StatusMessage>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                webhook_id,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks/delete", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "webhookId",
-                    &webhook_id,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::StatusMessage>, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    webhook_id,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/webhooks/delete", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "webhookId",
+                        &webhook_id,
+                    ))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "delete_webhook",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "deleteWebhook", result).await
         }
     }
     /// Builder for [`Client::list_webhooks`]
@@ -6294,40 +5783,47 @@ pub mod builder {
         ///Sends a `GET` request to `/webhooks/list`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::Webhook>>, Error<()>> {
-            let Self { client, account_id } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks/list", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_webhooks",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+        ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Webhook>>, crate::Error>
+        {
+            let client = self.client;
+            let result: Result<ResponseValue<::std::vec::Vec<types::Webhook>>, Error<()>> =
+                async move {
+                    let Self { client, account_id } = self;
+                    let account_id = account_id.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/webhooks/list", client.baseurl,);
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .query(&progenitor_client::QueryParam::new(
+                            "accountId",
+                            &account_id,
+                        ))
+                        .headers(header_map)
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "list_webhooks",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                .await;
+            crate::error::from_generated(client, "listWebhooks", result).await
         }
     }
     /// Builder for [`Client::attach_webhook`]
@@ -6388,58 +5884,65 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/webhooks/attach`
-        pub async fn send(self) -> Result<ResponseValue<types::WebhookCampaign>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                campaign_id,
-                run_on,
-                webhook_id,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-            let run_on = run_on.map_err(Error::InvalidRequest)?;
-            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks/attach", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "campaignId",
-                    &campaign_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("runOn", &run_on))
-                .query(&progenitor_client::QueryParam::new(
-                    "webhookId",
-                    &webhook_id,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "attach_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::WebhookCampaign>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::WebhookCampaign>, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    campaign_id,
+                    run_on,
+                    webhook_id,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+                let run_on = run_on.map_err(Error::InvalidRequest)?;
+                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/webhooks/attach", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "campaignId",
+                        &campaign_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("runOn", &run_on))
+                    .query(&progenitor_client::QueryParam::new(
+                        "webhookId",
+                        &webhook_id,
+                    ))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "attach_webhook",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "attachWebhook", result).await
         }
     }
     /// Builder for [`Client::detach_webhook`]
@@ -6478,49 +5981,56 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/webhooks/detach`
-        pub async fn send(self) -> Result<ResponseValue<types::StatusMessage>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                webhook_campaign_id,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let webhook_campaign_id = webhook_campaign_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks/detach", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "webhookCampaignId",
-                    &webhook_campaign_id,
-                ))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "detach_webhook",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::StatusMessage>, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    webhook_campaign_id,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let webhook_campaign_id = webhook_campaign_id.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/webhooks/detach", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "webhookCampaignId",
+                        &webhook_campaign_id,
+                    ))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "detach_webhook",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "detachWebhook", result).await
         }
     }
     /// Builder for [`Client::get_analytics_by_campaign`]
@@ -6581,55 +6091,62 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/analytics/by-campaignid`
-        pub async fn send(self) -> Result<ResponseValue<types::CampaignAnalytics>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                campaign_id,
-                from,
-                to,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-            let from = from.map_err(Error::InvalidRequest)?;
-            let to = to.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/analytics/by-campaignid", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "campaignId",
-                    &campaign_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("from", &from))
-                .query(&progenitor_client::QueryParam::new("to", &to))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_analytics_by_campaign",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        pub async fn send(
+            self,
+        ) -> ::std::result::Result<ResponseValue<types::CampaignAnalytics>, crate::Error> {
+            let client = self.client;
+            let result: Result<ResponseValue<types::CampaignAnalytics>, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    campaign_id,
+                    from,
+                    to,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+                let from = from.map_err(Error::InvalidRequest)?;
+                let to = to.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/analytics/by-campaignid", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "campaignId",
+                        &campaign_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("from", &from))
+                    .query(&progenitor_client::QueryParam::new("to", &to))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_analytics_by_campaign",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "getAnalyticsByCampaign", result).await
         }
     }
     /// Builder for [`Client::get_analytics_by_account`]
@@ -6681,49 +6198,60 @@ pub mod builder {
         ///Sends a `GET` request to `/analytics/by-accountid`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::CampaignAnalytics>>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                from,
-                to,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let from = from.map_err(Error::InvalidRequest)?;
-            let to = to.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/analytics/by-accountid", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("from", &from))
-                .query(&progenitor_client::QueryParam::new("to", &to))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_analytics_by_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::CampaignAnalytics>>,
+            crate::Error,
+        > {
+            let client = self.client;
+            let result: Result<
+                ResponseValue<::std::vec::Vec<types::CampaignAnalytics>>,
+                Error<()>,
+            > = async move {
+                let Self {
+                    client,
+                    account_id,
+                    from,
+                    to,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let from = from.map_err(Error::InvalidRequest)?;
+                let to = to.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/analytics/by-accountid", client.baseurl,);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("from", &from))
+                    .query(&progenitor_client::QueryParam::new("to", &to))
+                    .headers(header_map)
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "get_analytics_by_account",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
             }
+            .await;
+            crate::error::from_generated(client, "getAnalyticsByAccount", result).await
         }
     }
     /// Builder for [`Client::list_incoming_messages_by_account`]
@@ -6764,49 +6292,58 @@ pub mod builder {
         ///Sends a `GET` request to `/messaging/incoming-messages-by-accountid`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::ContactMessages>>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                from,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let from = from.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/messaging/incoming-messages-by-accountid",
-                client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("from", &from))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_incoming_messages_by_account",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::ContactMessages>>,
+            crate::Error,
+        > {
+            let client = self.client;
+            let result: Result<ResponseValue<::std::vec::Vec<types::ContactMessages>>, Error<()>> =
+                async move {
+                    let Self {
+                        client,
+                        account_id,
+                        from,
+                    } = self;
+                    let account_id = account_id.map_err(Error::InvalidRequest)?;
+                    let from = from.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/messaging/incoming-messages-by-accountid",
+                        client.baseurl,
+                    );
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .query(&progenitor_client::QueryParam::new(
+                            "accountId",
+                            &account_id,
+                        ))
+                        .query(&progenitor_client::QueryParam::new("from", &from))
+                        .headers(header_map)
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "list_incoming_messages_by_account",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                .await;
+            crate::error::from_generated(client, "listIncomingMessagesByAccount", result).await
         }
     }
     /// Builder for [`Client::list_incoming_messages_by_campaign`]
@@ -6858,55 +6395,64 @@ pub mod builder {
         ///Sends a `GET` request to `/messaging/incoming-messages-by-campaignid`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::vec::Vec<types::ContactMessages>>, Error<()>> {
-            let Self {
-                client,
-                account_id,
-                campaign_id,
-                from,
-            } = self;
-            let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-            let from = from.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/messaging/incoming-messages-by-campaignid",
-                client.baseurl,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new(
-                    "accountId",
-                    &account_id,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "campaignId",
-                    &campaign_id,
-                ))
-                .query(&progenitor_client::QueryParam::new("from", &from))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_incoming_messages_by_campaign",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+        ) -> ::std::result::Result<
+            ResponseValue<::std::vec::Vec<types::ContactMessages>>,
+            crate::Error,
+        > {
+            let client = self.client;
+            let result: Result<ResponseValue<::std::vec::Vec<types::ContactMessages>>, Error<()>> =
+                async move {
+                    let Self {
+                        client,
+                        account_id,
+                        campaign_id,
+                        from,
+                    } = self;
+                    let account_id = account_id.map_err(Error::InvalidRequest)?;
+                    let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+                    let from = from.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/messaging/incoming-messages-by-campaignid",
+                        client.baseurl,
+                    );
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .query(&progenitor_client::QueryParam::new(
+                            "accountId",
+                            &account_id,
+                        ))
+                        .query(&progenitor_client::QueryParam::new(
+                            "campaignId",
+                            &campaign_id,
+                        ))
+                        .query(&progenitor_client::QueryParam::new("from", &from))
+                        .headers(header_map)
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "list_incoming_messages_by_campaign",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+                .await;
+            crate::error::from_generated(client, "listIncomingMessagesByCampaign", result).await
         }
     }
 }

@@ -1,17 +1,89 @@
-//! The hooks progenitor calls around every request: route to the right host, add the token.
+//! The hooks progenitor calls around every request: host, rules, token, retries, tracing.
+
+use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+use tracing::Instrument;
 
-use crate::{ApiToken, Client, auth, hosts};
+use crate::{Client, Settings, auth, error, hosts, operation, validation};
 
-impl ClientHooks<ApiToken> for Client {
+impl ClientHooks<Settings> for Client {
+    /// Routes to the operation's host, checks the spec's rules, then adds the token (last,
+    /// so nothing before it can see the token).
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        hosts::route(request, self.baseurl(), info.operation_id);
-        auth::authenticate(request, self.inner());
+        let operation = operation::find(info.operation_id);
+        hosts::route(request, self.baseurl(), self.inner(), operation);
+        validation::check(operation, request)
+            .map_err(|violation| Error::Custom(error::encode_violation(&violation)))?;
+        auth::authenticate(request, self.inner().token());
         Ok(())
     }
+
+    /// Sends the request, again as the retry policy allows, in a span that records the
+    /// operation, method, path (never the query, which holds the token), attempts, status
+    /// and duration.
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let operation = operation::find(info.operation_id);
+        let span = tracing::info_span!(
+            "salesflow",
+            operation = operation.name,
+            method = %request.method(),
+            path = request.url().path(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        async move {
+            let started = tokio::time::Instant::now();
+            let policy = self.inner().retry();
+            let mut attempt: u32 = 1;
+            let outcome = loop {
+                // A JSON or empty body can always be cloned; keep the original for a retry.
+                let Some(copy) = request.try_clone() else {
+                    break self.client().execute(request).await;
+                };
+                let outcome = self.client().execute(copy).await;
+                match policy.delay(attempt - 1, operation.idempotent, &outcome) {
+                    None => break outcome,
+                    Some(delay) => {
+                        tracing::debug!(
+                            attempt,
+                            status = status_of(&outcome),
+                            retry_in_ms = millis(delay),
+                            "retrying"
+                        );
+                        tokio::time::sleep(delay).await;
+                        attempt += 1;
+                    }
+                }
+            };
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+            span.record("status", status_of(&outcome));
+            span.record("duration_ms", millis(started.elapsed()));
+            tracing::debug!("done");
+            outcome
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// The status of an answer, or 0 when there was none.
+fn status_of(outcome: &reqwest::Result<reqwest::Response>) -> u16 {
+    outcome
+        .as_ref()
+        .map_or(0, |response| response.status().as_u16())
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }

@@ -1,25 +1,34 @@
-//! Sends getCampaignStatistics to its own production host (the docs name two hosts).
+//! Sends each operation to its production host (the docs name two) or to the configured one.
+
+use crate::Settings;
+use crate::operation::Operation;
 
 /// The production host of every operation but `getCampaignStatistics`.
 pub(crate) const PRODUCTION_URL: &str = "https://mvc.salesflow.io/api";
 
-/// The production host of `getCampaignStatistics`.
-pub(crate) const STATISTICS_URL: &str = "https://app.salesflow.io/api";
-
-/// The operation served by [`STATISTICS_URL`], as progenitor names it in `OperationInfo`.
-const STATISTICS_OPERATION: &str = "get_campaign_statistics";
-
-/// Moves a request for the statistics operation from the production host to the statistics
-/// host. A client with any other base URL (a test server, a proxy) sends everything there.
-pub(crate) fn route(request: &mut reqwest::Request, base_url: &str, operation_id: &str) {
-    if operation_id != STATISTICS_OPERATION || base_url != PRODUCTION_URL {
+/// Moves a request to the operation's own host: the one configured for it
+/// ([`ClientBuilder::statistics_base_url`](crate::ClientBuilder::statistics_base_url)), or
+/// the spec's server for it when the client talks to production. A client with any other
+/// base URL (a test server, a proxy) sends everything there.
+pub(crate) fn route(
+    request: &mut reqwest::Request,
+    base_url: &str,
+    settings: &Settings,
+    operation: &Operation,
+) {
+    let Some(spec_server) = operation.server else {
         return;
-    }
+    };
+    let target = match settings.statistics_url() {
+        Some(configured) => configured,
+        None if base_url == PRODUCTION_URL => spec_server,
+        None => return,
+    };
     let moved = request
         .url()
         .as_str()
-        .strip_prefix(PRODUCTION_URL)
-        .map(|rest| format!("{STATISTICS_URL}{rest}"))
+        .strip_prefix(base_url)
+        .map(|rest| format!("{}{rest}", target.trim_end_matches('/')))
         .and_then(|url| reqwest::Url::parse(&url).ok());
     if let Some(url) = moved {
         *request.url_mut() = url;
@@ -29,35 +38,67 @@ pub(crate) fn route(request: &mut reqwest::Request, base_url: &str, operation_id
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::operation::find;
 
     fn request(url: &str) -> reqwest::Request {
         reqwest::Request::new(reqwest::Method::GET, reqwest::Url::parse(url).unwrap())
     }
 
+    fn routed(url: &str, base: &str, settings: &Settings, id: &str) -> String {
+        let mut req = request(url);
+        route(&mut req, base, settings, find(id));
+        req.url().to_string()
+    }
+
     #[test]
     fn statistics_moves_to_the_app_host_in_production() {
-        let mut req =
-            request("https://mvc.salesflow.io/api/statistics/GetCampaignStatistics?campaignId=1");
-        route(&mut req, PRODUCTION_URL, "get_campaign_statistics");
+        let settings = Settings::new("t");
         assert_eq!(
-            req.url().as_str(),
+            routed(
+                "https://mvc.salesflow.io/api/statistics/GetCampaignStatistics?campaignId=1",
+                PRODUCTION_URL,
+                &settings,
+                "get_campaign_statistics"
+            ),
             "https://app.salesflow.io/api/statistics/GetCampaignStatistics?campaignId=1"
         );
     }
 
     #[test]
-    fn other_operations_stay_on_the_mvc_host() {
-        let url = "https://mvc.salesflow.io/api/campaigns/list-campaigns?accountId=1";
-        let mut req = request(url);
-        route(&mut req, PRODUCTION_URL, "list_campaigns");
-        assert_eq!(req.url().as_str(), url);
+    fn every_other_operation_stays_on_the_mvc_host() {
+        let settings = Settings::new("t");
+        for op in crate::generated_operations::OPERATIONS
+            .iter()
+            .filter(|op| op.server.is_none())
+        {
+            let url = "https://mvc.salesflow.io/api/some/path?accountId=1";
+            assert_eq!(
+                routed(url, PRODUCTION_URL, &settings, op.id),
+                url,
+                "{}",
+                op.name
+            );
+        }
     }
 
     #[test]
-    fn a_custom_base_url_receives_every_operation() {
+    fn a_custom_base_url_receives_every_operation_unless_statistics_has_its_own() {
         let url = "http://127.0.0.1:9/statistics/GetCampaignStatistics";
-        let mut req = request(url);
-        route(&mut req, "http://127.0.0.1:9", "get_campaign_statistics");
-        assert_eq!(req.url().as_str(), url);
+        let settings = Settings::new("t");
+        assert_eq!(
+            routed(
+                url,
+                "http://127.0.0.1:9",
+                &settings,
+                "get_campaign_statistics"
+            ),
+            url
+        );
+        let mut apart = Settings::new("t");
+        apart.statistics_url = Some("http://127.0.0.1:10/".to_owned());
+        assert_eq!(
+            routed(url, "http://127.0.0.1:9", &apart, "get_campaign_statistics"),
+            "http://127.0.0.1:10/statistics/GetCampaignStatistics"
+        );
     }
 }

@@ -1,0 +1,332 @@
+//! Builds a [`Client`]: token, default account, hosts, timeouts, retries, User-Agent, TLS.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::{ApiToken, Client, RetryPolicy, Settings, hosts};
+
+/// The environment variable [`ClientBuilder::from_env`] reads the token from.
+pub const TOKEN_VAR: &str = "SALESFLOW_TOKEN";
+/// The environment variable [`ClientBuilder::from_env`] reads the default account from.
+pub const ACCOUNT_ID_VAR: &str = "SALESFLOW_ACCOUNT_ID";
+/// The environment variable [`ClientBuilder::from_env`] reads the base URL from.
+pub const BASE_URL_VAR: &str = "SALESFLOW_BASE_URL";
+
+/// Configures a [`Client`].
+///
+/// Defaults: the production hosts, a 10 s connect timeout, a 60 s timeout per attempt,
+/// [`RetryPolicy::default`], User-Agent `salesflow-rs/<version>`, no redirects followed (a
+/// redirect would carry the token, which is in the URL, to wherever it points), and HTTPS
+/// through rustls (or the platform's TLS with the `native-tls` feature).
+///
+/// ```
+/// use std::time::Duration;
+/// use salesflow::{ClientBuilder, RetryPolicy};
+///
+/// let client = ClientBuilder::new()
+///     .token("abcdefghijklmnop123")
+///     .account_id(321)
+///     .timeout(Duration::from_secs(20))
+///     .retry(RetryPolicy::default().max_retries(5))
+///     .application("crm-sync/2.1")
+///     .build()?;
+/// assert_eq!(client.default_account().unwrap().account_id(), 321);
+/// # Ok::<(), salesflow::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct ClientBuilder {
+    token: Option<ApiToken>,
+    account_id: Option<i64>,
+    base_url: String,
+    statistics_url: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    application: Option<String>,
+    http: Option<reqwest::Client>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token)
+            .field("account_id", &self.account_id)
+            .field("base_url", &self.base_url)
+            .field("statistics_url", &self.statistics_url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("application", &self.application)
+            .field("custom_http_client", &self.http.is_some())
+            .finish()
+    }
+}
+
+/// Why a [`ClientBuilder`] could not build a client; the message says what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No token was given.
+    MissingToken,
+    /// `SALESFLOW_ACCOUNT_ID` is not an account id.
+    BadAccountId(String),
+    /// The base URL is not an absolute http(s) URL.
+    BadBaseUrl(String),
+    /// The application name cannot go into a User-Agent header.
+    BadApplication(String),
+    /// The HTTP client could not be built (for example, no TLS backend could start).
+    Http(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MissingToken => write!(
+                f,
+                "no Salesflow API token: call ClientBuilder::token or set {TOKEN_VAR}"
+            ),
+            Self::BadAccountId(value) => write!(
+                f,
+                "{ACCOUNT_ID_VAR}={value:?} is not an account id: use the number listAccounts gives"
+            ),
+            Self::BadBaseUrl(value) => write!(
+                f,
+                "base URL {value:?} is not an absolute http:// or https:// URL (e.g. {})",
+                hosts::PRODUCTION_URL
+            ),
+            Self::BadApplication(value) => write!(
+                f,
+                "application name {value:?} cannot go into a User-Agent: use visible ASCII, like \"crm-sync/2.1\""
+            ),
+            Self::Http(reason) => write!(f, "the HTTP client could not be built: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults and no token yet.
+    pub fn new() -> Self {
+        Self {
+            token: None,
+            account_id: None,
+            base_url: hosts::PRODUCTION_URL.to_owned(),
+            statistics_url: None,
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retry: RetryPolicy::default(),
+            application: None,
+            http: None,
+        }
+    }
+
+    /// Reads `SALESFLOW_TOKEN`, `SALESFLOW_ACCOUNT_ID` and `SALESFLOW_BASE_URL` where set,
+    /// over what the builder has.
+    ///
+    /// ```no_run
+    /// let client = salesflow::ClientBuilder::new().from_env()?.build()?;
+    /// # Ok::<(), salesflow::ConfigError>(())
+    /// ```
+    pub fn from_env(self) -> Result<Self, ConfigError> {
+        self.from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), with the variables looked up by `lookup`.
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// let vars = HashMap::from([("SALESFLOW_TOKEN", "abc"), ("SALESFLOW_ACCOUNT_ID", "321")]);
+    /// let client = salesflow::ClientBuilder::new()
+    ///     .from_vars(|name| vars.get(name).map(|v| v.to_string()))?
+    ///     .build()?;
+    /// assert_eq!(client.default_account().unwrap().account_id(), 321);
+    /// # Ok::<(), salesflow::ConfigError>(())
+    /// ```
+    pub fn from_vars(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
+        if let Some(token) = set(TOKEN_VAR) {
+            self.token = Some(ApiToken::new(token.trim()));
+        }
+        if let Some(id) = set(ACCOUNT_ID_VAR) {
+            let parsed = id
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::BadAccountId(id))?;
+            self.account_id = Some(parsed);
+        }
+        if let Some(url) = set(BASE_URL_VAR) {
+            self.base_url = url.trim().to_owned();
+        }
+        Ok(self)
+    }
+
+    /// The API token (required).
+    pub fn token(mut self, token: impl Into<ApiToken>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The account to act for when none is given: see [`Client::default_account`].
+    pub fn account_id(mut self, account_id: i64) -> Self {
+        self.account_id = Some(account_id);
+        self
+    }
+
+    /// Sends every operation to `url` (with its `/api` stem), e.g. a test server or a
+    /// proxy, instead of the production hosts.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// Sends `getCampaignStatistics`, which production serves from another host, to `url`.
+    pub fn statistics_base_url(mut self, url: impl Into<String>) -> Self {
+        self.statistics_url = Some(url.into());
+        self
+    }
+
+    /// How long to wait for a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, answer included (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// How failed requests are retried ([`RetryPolicy::none`] to turn retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Your application's name and version, added to the User-Agent:
+    /// `salesflow-rs/0.1.0 crm-sync/2.1`.
+    pub fn application(mut self, name: impl Into<String>) -> Self {
+        self.application = Some(name.into());
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (proxies, certificates, a shared pool). Timeouts,
+    /// User-Agent and the redirect policy are then yours to set; keep redirects off, since
+    /// the token is in the URL.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The User-Agent the client sends.
+    fn user_agent(&self) -> String {
+        let base = concat!("salesflow-rs/", env!("CARGO_PKG_VERSION"));
+        match &self.application {
+            Some(app) => format!("{base} {app}"),
+            None => base.to_owned(),
+        }
+    }
+
+    /// The client.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let token = self.token.clone().ok_or(ConfigError::MissingToken)?;
+        let base_url = checked_url(&self.base_url)?;
+        let statistics_url = self
+            .statistics_url
+            .as_deref()
+            .map(checked_url)
+            .transpose()?;
+        if let Some(app) = &self.application
+            && (app.is_empty() || !app.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
+        {
+            return Err(ConfigError::BadApplication(app.clone()));
+        }
+        let http = match self.http.clone() {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .user_agent(self.user_agent())
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| ConfigError::Http(e.without_url().to_string()))?,
+        };
+        let settings = Settings {
+            token,
+            account_id: self.account_id,
+            retry: self.retry,
+            statistics_url,
+        };
+        Ok(Client::new_with_client(&base_url, http, settings))
+    }
+}
+
+/// An absolute http(s) URL without a trailing slash.
+fn checked_url(url: &str) -> Result<String, ConfigError> {
+    let parsed =
+        reqwest::Url::parse(url.trim()).map_err(|_| ConfigError::BadBaseUrl(url.to_owned()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(ConfigError::BadBaseUrl(url.to_owned()));
+    }
+    Ok(url.trim().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use progenitor_client::ClientInfo;
+
+    #[test]
+    fn defaults_go_to_production() {
+        let client = ClientBuilder::new().token("t").build().unwrap();
+        assert_eq!(client.baseurl(), "https://mvc.salesflow.io/api");
+        assert_eq!(client.inner().account_id(), None);
+    }
+
+    #[test]
+    fn the_user_agent_names_the_sdk_and_the_application() {
+        let builder = ClientBuilder::new().application("crm-sync/2.1");
+        assert_eq!(
+            builder.user_agent(),
+            format!("salesflow-rs/{} crm-sync/2.1", env!("CARGO_PKG_VERSION"))
+        );
+    }
+
+    #[test]
+    fn bad_configuration_is_refused_with_what_to_do() {
+        let missing = ClientBuilder::new().build().unwrap_err();
+        assert_eq!(missing, ConfigError::MissingToken);
+        assert!(missing.to_string().contains("set SALESFLOW_TOKEN"));
+        let url = ClientBuilder::new()
+            .token("t")
+            .base_url("mvc.salesflow.io")
+            .build();
+        assert!(matches!(url, Err(ConfigError::BadBaseUrl(_))));
+        let app = ClientBuilder::new()
+            .token("t")
+            .application("bad\nname")
+            .build();
+        assert!(matches!(app, Err(ConfigError::BadApplication(_))));
+        let vars = |name: &str| (name == ACCOUNT_ID_VAR).then(|| "abc".to_owned());
+        let account = ClientBuilder::new().from_vars(vars).unwrap_err();
+        assert_eq!(account, ConfigError::BadAccountId("abc".to_owned()));
+    }
+
+    #[test]
+    fn debug_masks_the_token() {
+        let builder = ClientBuilder::new().token("very-secret-token");
+        assert!(!format!("{builder:?}").contains("very-secret-token"));
+        let client = builder.build().unwrap();
+        assert!(!format!("{client:?}").contains("very-secret-token"));
+    }
+}

@@ -1,0 +1,52 @@
+//! What a client carries besides its HTTP connection: token, account, retries, hosts.
+
+use crate::{ApiToken, RetryPolicy};
+
+/// The settings a [`Client`](crate::Client) applies to every request. Made by
+/// [`ClientBuilder`](crate::ClientBuilder); `Debug` masks the token.
+///
+/// ```
+/// let client = salesflow::ClientBuilder::new().token("abc").account_id(321).build()?;
+/// let settings = salesflow::ClientInfo::inner(&client);
+/// assert_eq!(settings.account_id(), Some(321));
+/// assert!(!format!("{settings:?}").contains("abc"));
+/// # Ok::<(), salesflow::ConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub(crate) token: ApiToken,
+    pub(crate) account_id: Option<i64>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) statistics_url: Option<String>,
+}
+
+impl Settings {
+    /// Settings with `token`, no default account, default retries, the standard hosts.
+    pub fn new(token: impl Into<ApiToken>) -> Self {
+        Self {
+            token: token.into(),
+            account_id: None,
+            retry: RetryPolicy::default(),
+            statistics_url: None,
+        }
+    }
+
+    /// The account the client acts for when none is given.
+    pub fn account_id(&self) -> Option<i64> {
+        self.account_id
+    }
+
+    /// How failed requests are retried.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// The base URL `getCampaignStatistics` is sent to, when set apart from the others.
+    pub fn statistics_url(&self) -> Option<&str> {
+        self.statistics_url.as_deref()
+    }
+
+    pub(crate) fn token(&self) -> &ApiToken {
+        &self.token
+    }
+}

@@ -1,0 +1,275 @@
+//! Checks a request against the spec's rules before it is sent (lengths, URLs, known values).
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::operation::Operation;
+
+/// Where a rule's field is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// A query parameter.
+    Query,
+    /// A top-level field of the JSON body.
+    Body,
+}
+
+/// What a value must meet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Check {
+    /// At least this many characters (UTF-16 units, as the .NET server counts).
+    MinLength(usize),
+    /// At most this many characters (UTF-16 units, as the .NET server counts).
+    MaxLength(usize),
+    /// An array with at least this many items.
+    MinItems(usize),
+    /// An array whose every item has at least this many characters.
+    ItemsMinLength(usize),
+    /// One of these values (as text).
+    OneOf(&'static [&'static str]),
+    /// An absolute http or https URL, on one of these hosts or their subdomains if any.
+    HttpUrl { hosts: &'static [&'static str] },
+}
+
+/// A rule of the spec: the field at `place` must meet `check`.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub place: Place,
+    pub field: &'static str,
+    pub check: Check,
+}
+
+/// A request that breaks a rule: which field, which rule, and what the value was like.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Violation {
+    pub field: String,
+    pub rule: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.rule)
+    }
+}
+
+/// Checks the query and JSON body of `request` against every rule of `operation`.
+pub(crate) fn check(operation: &Operation, request: &reqwest::Request) -> Result<(), Violation> {
+    if operation.rules.is_empty() {
+        return Ok(());
+    }
+    let body: Option<Value> = request
+        .body()
+        .and_then(reqwest::Body::as_bytes)
+        .and_then(|bytes| serde_json::from_slice(bytes).ok());
+    for rule in operation.rules {
+        match rule.place {
+            Place::Query => {
+                for (name, value) in request.url().query_pairs() {
+                    if name == rule.field {
+                        check_value(rule, &Value::String(value.into_owned()))?;
+                    }
+                }
+            }
+            Place::Body => {
+                let value = body.as_ref().and_then(|body| body.get(rule.field));
+                if let Some(value) = value.filter(|v| !v.is_null()) {
+                    check_value(rule, value)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_value(rule: &Rule, value: &Value) -> Result<(), Violation> {
+    let violation = |rule_text: String| Violation {
+        field: rule.field.to_owned(),
+        rule: rule_text,
+    };
+    let text = match value {
+        Value::String(text) => Some(text.as_str()),
+        _ => None,
+    };
+    match rule.check {
+        Check::MinLength(min) => {
+            if let Some(text) = text
+                && length(text) < min
+            {
+                return Err(violation(if text.is_empty() {
+                    "is empty; the API needs a value".to_owned()
+                } else {
+                    format!(
+                        "is {} characters long; the API needs at least {min}",
+                        length(text)
+                    )
+                }));
+            }
+        }
+        Check::MaxLength(max) => {
+            if let Some(text) = text
+                && length(text) > max
+            {
+                return Err(violation(format!(
+                    "is {} characters long; the API accepts at most {max}",
+                    length(text)
+                )));
+            }
+        }
+        Check::MinItems(min) => {
+            if let Some(items) = value.as_array()
+                && items.len() < min
+            {
+                return Err(violation(format!(
+                    "has {} items; the API needs at least {min}",
+                    items.len()
+                )));
+            }
+        }
+        Check::ItemsMinLength(min) => {
+            let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            for (index, item) in items.iter().enumerate() {
+                let len = item.as_str().map_or(0, length);
+                if len < min {
+                    return Err(Violation {
+                        field: format!("{}[{index}]", rule.field),
+                        rule: if len == 0 {
+                            "is empty; every item needs a value".to_owned()
+                        } else {
+                            format!("is {len} characters long; every item needs at least {min}")
+                        },
+                    });
+                }
+            }
+        }
+        Check::OneOf(allowed) => {
+            let given = text.map_or_else(|| value.to_string(), str::to_owned);
+            if !allowed.contains(&given.as_str()) {
+                return Err(violation(format!(
+                    "is {}; the API accepts {}",
+                    shorten(&given),
+                    allowed.join(", ")
+                )));
+            }
+        }
+        Check::HttpUrl { hosts } => {
+            if let Some(text) = text {
+                check_url(text, hosts).map_err(|problem| violation(problem.to_owned()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Characters as the .NET server counts them: UTF-16 code units.
+fn length(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+fn check_url(text: &str, hosts: &[&str]) -> Result<(), &'static str> {
+    let url = reqwest::Url::parse(text)
+        .map_err(|_| "is not a URL; give an absolute http:// or https:// URL")?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("is not an http:// or https:// URL");
+    }
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let allowed = hosts.is_empty()
+        || hosts
+            .iter()
+            .any(|h| host == *h || host.strip_suffix(h).is_some_and(|sub| sub.ends_with('.')));
+    if !allowed {
+        return Err("is not on the host the API expects (a linkedin.com profile URL)");
+    }
+    Ok(())
+}
+
+/// A value shown in an error, cut to stay on one line.
+fn shorten(value: &str) -> String {
+    let mut shown: String = value.chars().take(40).collect();
+    if shown.len() < value.len() {
+        shown.push('…');
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(check: Check) -> Rule {
+        Rule {
+            place: Place::Body,
+            field: "name",
+            check,
+        }
+    }
+
+    fn text(value: &str) -> Value {
+        Value::String(value.to_owned())
+    }
+
+    #[test]
+    fn lengths_count_utf16_units_like_the_server() {
+        assert!(check_value(&rule(Check::MaxLength(2)), &text("éé")).is_ok());
+        let error = check_value(&rule(Check::MaxLength(2)), &text("😀😀")).unwrap_err();
+        assert_eq!(
+            error.rule,
+            "is 4 characters long; the API accepts at most 2"
+        );
+    }
+
+    #[test]
+    fn every_check_names_the_rule() {
+        let cases: [(Check, Value, &str); 6] = [
+            (
+                Check::MinLength(1),
+                text(""),
+                "name is empty; the API needs a value",
+            ),
+            (
+                Check::MinItems(1),
+                Value::Array(vec![]),
+                "name has 0 items; the API needs at least 1",
+            ),
+            (
+                Check::ItemsMinLength(1),
+                serde_json::json!(["a", ""]),
+                "name[1] is empty; every item needs a value",
+            ),
+            (
+                Check::OneOf(&["1", "2", "7"]),
+                serde_json::json!(3),
+                "name is 3; the API accepts 1, 2, 7",
+            ),
+            (
+                Check::HttpUrl { hosts: &[] },
+                text("/relative"),
+                "name is not a URL; give an absolute http:// or https:// URL",
+            ),
+            (
+                Check::HttpUrl {
+                    hosts: &["linkedin.com"],
+                },
+                text("https://evil-linkedin.com/in/x"),
+                "name is not on the host the API expects (a linkedin.com profile URL)",
+            ),
+        ];
+        for (check, value, expected) in cases {
+            let violation = check_value(&rule(check), &value).unwrap_err();
+            assert_eq!(violation.to_string(), expected);
+        }
+    }
+
+    #[test]
+    fn good_values_pass() {
+        let linkedin = Check::HttpUrl {
+            hosts: &["linkedin.com"],
+        };
+        for url in ["https://www.linkedin.com/in/x", "http://linkedin.com/in/y"] {
+            assert!(check_value(&rule(linkedin), &text(url)).is_ok(), "{url}");
+        }
+        assert!(check_value(&rule(Check::OneOf(&["true"])), &text("true")).is_ok());
+        assert!(check_value(&rule(Check::ItemsMinLength(1)), &serde_json::json!(["a"])).is_ok());
+    }
+}

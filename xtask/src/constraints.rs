@@ -1,0 +1,49 @@
+//! Reads the validation rules of the spec: the string schemas with length limits.
+
+use schemars::schema::{InstanceType, SchemaObject, SingleOrVec, StringValidation};
+
+/// Every distinct string schema of the spec that has `minLength` or `maxLength`, as
+/// typify sees it (metadata aside), so it can be mapped to a plain `String`.
+pub fn constrained_strings(spec: &openapiv3::OpenAPI) -> Vec<SchemaObject> {
+    let value = serde_json::to_value(spec).expect("an OpenAPI document is JSON");
+    let mut found = Vec::new();
+    collect(&value, &mut found);
+    found
+}
+
+fn collect(value: &serde_json::Value, found: &mut Vec<SchemaObject>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            let is_string = map.get("type").and_then(|t| t.as_str()) == Some("string");
+            let length = |key: &str| map.get(key).and_then(serde_json::Value::as_u64);
+            let (min, max) = (length("minLength"), length("maxLength"));
+            if is_string && (min.is_some() || max.is_some()) {
+                let schema = SchemaObject {
+                    instance_type: Some(SingleOrVec::Single(Box::new(InstanceType::String))),
+                    format: map
+                        .get("format")
+                        .and_then(|f| f.as_str())
+                        .map(str::to_owned),
+                    string: Some(Box::new(StringValidation {
+                        min_length: min.map(|n| n as u32),
+                        max_length: max.map(|n| n as u32),
+                        pattern: None,
+                    })),
+                    // progenitor carries `x-` keys over into the schema typify compares.
+                    extensions: map
+                        .iter()
+                        .filter(|(key, _)| key.starts_with("x-"))
+                        .map(|(key, value)| (key.clone(), value.clone()))
+                        .collect(),
+                    ..SchemaObject::default()
+                };
+                if !found.contains(&schema) {
+                    found.push(schema);
+                }
+            }
+            map.values().for_each(|child| collect(child, found));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|child| collect(child, found)),
+        _ => {}
+    }
+}

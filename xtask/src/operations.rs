@@ -1,0 +1,296 @@
+//! Reads per-operation facts from the spec (host, idempotency, validation rules, constant
+//! parameters) and renders `generated_operations.rs`: the table the hand-written hooks
+//! consult, and the account-scoped builders.
+
+use anyhow::{Context, Result, bail};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+/// What the client needs to know about one operation beyond what progenitor generates.
+pub struct OperationFacts {
+    /// The spec's operationId (`listCampaigns`).
+    pub name: String,
+    /// progenitor's name for it (`list_campaigns`), the method and `OperationInfo` id.
+    pub snake: String,
+    /// progenitor's builder type (`ListCampaigns`).
+    pub builder: String,
+    summary: String,
+    idempotent: bool,
+    server: Option<String>,
+    has_account_id: bool,
+    /// Parameters that can take one value only, pre-set in the builder: (field, value).
+    pub constants: Vec<(String, Value)>,
+    rules: Vec<RuleFacts>,
+}
+
+struct RuleFacts {
+    body: bool,
+    field: String,
+    check: TokenStream,
+}
+
+/// Every operation of the spec, in the spec's order.
+pub fn read(spec: &openapiv3::OpenAPI) -> Result<Vec<OperationFacts>> {
+    let spec = serde_json::to_value(spec).context("the spec as JSON")?;
+    let mut facts = Vec::new();
+    for (path, item) in spec["paths"].as_object().context("paths")? {
+        let shared = item.get("parameters").and_then(Value::as_array).cloned();
+        for (method, operation) in item.as_object().context("path item")? {
+            let Some(name) = operation.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let mut parameters = shared.clone().unwrap_or_default();
+            parameters.extend(
+                operation
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default(),
+            );
+            let parameters: Vec<&Value> = parameters
+                .iter()
+                .map(|p| resolve(&spec, p))
+                .collect::<Result<_>>()
+                .with_context(|| format!("{method} {path}"))?;
+            facts.push(operation_facts(
+                &spec,
+                name,
+                method,
+                operation,
+                &parameters,
+            )?);
+        }
+    }
+    Ok(facts)
+}
+
+fn operation_facts(
+    spec: &Value,
+    name: &str,
+    method: &str,
+    operation: &Value,
+    parameters: &[&Value],
+) -> Result<OperationFacts> {
+    let idempotent = operation
+        .get("x-idempotent")
+        .and_then(Value::as_bool)
+        .unwrap_or(matches!(method, "get" | "delete" | "put" | "head"));
+    let server = operation["servers"][0]["url"].as_str().map(str::to_owned);
+    let mut rules = Vec::new();
+    let mut constants = Vec::new();
+    let mut has_account_id = false;
+    for parameter in parameters {
+        let field = parameter["name"].as_str().context("parameter name")?;
+        if parameter["in"] != "query" {
+            continue;
+        }
+        has_account_id |= field == "accountId";
+        let schema = resolve(spec, &parameter["schema"])?;
+        if let Some([only]) = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            constants.push((snake_case(field), only.clone()));
+        }
+        rules.extend(checks(schema).into_iter().map(|check| RuleFacts {
+            body: false,
+            field: field.to_owned(),
+            check,
+        }));
+    }
+    if let Some(body) = operation["requestBody"]["content"]["application/json"].get("schema") {
+        let body = resolve(spec, body)?;
+        for (field, property) in body["properties"].as_object().into_iter().flatten() {
+            let property = resolve(spec, property)?;
+            rules.extend(checks(property).into_iter().map(|check| RuleFacts {
+                body: true,
+                field: field.clone(),
+                check,
+            }));
+        }
+    }
+    let mut builder = name.to_owned();
+    builder[..1].make_ascii_uppercase();
+    Ok(OperationFacts {
+        name: name.to_owned(),
+        snake: snake_case(name),
+        builder,
+        summary: operation["summary"].as_str().unwrap_or(name).to_owned(),
+        idempotent,
+        server,
+        has_account_id,
+        constants,
+        rules,
+    })
+}
+
+/// The checks a value's schema asks for, as `crate::validation::Check` expressions.
+fn checks(schema: &Value) -> Vec<TokenStream> {
+    let mut checks = Vec::new();
+    let number = |key: &str| schema.get(key).and_then(Value::as_u64).map(|n| n as usize);
+    match schema["type"].as_str() {
+        Some("string") => {
+            if let Some(min) = number("minLength") {
+                checks.push(quote!(Check::MinLength(#min)));
+            }
+            if let Some(max) = number("maxLength") {
+                checks.push(quote!(Check::MaxLength(#max)));
+            }
+            if schema["format"] == "uri" {
+                let hosts = strings(&schema["x-allowed-hosts"]);
+                checks.push(quote!(Check::HttpUrl { hosts: &[#(#hosts),*] }));
+            }
+        }
+        Some("array") => {
+            if let Some(min) = number("minItems") {
+                checks.push(quote!(Check::MinItems(#min)));
+            }
+            if let Some(min) = schema["items"].get("minLength").and_then(Value::as_u64) {
+                let min = min as usize;
+                checks.push(quote!(Check::ItemsMinLength(#min)));
+            }
+        }
+        _ => {}
+    }
+    let allowed = schema
+        .get("enum")
+        .or_else(|| schema.get("x-extensible-enum"));
+    if let Some(values) = allowed.and_then(Value::as_array) {
+        let values: Vec<String> = values.iter().map(scalar_text).collect();
+        checks.push(quote!(Check::OneOf(&[#(#values),*])));
+    }
+    checks
+}
+
+/// A JSON scalar as it appears in a query string.
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Follows a local `$ref`; an `allOf` of one schema is that schema.
+fn resolve<'a>(spec: &'a Value, node: &'a Value) -> Result<&'a Value> {
+    if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+        let pointer = reference.strip_prefix('#').context("only local $refs")?;
+        let target = spec
+            .pointer(pointer)
+            .with_context(|| format!("{reference} names nothing"))?;
+        return resolve(spec, target);
+    }
+    if let Some([only]) = node
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        return resolve(spec, only);
+    }
+    Ok(node)
+}
+
+/// `listCampaigns` → `list_campaigns`, as progenitor names methods.
+pub fn snake_case(camel: &str) -> String {
+    let mut out = String::with_capacity(camel.len() + 4);
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The table of operations and the account-scoped builders.
+pub fn render(facts: &[OperationFacts]) -> Result<TokenStream> {
+    let mut entries = Vec::new();
+    let mut scoped = Vec::new();
+    for op in facts {
+        let (name, snake) = (&op.name, &op.snake);
+        let idempotent = op.idempotent;
+        let server = match &op.server {
+            Some(url) => quote!(Some(#url)),
+            None => quote!(None),
+        };
+        let rules = op.rules.iter().map(|rule| {
+            let field = &rule.field;
+            let check = &rule.check;
+            let place = if rule.body {
+                quote!(Place::Body)
+            } else {
+                quote!(Place::Query)
+            };
+            quote!(Rule { place: #place, field: #field, check: #check })
+        });
+        entries.push(quote! {
+            Operation {
+                name: #name,
+                id: #snake,
+                idempotent: #idempotent,
+                server: #server,
+                rules: &[#(#rules),*],
+            }
+        });
+        if op.has_account_id {
+            let method = format_ident!("{}", snake);
+            let builder = format_ident!("{}", op.builder);
+            let doc = format!(
+                "{}, for this account: [`Client::{snake}`](crate::Client::{snake}) with `account_id` set.",
+                op.summary
+            );
+            scoped.push(quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> crate::builder::#builder<'a> {
+                    self.client.#method().account_id(self.account_id)
+                }
+            });
+        }
+    }
+    if entries.is_empty() {
+        bail!("the spec has no operations");
+    }
+    let count = entries.len();
+    Ok(quote! {
+        use crate::operation::Operation;
+        use crate::validation::{Check, Place, Rule};
+
+        /// Every operation of the spec: its host, whether it may be repeated, and the rules
+        /// its input must meet.
+        pub(crate) const OPERATIONS: [Operation; #count] = [#(#entries),*];
+
+        impl<'a> crate::AccountScope<'a> {
+            #(#scoped)*
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake_case;
+
+    #[test]
+    fn snake_case_matches_progenitor_names() {
+        assert_eq!(snake_case("listCampaigns"), "list_campaigns");
+        assert_eq!(
+            snake_case("getContactByPublicIdentifier"),
+            "get_contact_by_public_identifier"
+        );
+    }
+}
