@@ -125,12 +125,18 @@ impl fmt::Display for Error {
                 kind,
                 source,
             } => {
-                let what = match kind {
-                    TransportKind::Connect => "could not connect to Salesflow",
-                    TransportKind::Timeout => "Salesflow did not answer in time",
-                    TransportKind::Other => "the exchange with Salesflow failed",
+                let (what, advice) = match kind {
+                    TransportKind::Connect => (
+                        "could not connect to Salesflow",
+                        "check the network and the base URL",
+                    ),
+                    TransportKind::Timeout => (
+                        "Salesflow did not answer in time",
+                        "try again later or raise ClientBuilder::timeout",
+                    ),
+                    TransportKind::Other => ("the exchange with Salesflow failed", "try again"),
                 };
-                write!(f, "{operation}: {what}: {}", one_line(&source.to_string()))
+                write!(f, "{operation}: {what} ({}); {advice}", causes(source))
             }
             Self::Api {
                 operation,
@@ -414,6 +420,21 @@ fn excerpt(body: &str, scrub: &Scrubber) -> String {
         short.push('…');
     }
     short
+}
+
+/// An error and its causes, outermost first, on one line (`error sending request: client
+/// error (Connect): tcp connect error: Connection refused (os error 111)`).
+fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![one_line(&error.to_string())];
+    let mut next = error.source();
+    while let Some(cause) = next {
+        let text = one_line(&cause.to_string());
+        if !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        next = cause.source();
+    }
+    parts.join(": ")
 }
 
 /// Folds white space (new lines included) to single spaces.

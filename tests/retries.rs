@@ -1,0 +1,247 @@
+//! Retries on a paused clock: what is retried, how often, and how long the client waits.
+
+mod support;
+
+use std::time::Duration;
+
+use httpmock::MockServer;
+use salesflow::{Client, ClientBuilder, Error, RetryPolicy};
+use salesflow_httpmock::MockServerExt;
+use support::{ACCOUNT_ID, TOKEN, answer, server};
+use tokio::time::Instant;
+
+/// A client without timers of its own (no timeouts, no idle-pool timer), so that on a
+/// paused clock the only time that passes is the client's waiting between retries.
+fn client(server: &MockServer, policy: RetryPolicy) -> Client {
+    let http = salesflow::reqwest::Client::builder()
+        .redirect(salesflow::reqwest::redirect::Policy::none())
+        .pool_idle_timeout(None)
+        .build()
+        .unwrap();
+    ClientBuilder::new()
+        .token(TOKEN)
+        .base_url(server.base_url())
+        .retry(policy)
+        .http_client(http)
+        .build()
+        .unwrap()
+}
+
+/// Mocks listCampaigns answering `status` for the first `times` calls, then 200.
+async fn campaigns_failing(
+    server: &MockServer,
+    status: u16,
+    times: usize,
+) -> (httpmock::Mock<'_>, httpmock::Mock<'_>) {
+    let failing = server.list_campaigns(move |_, then| {
+        answer(
+            then.into_inner(),
+            status,
+            r#"{"Status": 503, "Message": "busy"}"#,
+        );
+    });
+    failing.up_to_n_times_async(times).await;
+    let ok = server.list_campaigns(|_, then| {
+        answer(then.into_inner(), 200, fixture!("list_campaigns"));
+    });
+    (failing, ok)
+}
+
+#[tokio::test(start_paused = true)]
+async fn get_503_503_200_is_three_requests_and_success() {
+    let server = server().await;
+    let (failing, ok) = campaigns_failing(&server, 503, 2).await;
+    let policy = RetryPolicy::default()
+        .initial_delay(Duration::from_millis(100))
+        .max_delay(Duration::from_millis(400));
+
+    let started = Instant::now();
+    let campaigns = client(&server, policy)
+        .list_campaigns()
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .expect("the third try succeeds");
+
+    assert_eq!(campaigns.len(), 2);
+    assert_eq!(failing.calls_async().await, 2);
+    assert_eq!(ok.calls_async().await, 1);
+    // Full jitter: at most 100 ms before the first retry and 200 ms before the second.
+    assert!(
+        started.elapsed() <= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_stop_after_the_policy_s_count() {
+    let server = server().await;
+    let (failing, ok) = campaigns_failing(&server, 502, 10).await;
+    let error = client(&server, RetryPolicy::default().max_retries(2))
+        .list_campaigns()
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .expect_err("three 502s");
+    assert_eq!(error.status(), Some(502));
+    assert!(error.is_retryable());
+    assert_eq!(failing.calls_async().await, 3, "one try and two retries");
+    assert_eq!(ok.calls_async().await, 0);
+}
+
+#[tokio::test(start_paused = true)]
+async fn retries_can_be_turned_off() {
+    let server = server().await;
+    let (failing, _) = campaigns_failing(&server, 503, 10).await;
+    let error = client(&server, RetryPolicy::none())
+        .list_campaigns()
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(failing.calls_async().await, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn import_member_500_is_one_request() {
+    let server = server().await;
+    let mock = server.import_member(|_, then| {
+        answer(then.into_inner(), 500, "oops");
+    });
+    let error = client(&server, RetryPolicy::default())
+        .import_member()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(1)
+        .linked_in_url("https://www.linkedin.com/in/jane")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(500));
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn import_member_is_not_retried_after_a_503_that_may_have_imported() {
+    let server = server().await;
+    let mock = server.import_member(|_, then| {
+        answer(then.into_inner(), 503, "busy");
+    });
+    client(&server, RetryPolicy::default())
+        .import_member()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(1)
+        .linked_in_url("https://www.linkedin.com/in/jane")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        mock.calls_async().await,
+        1,
+        "a GET that creates is not repeated"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_is_retried_even_for_a_post_after_its_retry_after() {
+    let server = server().await;
+    let limited = server.start_campaign(|_, then| {
+        then.into_inner()
+            .status(429)
+            .header("retry-after", "2")
+            .body("slow down");
+    });
+    limited.up_to_n_times_async(1).await;
+    let started_mock = server.start_campaign(|_, then| {
+        answer(then.into_inner(), 200, fixture!("start_campaign"));
+    });
+
+    let started = Instant::now();
+    let outcome = client(&server, RetryPolicy::default())
+        .start_campaign()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(456)
+        .send()
+        .await
+        .expect("the retry succeeds");
+
+    assert_eq!(outcome.status, 200);
+    assert_eq!(
+        started.elapsed(),
+        Duration::from_secs(2),
+        "waited what Retry-After asked"
+    );
+    assert_eq!(limited.calls_async().await, 1);
+    assert_eq!(started_mock.calls_async().await, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_beyond_the_cap_ends_the_retries() {
+    let server = server().await;
+    let limited = server.list_campaigns(|_, then| {
+        then.into_inner().status(429).header("retry-after", "3600");
+    });
+    let started = Instant::now();
+    let error = client(
+        &server,
+        RetryPolicy::default().max_retry_after(Duration::from_secs(60)),
+    )
+    .list_campaigns()
+    .account_id(ACCOUNT_ID)
+    .send()
+    .await
+    .unwrap_err();
+    assert_eq!(error.status(), Some(429));
+    assert_eq!(limited.calls_async().await, 1);
+    assert_eq!(started.elapsed(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_404_is_one_request() {
+    let server = server().await;
+    let mock = server.get_contact(|_, then| {
+        answer(
+            then.into_inner(),
+            404,
+            r#"{"Status": 404, "Message": "Member not found"}"#,
+        );
+    });
+    let error = client(&server, RetryPolicy::default())
+        .get_contact()
+        .member_id(7)
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(&error, Error::Api { message: Some(m), .. } if m == "Member not found"));
+    assert!(!error.is_retryable());
+    assert_eq!(mock.calls_async().await, 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_connection_refused_is_retried_even_for_a_post() {
+    // Nothing listens: every try fails to connect, so the request surely never arrived.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let logs = support::CapturedLogs::start();
+    let client = ClientBuilder::new()
+        .token(TOKEN)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry(RetryPolicy::default().max_retries(2))
+        .build()
+        .unwrap();
+    let error = client
+        .start_campaign()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(456)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_retryable());
+    let text = logs.text();
+    assert_eq!(text.matches("retrying").count(), 2, "{text}");
+    assert!(text.contains("attempts=3"), "{text}");
+}

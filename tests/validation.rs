@@ -1,0 +1,292 @@
+//! Every rule the docs state rejects bad input with a clear error, before any request.
+
+mod support;
+
+use httpmock::{Mock, MockServer};
+use salesflow::types::{ContactUpdate, ContactsQuery, WebhookDefinition};
+use salesflow::{Error, RunOn};
+use support::{ACCOUNT_ID, client, server};
+
+/// A mock server and a client of it.
+async fn watching() -> (MockServer, salesflow::Client) {
+    let server = server().await;
+    let client = client(&server);
+    (server, client)
+}
+
+/// A mock that counts every request the server receives.
+fn any_request(server: &MockServer) -> Mock<'_> {
+    server.mock(|when, then| {
+        when.any_request();
+        then.status(500);
+    })
+}
+
+/// Asserts `result` is an invalid-request error for `field` whose message contains `says`,
+/// and that `hits`, a mock matching any request, saw none.
+async fn assert_refused<T: std::fmt::Debug>(
+    hits: &Mock<'_>,
+    result: Result<T, Error>,
+    field: &str,
+    says: &str,
+) {
+    let error = result.expect_err("bad input is refused");
+    match &error {
+        Error::InvalidRequest { field: f, .. } => assert_eq!(f, field, "{error}"),
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    let message = error.to_string();
+    assert!(message.contains(says), "{message}");
+    assert!(message.ends_with("nothing was sent"), "{message}");
+    assert_eq!(hits.calls_async().await, 0, "no request reached the server");
+}
+
+fn update(field: &str, value: String) -> ContactUpdate {
+    let mut update = ContactUpdate {
+        first_name: None,
+        last_name: None,
+        location: None,
+        occupation: None,
+        industry: None,
+        email: None,
+        phone: None,
+    };
+    let slot = match field {
+        "firstName" => &mut update.first_name,
+        "lastName" => &mut update.last_name,
+        "location" => &mut update.location,
+        "occupation" => &mut update.occupation,
+        "industry" => &mut update.industry,
+        "email" => &mut update.email,
+        "phone" => &mut update.phone,
+        other => panic!("{other}"),
+    };
+    *slot = Some(value);
+    update
+}
+
+#[tokio::test]
+async fn update_contact_field_lengths() {
+    let limits = [
+        ("firstName", 63),
+        ("lastName", 63),
+        ("location", 127),
+        ("occupation", 1023),
+        ("industry", 1023),
+        ("email", 1023),
+        ("phone", 1023),
+    ];
+    for (field, max) in limits {
+        let (server, client) = watching().await;
+        let hits = any_request(&server);
+        let result = client
+            .update_contact()
+            .member_id(1)
+            .account_id(ACCOUNT_ID)
+            .body(update(field, "x".repeat(max + 1)))
+            .send()
+            .await;
+        let says = format!(
+            "updateContact: {field} is {} characters long; the API accepts at most {max}",
+            max + 1
+        );
+        assert_refused(&hits, result, field, &says).await;
+    }
+}
+
+#[tokio::test]
+async fn update_contact_at_the_limit_is_sent() {
+    let (server, client) = watching().await;
+    let hits = server.mock(|when, then| {
+        when.any_request();
+        then.status(200).body(fixture!("update_contact"));
+    });
+    client
+        .update_contact()
+        .member_id(1)
+        .account_id(ACCOUNT_ID)
+        .body(update("firstName", "é".repeat(63)))
+        .send()
+        .await
+        .expect("63 characters are allowed");
+    assert_eq!(hits.calls_async().await, 1);
+}
+
+fn webhook(name: &str, url: &str) -> WebhookDefinition {
+    WebhookDefinition {
+        name: name.to_owned(),
+        url: url.to_owned(),
+        disable_for_muted_contacts: None,
+    }
+}
+
+#[tokio::test]
+async fn create_webhook_name_and_url() {
+    let long_url = format!("https://example.com/{}", "a".repeat(500));
+    let cases = [
+        (
+            webhook(&"n".repeat(256), "https://example.com/h"),
+            "Name",
+            "is 256 characters long; the API accepts at most 255",
+        ),
+        (
+            webhook("", "https://example.com/h"),
+            "Name",
+            "Name is empty",
+        ),
+        (
+            webhook("hook", &long_url),
+            "Url",
+            "is 520 characters long; the API accepts at most 511",
+        ),
+        (
+            webhook("hook", "/relative/hook"),
+            "Url",
+            "is not a URL; give an absolute http:// or https:// URL",
+        ),
+        (
+            webhook("hook", "ftp://example.com/h"),
+            "Url",
+            "is not an http:// or https:// URL",
+        ),
+    ];
+    for (definition, field, says) in cases {
+        let (server, client) = watching().await;
+        let hits = any_request(&server);
+        let result = client
+            .create_webhook()
+            .account_id(ACCOUNT_ID)
+            .body(definition)
+            .send()
+            .await;
+        assert_refused(&hits, result, field, says).await;
+    }
+}
+
+#[tokio::test]
+async fn public_identifiers_not_empty_and_no_empty_element() {
+    let cases = [
+        (
+            vec![],
+            "PublicIdentifiers",
+            "has 0 items; the API needs at least 1",
+        ),
+        (
+            vec!["identity1".to_owned(), String::new()],
+            "PublicIdentifiers[1]",
+            "is empty; every item needs a value",
+        ),
+    ];
+    for (identifiers, field, says) in cases {
+        let (server, client) = watching().await;
+        let hits = any_request(&server);
+        let result = client
+            .list_contacts_by_public_identifiers()
+            .account_id(ACCOUNT_ID)
+            .body(ContactsQuery {
+                public_identifiers: identifiers,
+                updated_from_date: None,
+            })
+            .send()
+            .await;
+        assert_refused(&hits, result, field, says).await;
+    }
+}
+
+#[tokio::test]
+async fn run_on_must_be_a_known_event() {
+    let (server, client) = watching().await;
+    let hits = any_request(&server);
+    let result = client
+        .attach_webhook()
+        .account_id(ACCOUNT_ID)
+        .webhook_id(1)
+        .campaign_id(2)
+        .run_on(RunOn::Other(3))
+        .send()
+        .await;
+    assert_refused(
+        &hits,
+        result,
+        "runOn",
+        "runOn is 3; the API accepts 1, 2, 7",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn linked_in_url_must_be_a_linkedin_url() {
+    let cases = [
+        ("", "linkedInUrl is empty"),
+        ("linkedin.com/in/jane", "is not a URL"),
+        (
+            "https://example.com/in/jane",
+            "is not on the host the API expects",
+        ),
+    ];
+    for (url, says) in cases {
+        let (server, client) = watching().await;
+        let hits = any_request(&server);
+        let result = client
+            .import_member()
+            .account_id(ACCOUNT_ID)
+            .campaign_id(1)
+            .linked_in_url(url)
+            .send()
+            .await;
+        assert_refused(&hits, result, "linkedInUrl", says).await;
+    }
+}
+
+#[tokio::test]
+async fn is_force_request_must_stay_true() {
+    let (server, client) = watching().await;
+    let hits = any_request(&server);
+    let result = client
+        .get_campaign_statistics()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(1)
+        .is_force_request(false)
+        .send()
+        .await;
+    assert_refused(
+        &hits,
+        result,
+        "isForceRequest",
+        "is false; the API accepts true",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn public_identifier_must_not_be_empty() {
+    let (server, client) = watching().await;
+    let hits = any_request(&server);
+    let result = client
+        .get_contact_by_public_identifier()
+        .account_id(ACCOUNT_ID)
+        .public_identifier("")
+        .send()
+        .await;
+    assert_refused(
+        &hits,
+        result,
+        "publicIdentifier",
+        "publicIdentifier is empty",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_missing_required_parameter_is_named() {
+    let (server, client) = watching().await;
+    let hits = any_request(&server);
+    let result = client.list_campaigns().send().await;
+    assert_refused(
+        &hits,
+        result,
+        "accountId",
+        "listCampaigns: accountId is required; set it on the builder",
+    )
+    .await;
+}
