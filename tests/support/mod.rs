@@ -73,39 +73,45 @@ pub fn at(date: (i32, u32, u32), time: (u32, u32, u32), nanos: u32) -> salesflow
     salesflow::Timestamp::from_utc(day.and_time(time).and_utc())
 }
 
-/// Everything `tracing` writes while the guard lives (on this thread), as text.
-pub struct CapturedLogs {
-    buffer: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
-    _guard: tracing::subscriber::DefaultGuard,
+/// Everything `tracing` writes on this thread from `start()` on, as text.
+///
+/// One global subscriber writes each event to a buffer of the thread it happens on (tests
+/// run on a current-thread runtime, so a test's events stay on its thread). A per-test
+/// `set_default` subscriber would miss events: tracing caches whether a call site is enabled
+/// when it is first hit, perhaps by another test running without a subscriber.
+pub struct CapturedLogs(());
+
+thread_local! {
+    static THREAD_LOGS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl CapturedLogs {
     /// Starts capturing every level, with span fields printed when a span closes.
     pub fn start() -> Self {
-        let buffer = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let writer = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-            .with_writer(move || LogWriter(writer.clone()))
-            .finish();
-        Self {
-            buffer,
-            _guard: tracing::subscriber::set_default(subscriber),
-        }
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        INSTALL.call_once(|| {
+            let subscriber = tracing_subscriber::fmt()
+                .with_max_level(tracing::Level::TRACE)
+                .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+                .with_writer(|| ThreadWriter)
+                .finish();
+            tracing::subscriber::set_global_default(subscriber).expect("one global subscriber");
+        });
+        THREAD_LOGS.with(|logs| logs.borrow_mut().clear());
+        Self(())
     }
 
-    /// What was written so far.
+    /// What was written on this thread so far.
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.buffer.lock().unwrap()).into_owned()
+        THREAD_LOGS.with(|logs| String::from_utf8_lossy(&logs.borrow()).into_owned())
     }
 }
 
-struct LogWriter(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+struct ThreadWriter;
 
-impl std::io::Write for LogWriter {
+impl std::io::Write for ThreadWriter {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
+        THREAD_LOGS.with(|logs| logs.borrow_mut().extend_from_slice(bytes));
         Ok(bytes.len())
     }
 
