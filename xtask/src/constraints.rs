@@ -11,6 +11,15 @@ pub fn constrained_strings(spec: &openapiv3::OpenAPI) -> Vec<SchemaObject> {
     found
 }
 
+/// `{type: string, format: <format>}`, as typify compares schemas.
+pub fn string_with_format(format: &str) -> SchemaObject {
+    SchemaObject {
+        instance_type: Some(SingleOrVec::Single(Box::new(InstanceType::String))),
+        format: Some(format.to_owned()),
+        ..SchemaObject::default()
+    }
+}
+
 fn collect(value: &serde_json::Value, found: &mut Vec<SchemaObject>) {
     match value {
         serde_json::Value::Object(map) => {

@@ -86,12 +86,22 @@ const REPLACEMENTS: [(&str, &str); 8] = [
     ("Distance", "::salesflow::Distance"),
 ];
 
+/// The `format` of every timestamp in the spec.
+const TIMESTAMP_FORMAT: &str = "salesflow-timestamp";
+
 /// The settings shared by the client and the mocks, so both see the same types.
 fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     // Strings with length rules stay `String`: the rules are checked before a request is
     // sent (crates/salesflow/src/validation.rs), with an error that names the field, rather
     // than by one newtype per field that only says "longer than 63 characters".
+    // A nullable timestamp is written inline with the Timestamp format (OpenAPI 3.0 has no
+    // nullable `$ref`); it becomes the same hand-written type as the named schema.
+    settings.with_conversion(
+        crate::constraints::string_with_format(TIMESTAMP_FORMAT),
+        "::salesflow::Timestamp",
+        [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+    );
     for schema in crate::constraints::constrained_strings(spec) {
         settings.with_conversion(
             schema,

@@ -8,6 +8,7 @@ mod doc_comments;
 mod generate;
 mod mock_fix;
 mod operations;
+mod spec_check;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -18,6 +19,10 @@ usage: cargo xtask <task>
 tasks:
   gen           regenerate the client and its httpmock helpers from spec/salesflow.yaml
   gen --check   fail, printing a diff, if the committed generated files are stale
+  spec-check    lint the spec (openapi-spec-validator, Redocly, Spectral), type-check
+                TypeScript types generated from it, and run a Python and the Rust
+                client against a Prism mock of it (needs node, npm and python3)
+  docs          render the spec to target/doc/salesflow-api.html with Redocly
 ";
 
 fn main() -> ExitCode {
@@ -26,6 +31,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["gen"] => generate::run(&workspace_root(), generate::Mode::Write),
         ["gen", "--check"] => generate::run(&workspace_root(), generate::Mode::Check),
+        ["spec-check"] => spec_check::spec_check(&workspace_root()).map(|()| true),
+        ["docs"] => spec_check::docs(&workspace_root()).map(|()| true),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

@@ -1,0 +1,269 @@
+//! All 21 operations through the Rust client against Prism (`cargo xtask spec-check`).
+//!
+//! Prism checks each request against spec/salesflow.yaml and answers with the spec's
+//! example, so a request the spec does not allow, or an example the generated types cannot
+//! decode, fails here. Needs `SALESFLOW_PRISM_URL`; ignored by default.
+
+use chrono::NaiveDate;
+use salesflow::types::{ContactUpdate, ContactsQuery, WebhookDefinition};
+use salesflow::{CampaignStatus, Client, ClientBuilder, RetryPolicy, RunOn};
+
+const ACCOUNT_ID: i64 = 321;
+
+fn prism_url() -> String {
+    std::env::var("SALESFLOW_PRISM_URL")
+        .expect("SALESFLOW_PRISM_URL: run these through `cargo xtask spec-check`")
+}
+
+fn client() -> Client {
+    ClientBuilder::new()
+        .token("prism-token")
+        .base_url(prism_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: cargo xtask spec-check"]
+async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
+    let client = client();
+    let account = client.account(ACCOUNT_ID);
+
+    let statistics = account
+        .get_campaign_statistics()
+        .campaign_id(31767)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(statistics.total, 555);
+
+    let imported = account
+        .import_member()
+        .campaign_id(10)
+        .linked_in_url("https://www.linkedin.com/in/john-smith-123456")
+        .first_name("John")
+        .custom_fields(vec!["a".to_owned(), "b".to_owned()])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.member_id, 202279022);
+
+    let update = ContactUpdate {
+        first_name: Some("John".into()),
+        last_name: Some("Doe".into()),
+        location: None,
+        occupation: None,
+        industry: None,
+        email: None,
+        phone: Some("1555123458".into()),
+    };
+    let updated = account
+        .update_contact()
+        .member_id(46875434)
+        .body(update)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(updated.member_id, 46875434);
+
+    let contact = account
+        .get_contact()
+        .member_id(46875434)
+        .send()
+        .await
+        .unwrap();
+    assert!(contact.status.as_ref().unwrap().has_error());
+
+    let by_identifier = account
+        .get_contact_by_public_identifier()
+        .public_identifier("identity100")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        by_identifier.public_identifier.as_deref(),
+        Some("identity100")
+    );
+
+    let deleted = account
+        .delete_contact()
+        .member_id(46875434)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status, 204);
+
+    let query = ContactsQuery {
+        public_identifiers: vec!["identity1".into(), "identity3".into()],
+        updated_from_date: Some(day(2022, 7, 29).into()),
+    };
+    let listed = account
+        .list_contacts_by_public_identifiers()
+        .body(query)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+
+    let in_campaign = account
+        .list_contacts_by_campaign()
+        .campaign_id(10)
+        .updated_from_date(day(2024, 1, 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(in_campaign.len(), 2);
+
+    let campaigns = account.list_campaigns().send().await.unwrap();
+    assert_eq!(campaigns[0].status, CampaignStatus::Running);
+
+    let started = account
+        .start_campaign()
+        .campaign_id(456)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status, 200);
+
+    let accounts = client.list_accounts().send().await.unwrap();
+    assert_eq!(accounts.len(), 2);
+
+    // A loopback URL: Prism calls the webhook's callback, and nothing may leave the machine.
+    let definition = WebhookDefinition {
+        name: "Doe".into(),
+        url: "http://127.0.0.1:9/hook".into(),
+        disable_for_muted_contacts: None,
+    };
+    let webhook = account
+        .create_webhook()
+        .body(definition)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(webhook.webhook_id, 10265);
+
+    let removed = account
+        .delete_webhook()
+        .webhook_id(789)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status, 204);
+
+    let webhooks = account.list_webhooks().send().await.unwrap();
+    assert_eq!(
+        webhooks[0].attached_webhook_campaigns[2].run_on,
+        RunOn::InvitationWithdrawn
+    );
+
+    let attached = account
+        .attach_webhook()
+        .webhook_id(456)
+        .campaign_id(789)
+        .run_on(RunOn::ReplyDetected)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(attached.run_on, RunOn::ReplyDetected);
+
+    let detached = account
+        .detach_webhook()
+        .webhook_campaign_id(456)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(detached.status, 204);
+
+    let everywhere = account.list_contacts_by_account().send().await.unwrap();
+    assert_eq!(everywhere.len(), 2);
+
+    let analytics = account
+        .get_analytics_by_campaign()
+        .campaign_id(10)
+        .from(day(2024, 1, 1))
+        .to(day(2025, 1, 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(analytics.general.total_campaign_members, 1115);
+
+    let per_campaign = account
+        .get_analytics_by_account()
+        .from(day(2024, 1, 1))
+        .to(day(2025, 1, 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(per_campaign.len(), 2);
+
+    let replies = account
+        .list_incoming_messages_by_account()
+        .from(day(2020, 1, 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replies[0].incoming_messages.len(), 6);
+
+    let campaign_replies = account
+        .list_incoming_messages_by_campaign()
+        .campaign_id(10)
+        .from(day(2020, 1, 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(campaign_replies[1].member_id, 30);
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: cargo xtask spec-check"]
+async fn prism_rejects_a_request_the_spec_does_not_allow() {
+    // Around the Rust client, which would refuse it: listCampaigns without accountId.
+    let response = salesflow::reqwest::get(format!(
+        "{}/campaigns/list-campaigns?token=prism-token",
+        prism_url()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+    let problem: serde_json::Value = response.json().await.unwrap();
+    assert!(
+        problem.to_string().to_lowercase().contains("accountid"),
+        "{problem}"
+    );
+
+    // A wrong type: campaignId must be an integer.
+    let response = salesflow::reqwest::get(format!(
+        "{}/campaigns/start?token=prism-token&accountId=1&campaignId=abc",
+        prism_url()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        response.status().as_u16(),
+        405,
+        "start is a POST, not a GET"
+    );
+    let response = salesflow::reqwest::Client::new()
+        .post(format!(
+            "{}/campaigns/start?token=prism-token&accountId=1&campaignId=abc",
+            prism_url()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 422);
+}
+
+#[tokio::test]
+#[ignore = "needs Prism: cargo xtask spec-check"]
+async fn prism_enforces_the_token() {
+    let response = salesflow::reqwest::get(format!("{}/accounts/list", prism_url()))
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+}
