@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod builder_rewrite;
+mod cli_fix;
 mod constraints;
 mod doc_comments;
 mod generate;

@@ -110,7 +110,9 @@ pub fn spec_check(root: &Path) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(Command::new(cargo)
         .current_dir(&paths.root)
-        .args(["test", "--workspace", "--test", "prism", "--", "--ignored"])
+        // `--tests` builds what `cargo test --workspace` built (same features, no rebuild);
+        // the Prism tests are the workspace's only ignored tests.
+        .args(["test", "--workspace", "--tests", "--", "--ignored"])
         .env("SALESFLOW_PRISM_URL", &url))?;
 
     drop(prism);

@@ -1,0 +1,209 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod failure;
+#[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
+mod generated;
+mod output;
+mod rows;
+
+use std::process::ExitCode;
+
+use clap::{Arg, ArgMatches, Command};
+use salesflow::ClientBuilder;
+
+use crate::failure::Exit;
+use crate::generated::{Cli, CliCommand};
+use crate::output::{Format, Output};
+
+const AFTER_HELP: &str = "\
+Configuration: --token or SALESFLOW_TOKEN (required), --account-id or SALESFLOW_ACCOUNT_ID
+(the default of every --account-id), --base-url or SALESFLOW_BASE_URL.
+
+Output: JSON on stdout (pretty on a terminal, one line when piped); --format csv or table
+for a spreadsheet or a person. Errors: one line on stderr.
+
+Exit codes: 0 success, 1 Salesflow answered with an error, 2 usage or invalid input
+(nothing was sent), 3 network error (no answer).";
+
+fn main() -> ExitCode {
+    let matches = match command().try_get_matches() {
+        Ok(matches) => matches,
+        // Help and version go to stdout as clap writes them; a usage error is one line.
+        Err(error) if !error.use_stderr() => {
+            let _ = error.print();
+            return Exit::Success.into();
+        }
+        Err(error) => {
+            return failure::usage(&failure::one_line(&error.render().to_string())).into();
+        }
+    };
+    run(&matches).into()
+}
+
+/// The whole command line: global options, one subcommand per operation, completions.
+fn command() -> Command {
+    let mut root = Command::new("salesflow")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about("Every Salesflow API operation from the shell: campaigns, contacts, webhooks, analytics, replies.")
+        .after_help(AFTER_HELP)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(
+            Arg::new("token")
+                .long("token")
+                .env(salesflow::TOKEN_VAR)
+                .hide_env_values(true)
+                .global(true)
+                .value_name("TOKEN")
+                .help("The Salesflow API token (never printed)"),
+        )
+        .arg(
+            Arg::new("base-url")
+                .long("base-url")
+                .env(salesflow::BASE_URL_VAR)
+                .global(true)
+                .value_name("URL")
+                .help("Send every request to this URL instead of the Salesflow hosts"),
+        )
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .global(true)
+                .value_parser(clap::builder::PossibleValuesParser::new(Format::NAMES))
+                .default_value("json")
+                .help("How to print results: json, csv (one row per item) or table"),
+        )
+        .subcommand(
+            Command::new("completions")
+                .about("Print shell completions (bash, zsh, fish, elvish, powershell)")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(clap::value_parser!(clap_complete::Shell)),
+                ),
+        );
+    for operation in CliCommand::iter() {
+        let mut sub = Cli::<Output>::get_command(operation).name(subcommand_name(operation));
+        // progenitor puts the summary and the whole description into `about`: keep the
+        // summary for listings and `-h`, the reflowed description for `--help`.
+        let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+        let summary = about.split("\n\n").next().unwrap_or_default().to_owned();
+        sub = sub.about(summary).long_about(reflow(&about));
+        if sub.get_arguments().any(|arg| arg.get_id() == "account-id") {
+            sub = sub.mut_arg("account-id", |arg| arg.env(salesflow::ACCOUNT_ID_VAR));
+        }
+        root = root.subcommand(sub);
+    }
+    root
+}
+
+/// Joins the hard-wrapped lines of each paragraph (the spec wraps at 100 columns), so the
+/// terminal can wrap them; list items (`- `) keep their own lines.
+fn reflow(text: &str) -> String {
+    text.trim()
+        .split("\n\n")
+        .map(|paragraph| {
+            let mut out = String::new();
+            for line in paragraph.lines().map(str::trim) {
+                if !out.is_empty() {
+                    out.push(if line.starts_with("- ") { '\n' } else { ' ' });
+                }
+                out.push_str(line);
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// `list_campaigns` → `list-campaigns`.
+fn subcommand_name(operation: CliCommand) -> String {
+    operation.operation_id().replace('_', "-")
+}
+
+fn run(matches: &ArgMatches) -> Exit {
+    let Some((name, sub)) = matches.subcommand() else {
+        return Exit::Usage;
+    };
+    if name == "completions" {
+        let shell = *sub
+            .get_one::<clap_complete::Shell>("shell")
+            .expect("required");
+        clap_complete::generate(shell, &mut command(), "salesflow", &mut std::io::stdout());
+        return Exit::Success;
+    }
+    let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
+        return Exit::Usage;
+    };
+    let Some(token) = sub.get_one::<String>("token") else {
+        return failure::usage(&format!(
+            "no API token: pass --token or set {}",
+            salesflow::TOKEN_VAR
+        ));
+    };
+    let mut builder = ClientBuilder::new()
+        .token(token.as_str())
+        .application(concat!("salesflow-cli/", env!("CARGO_PKG_VERSION")));
+    if let Some(url) = sub.get_one::<String>("base-url") {
+        builder = builder.base_url(url.as_str());
+    }
+    let client = match builder.build() {
+        Ok(client) => client,
+        Err(error) => return failure::usage(&error.to_string()),
+    };
+    let format = sub
+        .get_one::<String>("format")
+        .and_then(|name| Format::from_name(name))
+        .unwrap_or(Format::Json);
+    let cli = Cli::new(client, Output::new(format));
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => return failure::usage(&format!("cannot start: {error}")),
+    };
+    match runtime.block_on(cli.execute(operation, sub)) {
+        Ok(()) => Exit::Success,
+        // API and network errors were printed by `Output::error`.
+        Err(error) => match error.downcast_ref::<salesflow::Error>() {
+            Some(api_error) => Exit::of(api_error),
+            None => failure::usage(&format!("{error:#}")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn descriptions_are_reflowed_but_lists_kept() {
+        assert_eq!(
+            reflow("Summary\n\nOne line\nwrapped.\n- item\n  more\n- two"),
+            "Summary\n\nOne line wrapped.\n- item more\n- two"
+        );
+    }
+
+    #[test]
+    fn every_operation_is_a_kebab_case_subcommand() {
+        let command = command();
+        let names: Vec<&str> = command.get_subcommands().map(Command::get_name).collect();
+        assert_eq!(names.len(), 22, "21 operations and completions");
+        for name in [
+            "list-campaigns",
+            "import-member",
+            "get-analytics-by-campaign",
+            "completions",
+        ] {
+            assert!(names.contains(&name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Prints results (JSON, CSV or a table) and errors, as progenitor's `CliConfig` asks.
+
+use std::io::{IsTerminal, Write};
+
+use salesflow::ResponseValue;
+use serde::Serialize;
+
+use crate::failure;
+use crate::generated::CliConfig;
+use crate::rows;
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON: pretty on a terminal, one line when piped.
+    Json,
+    /// CSV with a header row, one row per item.
+    Csv,
+    /// A Markdown table, one row per item.
+    Table,
+}
+
+impl Format {
+    /// The names `--format` takes.
+    pub const NAMES: [&'static str; 3] = ["json", "csv", "table"];
+
+    /// The format named `name` (one of [`NAMES`](Self::NAMES)).
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "json" => Some(Self::Json),
+            "csv" => Some(Self::Csv),
+            "table" => Some(Self::Table),
+            _ => None,
+        }
+    }
+}
+
+/// The output side of the command line.
+pub struct Output {
+    format: Format,
+    pretty: bool,
+}
+
+impl Output {
+    /// Output in `format`, JSON pretty-printed when stdout is a terminal.
+    pub fn new(format: Format) -> Self {
+        Self {
+            format,
+            pretty: std::io::stdout().is_terminal(),
+        }
+    }
+
+    fn print<T: Serialize>(&self, value: &T) {
+        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        let text = match self.format {
+            Format::Json if self.pretty => serde_json::to_string_pretty(&value).unwrap_or_default(),
+            Format::Json => value.to_string(),
+            Format::Csv => csv_text(&value),
+            Format::Table => table_text(&value),
+        };
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe (`| head`) is not an error worth a panic.
+        let _ = writeln!(stdout, "{}", text.trim_end());
+    }
+}
+
+fn csv_text(value: &serde_json::Value) -> String {
+    let (columns, rows) = rows::table(value);
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let _ = writer.write_record(&columns);
+    for row in rows {
+        let _ = writer.write_record(&row);
+    }
+    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+fn table_text(value: &serde_json::Value) -> String {
+    let (columns, rows) = rows::table(value);
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::ASCII_MARKDOWN);
+    table.set_header(columns);
+    for row in rows {
+        table.add_row(row);
+    }
+    table.to_string()
+}
+
+impl CliConfig for Output {
+    fn success_item<T>(&self, value: &ResponseValue<T>)
+    where
+        T: Serialize + std::fmt::Debug,
+    {
+        self.print(value.as_ref());
+    }
+
+    fn success_no_item(&self, _: &ResponseValue<()>) {}
+
+    fn error(&self, error: &salesflow::Error) {
+        eprintln!("{}", failure::describe(error));
+    }
+
+    fn list_start<T>(&self)
+    where
+        T: Serialize + std::fmt::Debug,
+    {
+    }
+
+    fn list_item<T>(&self, value: &T)
+    where
+        T: Serialize + std::fmt::Debug,
+    {
+        self.print(value);
+    }
+
+    fn list_end_success<T>(&self)
+    where
+        T: Serialize + std::fmt::Debug,
+    {
+    }
+
+    fn list_end_error(&self, error: &salesflow::Error) {
+        self.error(error);
+    }
+}
