@@ -213,11 +213,15 @@ where
 {
     use progenitor_client::Error as Generated;
 
-    let scrub = Scrubber::new(client.inner().token().expose());
     let error = match result {
         Ok(value) => return Ok(value),
-        Err(Generated::InvalidRequest(message)) => invalid_builder_input(operation, &message),
-        Err(Generated::Custom(encoded)) => match serde_json::from_str::<Violation>(&encoded) {
+        Err(error) => error,
+    };
+    // Only failures pay for the scrubber (a copy of the token and its encoded form).
+    let scrub = Scrubber::new(client.inner().token().expose());
+    let error = match error {
+        Generated::InvalidRequest(message) => invalid_builder_input(operation, &message),
+        Generated::Custom(encoded) => match serde_json::from_str::<Violation>(&encoded) {
             Ok(violation) => Error::InvalidRequest {
                 operation,
                 field: violation.field,
@@ -229,12 +233,10 @@ where
                 rule: scrub.clean(&encoded),
             },
         },
-        Err(
-            Generated::CommunicationError(source)
-            | Generated::ResponseBodyError(source)
-            | Generated::InvalidUpgrade(source),
-        ) => transport(operation, source),
-        Err(Generated::ErrorResponse(response)) => {
+        Generated::CommunicationError(source)
+        | Generated::ResponseBodyError(source)
+        | Generated::InvalidUpgrade(source) => transport(operation, source),
+        Generated::ErrorResponse(response) => {
             let status = response.status();
             let body = serde_json::to_value(response.into_inner()).unwrap_or_default();
             let (api_status, message) = status_and_message(&body, &scrub);
@@ -246,12 +248,10 @@ where
                 excerpt: None,
             }
         }
-        Err(Generated::InvalidResponsePayload(bytes, error)) => {
+        Generated::InvalidResponsePayload(bytes, error) => {
             decode_error::<T>(operation, None, &bytes, &error, &scrub)
         }
-        Err(Generated::UnexpectedResponse(response)) => {
-            unexpected(operation, response, &scrub).await
-        }
+        Generated::UnexpectedResponse(response) => unexpected(operation, response, &scrub).await,
     };
     Err(error)
 }

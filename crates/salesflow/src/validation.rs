@@ -59,9 +59,13 @@ pub(crate) fn check(operation: &Operation, request: &reqwest::Request) -> Result
     if operation.rules.is_empty() {
         return Ok(());
     }
-    let body: Option<Value> = request
-        .body()
-        .and_then(reqwest::Body::as_bytes)
+    // The body is parsed only for operations with rules on it.
+    let body: Option<Value> = operation
+        .rules
+        .iter()
+        .any(|rule| rule.place == Place::Body)
+        .then(|| request.body().and_then(reqwest::Body::as_bytes))
+        .flatten()
         .and_then(|bytes| serde_json::from_slice(bytes).ok());
     for rule in operation.rules {
         match rule.place {
