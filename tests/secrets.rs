@@ -66,10 +66,7 @@ fn assert_no_token(error: &Error, logs: &str) {
 
 #[tokio::test]
 async fn connection_refused() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = support::closed_port();
     let (error, logs) = fail(builder(&format!("http://127.0.0.1:{port}"))).await;
     assert!(
         matches!(

@@ -47,6 +47,12 @@ pub fn no_body(when: When) -> When {
     when.is_true(|request| request.body().is_empty())
 }
 
+/// A port on 127.0.0.1 where nothing listens: connecting to it is refused.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("a bound address").port()
+}
+
 /// Answers with `status` and the JSON text `body`.
 pub fn answer(then: Then, status: u16, body: &str) -> Then {
     then.status(status)
