@@ -26,7 +26,7 @@ async fn list_accounts_sends_only_the_token_and_decodes_the_sample() {
     let blocked = &accounts[0];
     assert_eq!(blocked.account_id, 10);
     assert_eq!(blocked.account_email.as_deref(), Some("[email protected]"));
-    assert_eq!(blocked.status, AccountStatus::Blocked);
+    assert_eq!(blocked.status, Some(AccountStatus::Blocked));
     assert_eq!(
         blocked.user_db_id.as_deref(),
         Some("f8de222f-f6e9-4d5b-a7fe-3ff5e0680c66")
@@ -36,5 +36,5 @@ async fn list_accounts_sends_only_the_token_and_decodes_the_sample() {
         Some("salesflow_user_email@some_host.com")
     );
     assert_eq!(accounts[1].account_id, 11);
-    assert_eq!(accounts[1].status, AccountStatus::Active);
+    assert_eq!(accounts[1].status, Some(AccountStatus::Active));
 }

@@ -44,23 +44,23 @@ async fn get_analytics_by_campaign_sends_days_and_decodes_every_figure() {
 
     mock.assert_async().await;
     assert_eq!(analytics.campaign_id, 10);
-    let linkedin = &analytics.linkedin;
-    assert_eq!(linkedin.invitation_sent_health_score, 0.0);
-    assert_eq!(linkedin.connection_rate, 0.0);
-    assert_eq!(linkedin.replies_after1th_followup, 0);
-    assert_eq!(linkedin.invite_sent, 0);
-    assert_eq!(linkedin.replies_from_linked_in, 0);
-    let email = &analytics.email;
-    assert_eq!(email.open_rate, 0.0);
-    assert_eq!(email.replies_after4th_email_or_above, 0);
-    assert_eq!(email.sent, 0);
-    let general = &analytics.general;
-    assert_eq!(general.total_reply_rate, 0.0);
-    assert_eq!(general.total_campaign_members, 1115);
-    assert_eq!(general.created_campaigns, 5);
-    assert_eq!(general.active_campaigns, 0);
-    assert_eq!(general.total_replies, 116);
-    assert_eq!(general.campaign_members_with_linked_in_premium, 13);
+    let linkedin = analytics.linkedin.as_ref().unwrap();
+    assert_eq!(linkedin.invitation_sent_health_score, Some(0.0));
+    assert_eq!(linkedin.connection_rate, Some(0.0));
+    assert_eq!(linkedin.replies_after1th_followup, Some(0));
+    assert_eq!(linkedin.invite_sent, Some(0));
+    assert_eq!(linkedin.replies_from_linked_in, Some(0));
+    let email = analytics.email.as_ref().unwrap();
+    assert_eq!(email.open_rate, Some(0.0));
+    assert_eq!(email.replies_after4th_email_or_above, Some(0));
+    assert_eq!(email.sent, Some(0));
+    let general = analytics.general.as_ref().unwrap();
+    assert_eq!(general.total_reply_rate, Some(0.0));
+    assert_eq!(general.total_campaign_members, Some(1115));
+    assert_eq!(general.created_campaigns, Some(5));
+    assert_eq!(general.active_campaigns, Some(0));
+    assert_eq!(general.total_replies, Some(116));
+    assert_eq!(general.campaign_members_with_linked_in_premium, Some(13));
 }
 
 #[tokio::test]
@@ -89,24 +89,66 @@ async fn get_analytics_by_account_decodes_one_entry_per_campaign() {
     assert_eq!(analytics.len(), 2);
     let first = &analytics[0];
     assert_eq!(first.campaign_id, 10);
-    assert_eq!(first.linkedin.connection_rate, 19.066666666666666);
-    assert_eq!(first.linkedin.linked_in_reply_rate, 3.302509907529723);
-    assert_eq!(first.linkedin.replies_after2th_followup, 5);
-    assert_eq!(first.linkedin.invites_accepted_with_connection_message, 143);
-    assert_eq!(first.linkedin.invite_sent, 750);
-    assert_eq!(first.linkedin.linked_in_follow_ups_sent, 139);
-    assert_eq!(first.linkedin.replies_from_linked_in, 25);
-    assert_eq!(first.general.total_campaign_members, 865);
-    assert_eq!(first.general.campaign_members_with_linked_in_premium, 1);
+    assert_eq!(
+        first.linkedin.as_ref().unwrap().connection_rate,
+        Some(19.066666666666666)
+    );
+    assert_eq!(
+        first.linkedin.as_ref().unwrap().linked_in_reply_rate,
+        Some(3.302509907529723)
+    );
+    assert_eq!(
+        first.linkedin.as_ref().unwrap().replies_after2th_followup,
+        Some(5)
+    );
+    assert_eq!(
+        first
+            .linkedin
+            .as_ref()
+            .unwrap()
+            .invites_accepted_with_connection_message,
+        Some(143)
+    );
+    assert_eq!(first.linkedin.as_ref().unwrap().invite_sent, Some(750));
+    assert_eq!(
+        first.linkedin.as_ref().unwrap().linked_in_follow_ups_sent,
+        Some(139)
+    );
+    assert_eq!(
+        first.linkedin.as_ref().unwrap().replies_from_linked_in,
+        Some(25)
+    );
+    assert_eq!(
+        first.general.as_ref().unwrap().total_campaign_members,
+        Some(865)
+    );
+    assert_eq!(
+        first
+            .general
+            .as_ref()
+            .unwrap()
+            .campaign_members_with_linked_in_premium,
+        Some(1)
+    );
     let second = &analytics[1];
     assert_eq!(second.campaign_id, 11);
-    assert_eq!(second.linkedin.reply_rate_after_follow_up, 60.0);
-    assert_eq!(second.linkedin.replies_after3th_followup, 16);
     assert_eq!(
-        second.linkedin.linked_in_reply_rate_for_new_connections,
-        34.626865671641795
+        second.linkedin.as_ref().unwrap().reply_rate_after_follow_up,
+        Some(60.0)
     );
-    assert_eq!(second.general.total_replies, 116);
+    assert_eq!(
+        second.linkedin.as_ref().unwrap().replies_after3th_followup,
+        Some(16)
+    );
+    assert_eq!(
+        second
+            .linkedin
+            .as_ref()
+            .unwrap()
+            .linked_in_reply_rate_for_new_connections,
+        Some(34.626865671641795)
+    );
+    assert_eq!(second.general.as_ref().unwrap().total_replies, Some(116));
 }
 
 #[tokio::test]

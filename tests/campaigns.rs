@@ -27,12 +27,15 @@ async fn list_campaigns_decodes_the_sample() {
     mock.assert_async().await;
     assert_eq!(campaigns.len(), 2);
     assert_eq!(campaigns[0].campaign_id, 29854);
-    assert_eq!(campaigns[0].campaign_name, "Sales");
-    assert_eq!(campaigns[0].status, CampaignStatus::Running);
+    assert_eq!(campaigns[0].campaign_name.as_deref(), Some("Sales"));
+    assert_eq!(campaigns[0].status, Some(CampaignStatus::Running));
     assert_eq!(campaigns[0].last_modified_at, None);
     assert_eq!(campaigns[1].campaign_id, 29889);
-    assert_eq!(campaigns[1].campaign_name, "Java developers");
-    assert_eq!(campaigns[1].status, CampaignStatus::Running);
+    assert_eq!(
+        campaigns[1].campaign_name.as_deref(),
+        Some("Java developers")
+    );
+    assert_eq!(campaigns[1].status, Some(CampaignStatus::Running));
     assert_eq!(
         campaigns[1].last_modified_at,
         Some(at((2024, 7, 16), (6, 59, 5), 620_000_000))
@@ -90,7 +93,7 @@ async fn start_campaign_posts_without_body_and_decodes_the_sample() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(outcome.status, 200);
+    assert_eq!(outcome.status, Some(200));
     assert_eq!(
         outcome.message.as_deref(),
         Some("Campaign has been started.")

@@ -257,7 +257,7 @@ async fn delete_contact_sends_delete_and_decodes_the_status() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(outcome.status, 204);
+    assert_eq!(outcome.status, Some(204));
     assert_eq!(outcome.message, None);
 }
 

@@ -29,7 +29,7 @@ fn assert_sample_messages(contacts: &[ContactMessages], first_interested: bool) 
     let latest = &foo1.incoming_messages[0];
     assert_eq!(
         latest.created_at,
-        at((2020, 11, 4), (17, 29, 23), 570_000_000)
+        Some(at((2020, 11, 4), (17, 29, 23), 570_000_000))
     );
     assert_eq!(latest.text.as_deref(), Some("Congratulations!"));
     assert_eq!(latest.interested, Some(first_interested));
@@ -40,7 +40,7 @@ fn assert_sample_messages(contacts: &[ContactMessages], first_interested: bool) 
     );
     assert_eq!(
         foo1.incoming_messages[2].created_at,
-        at((2020, 11, 4), (16, 49, 47), 507_000_000)
+        Some(at((2020, 11, 4), (16, 49, 47), 507_000_000))
     );
     let foo2 = &contacts[1];
     assert_eq!(foo2.member_id, 30);

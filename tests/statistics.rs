@@ -32,19 +32,19 @@ async fn get_campaign_statistics_sends_force_flag_and_decodes_the_sample() {
 
     mock.assert_async().await;
     assert_eq!(statistics.campaign_id, 31767);
-    assert_eq!(statistics.total, 555);
-    assert_eq!(statistics.in_mails, 0);
-    assert_eq!(statistics.imported, 2);
-    assert_eq!(statistics.connections, 1);
-    assert_eq!(statistics.messages, 0);
-    assert_eq!(statistics.pending, 552);
-    assert_eq!(statistics.replies, 0);
-    assert_eq!(statistics.withdrawn, 0);
-    assert_eq!(statistics.invitations, 0);
+    assert_eq!(statistics.total, Some(555));
+    assert_eq!(statistics.in_mails, Some(0));
+    assert_eq!(statistics.imported, Some(2));
+    assert_eq!(statistics.connections, Some(1));
+    assert_eq!(statistics.messages, Some(0));
+    assert_eq!(statistics.pending, Some(552));
+    assert_eq!(statistics.replies, Some(0));
+    assert_eq!(statistics.withdrawn, Some(0));
+    assert_eq!(statistics.invitations, Some(0));
     // "/Date(1618336539820)/": milliseconds since the epoch.
     assert_eq!(
         statistics.updated_at,
-        at((2021, 4, 13), (17, 55, 39), 820_000_000)
+        Some(at((2021, 4, 13), (17, 55, 39), 820_000_000))
     );
-    assert_eq!(statistics.elapsed, 3.5381);
+    assert_eq!(statistics.elapsed, Some(3.5381));
 }

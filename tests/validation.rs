@@ -194,24 +194,90 @@ async fn public_identifiers_not_empty_and_no_empty_element() {
 }
 
 #[tokio::test]
-async fn run_on_must_be_a_known_event() {
-    let (server, client) = watching().await;
-    let hits = any_request(&server);
-    let result = client
+async fn run_on_must_be_a_positive_code() {
+    for code in [0, -1] {
+        let (server, client) = watching().await;
+        let hits = any_request(&server);
+        let result = client
+            .attach_webhook()
+            .account_id(ACCOUNT_ID)
+            .webhook_id(1)
+            .campaign_id(2)
+            .run_on(RunOn::Other(code))
+            .send()
+            .await;
+        let says = format!("runOn is {code}; the API needs at least 1");
+        assert_refused(&hits, result, "runOn", &says).await;
+    }
+}
+
+#[tokio::test]
+async fn a_run_on_code_the_sdk_does_not_know_is_sent() {
+    // Changelog 1.12 adds a follow-up kind whose code the docs don't give.
+    let server = server().await;
+    let mock = server.mock(|when, then| {
+        when.path("/webhooks/attach").query_param("runOn", "3");
+        then.status(200)
+            .body(r#"{"WebhookCampaignId": 5, "CampaignId": 2, "RunOn": 3}"#);
+    });
+    let attachment = client(&server)
         .attach_webhook()
         .account_id(ACCOUNT_ID)
         .webhook_id(1)
         .campaign_id(2)
         .run_on(RunOn::Other(3))
         .send()
+        .await
+        .expect("an open enumeration is open both ways");
+    mock.assert_async().await;
+    assert_eq!(attachment.run_on, Some(RunOn::Other(3)));
+}
+
+#[tokio::test]
+async fn blank_identifiers_and_names_are_refused() {
+    let (server, client) = watching().await;
+    let hits = any_request(&server);
+    let result = client
+        .get_contact_by_public_identifier()
+        .account_id(ACCOUNT_ID)
+        .public_identifier("   ")
+        .send()
         .await;
-    assert_refused(
-        &hits,
-        result,
-        "runOn",
-        "runOn is 3; the API accepts 1, 2, 7",
-    )
-    .await;
+    assert_refused(&hits, result, "publicIdentifier", "only white space").await;
+    let result = client
+        .list_contacts_by_public_identifiers()
+        .account_id(ACCOUNT_ID)
+        .body(ContactsQuery {
+            public_identifiers: vec!["a".into(), "\t".into()],
+            updated_from_date: None,
+        })
+        .send()
+        .await;
+    assert_refused(&hits, result, "PublicIdentifiers[1]", "only white space").await;
+    let result = client
+        .list_contacts_by_public_identifiers_batched()
+        .account_id(ACCOUNT_ID)
+        .public_identifiers((0..45).map(|n| {
+            if n == 41 {
+                " ".to_owned()
+            } else {
+                format!("id{n}")
+            }
+        }))
+        .send()
+        .await;
+    assert_refused(&hits, result, "PublicIdentifiers[41]", "only white space").await;
+    let result = client
+        .create_webhook()
+        .account_id(ACCOUNT_ID)
+        .body(WebhookDefinition {
+            name: "  ".into(),
+            url: "https://example.com/hook".into(),
+            disable_for_muted_contacts: None,
+        })
+        .send()
+        .await;
+    assert_refused(&hits, result, "Name", "only white space").await;
 }
 
 #[tokio::test]

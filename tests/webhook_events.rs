@@ -13,8 +13,8 @@ use support::at;
 fn the_docs_sample_decodes_with_every_value_typed() {
     let event = parse_webhook_event(fixture!("webhook_event").as_bytes()).expect("the sample");
 
-    assert_eq!(event.integration_type, IntegrationType::Webhook);
-    assert_eq!(event.integration_run_on, IntegrationRunOn::Connected);
+    assert_eq!(event.integration_type, Some(IntegrationType::Webhook));
+    assert_eq!(event.integration_run_on, Some(IntegrationRunOn::Connected));
     assert_eq!(event.member_id, 0);
     assert_eq!(event.linked_in_member_id, Some(1234567890));
     assert_eq!(event.first_name.as_deref(), Some("John"));
@@ -102,11 +102,13 @@ fn a_newer_event_kind_with_new_fields_still_decodes() {
     let event = parse_webhook_event(body).expect("unknown values are kept");
     assert_eq!(
         event.integration_type,
-        IntegrationType::Other("INTEGRATION_TYPE_ZAPIER".into())
+        Some(IntegrationType::Other("INTEGRATION_TYPE_ZAPIER".into()))
     );
     assert_eq!(
         event.integration_run_on,
-        IntegrationRunOn::Other("INTEGRATION_RUN_ON_FOLLOWUP".into())
+        Some(IntegrationRunOn::Other(
+            "INTEGRATION_RUN_ON_FOLLOWUP".into()
+        ))
     );
     let status = event.status.as_ref().unwrap();
     assert!(status.is_connected());

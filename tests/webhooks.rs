@@ -36,8 +36,8 @@ async fn create_webhook_posts_the_definition_and_decodes_the_webhook() {
 
     mock.assert_async().await;
     assert_eq!(webhook.webhook_id, 10265);
-    assert_eq!(webhook.name, "Doe");
-    assert_eq!(webhook.url, "https://www.somesite.com/abc");
+    assert_eq!(webhook.name.as_deref(), Some("Doe"));
+    assert_eq!(webhook.url.as_deref(), Some("https://www.somesite.com/abc"));
     assert_eq!(webhook.disable_for_muted_contacts, None);
     assert!(webhook.attached_webhook_campaigns.is_empty());
 }
@@ -89,7 +89,7 @@ async fn delete_webhook_sends_delete_with_the_webhook_id() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(outcome.status, 204);
+    assert_eq!(outcome.status, Some(204));
     assert_eq!(outcome.message, None);
 }
 
@@ -113,10 +113,10 @@ async fn list_webhooks_decodes_the_repaired_sample() {
     assert_eq!(webhooks.len(), 2);
     let first = &webhooks[0];
     assert_eq!(first.webhook_id, 8984);
-    assert_eq!(first.name, "SomeCoolName");
-    assert_eq!(first.url, "https://www.somehost.com/abc");
+    assert_eq!(first.name.as_deref(), Some("SomeCoolName"));
+    assert_eq!(first.url.as_deref(), Some("https://www.somehost.com/abc"));
     assert_eq!(first.disable_for_muted_contacts, Some(false));
-    let attachments: Vec<(i64, i64, RunOn)> = first
+    let attachments: Vec<(i64, Option<i64>, Option<RunOn>)> = first
         .attached_webhook_campaigns
         .iter()
         .map(|a| (a.webhook_campaign_id, a.campaign_id, a.run_on))
@@ -124,15 +124,15 @@ async fn list_webhooks_decodes_the_repaired_sample() {
     assert_eq!(
         attachments,
         [
-            (17745, 29124, RunOn::MemberConnected),
-            (17746, 29124, RunOn::ReplyDetected),
-            (17747, 29124, RunOn::InvitationWithdrawn),
-            (17812, 29130, RunOn::ReplyDetected)
+            (17745, Some(29124), Some(RunOn::MemberConnected)),
+            (17746, Some(29124), Some(RunOn::ReplyDetected)),
+            (17747, Some(29124), Some(RunOn::InvitationWithdrawn)),
+            (17812, Some(29130), Some(RunOn::ReplyDetected))
         ]
     );
     let second = &webhooks[1];
     assert_eq!(second.webhook_id, 8985);
-    assert_eq!(second.name, "AnotherCoolName");
+    assert_eq!(second.name.as_deref(), Some("AnotherCoolName"));
     assert_eq!(second.disable_for_muted_contacts, None);
     assert!(second.attached_webhook_campaigns.is_empty());
 }
@@ -166,8 +166,8 @@ async fn attach_webhook_posts_the_query_and_decodes_the_attachment() {
 
     mock.assert_async().await;
     assert_eq!(attachment.webhook_campaign_id, 27830);
-    assert_eq!(attachment.campaign_id, 789);
-    assert_eq!(attachment.run_on, RunOn::ReplyDetected);
+    assert_eq!(attachment.campaign_id, Some(789));
+    assert_eq!(attachment.run_on, Some(RunOn::ReplyDetected));
 }
 
 #[tokio::test]
@@ -192,6 +192,6 @@ async fn detach_webhook_posts_the_attachment_id() {
         .into_inner();
 
     mock.assert_async().await;
-    assert_eq!(outcome.status, 204);
+    assert_eq!(outcome.status, Some(204));
     assert_eq!(outcome.message, None);
 }

@@ -30,7 +30,7 @@ pub async fn server() -> MockServer {
 
 /// A client that sends every request to `server`, with [`TOKEN`].
 pub fn client(server: &MockServer) -> salesflow::Client {
-    salesflow::Client::with_base_url(&server.base_url(), TOKEN)
+    salesflow::Client::with_base_url(&server.base_url(), TOKEN).expect("a mock server URL")
 }
 
 /// Requires the query string to hold `token=TOKEN` and, besides it, exactly the parameter

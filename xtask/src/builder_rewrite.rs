@@ -1,29 +1,50 @@
-//! Adjusts progenitor's operation builders: `send()` returns the SDK's own error type, and
-//! a parameter that can take one value only is pre-set.
+//! Adjusts progenitor's client: the SDK reads every answer itself, sends no header the API
+//! does not define, and can only be built through its own builder.
 //!
-//! progenitor's `send()` returns `progenitor_client::Error<E>`, whose `Display` prints the
-//! request URL (with the token) and whose variants don't say which operation failed. The
-//! original body is kept as it is, inside an `async move` block, and its result is handed to
-//! `crate::error::from_generated`, which reads the answer and removes the token.
+//! - `send()` returns the SDK's own error type. progenitor's `send()` matches the status
+//!   exactly (a 204 where the spec says 200 is an error), decodes with a strict
+//!   `serde_json::from_slice`, and returns `progenitor_client::Error<E>`, whose `Display`
+//!   prints the request URL with the token. The original body is kept up to the point where
+//!   it has a response; the status `match` becomes `Ok(response)`, and the response goes to
+//!   `crate::answer::finish`, which reads it as a real server sends it.
+//! - The `api-version` header progenitor adds to every request goes: the API defines no such
+//!   header, and ASP.NET's API versioning reads that very name.
+//! - A parameter that can take one value only is pre-set.
+//! - `Client::new` (which builds a reqwest client that follows redirects, and so would carry
+//!   the token elsewhere) goes, and `Client::new_with_client` is crate-private: every client
+//!   is made by `ClientBuilder`.
+//!
+//! Every edit is counted; a rewrite that no longer finds what it expects fails.
 
-use anyhow::{Result, bail};
-use quote::quote;
+use anyhow::{Context, Result, bail};
+use quote::{ToTokens, quote};
 use syn::visit_mut::VisitMut;
-use syn::{Expr, FieldValue, ImplItem, ImplItemFn, ItemImpl, Member, ReturnType, parse_quote};
+use syn::{
+    Expr, FieldValue, ImplItem, ImplItemFn, ItemImpl, Member, ReturnType, Stmt, parse_quote,
+};
 
 use crate::operations::OperationFacts;
 
-/// Rewrites every builder of `file`; fails if a builder of `facts` was not found.
+/// Rewrites every builder of `file`; fails if a builder of `facts` was not found, or any
+/// expected edit could not be made.
 pub fn rewrite(file: &mut syn::File, facts: &[OperationFacts]) -> Result<()> {
     let mut rewrite = BuilderRewrite {
         facts,
         wrapped: Vec::new(),
         constants_set: 0,
+        errors: Vec::new(),
     };
     rewrite.visit_file_mut(file);
+    if let Some(error) = rewrite.errors.into_iter().next() {
+        return Err(error);
+    }
     for op in facts {
         if !rewrite.wrapped.contains(&op.builder) {
-            bail!("no `send` found for the builder of {}", op.name);
+            bail!(
+                "no `send` found for the builder `{}` of {}",
+                op.builder,
+                op.name
+            );
         }
     }
     let constants: usize = facts.iter().map(|op| op.constants.len()).sum();
@@ -33,6 +54,7 @@ pub fn rewrite(file: &mut syn::File, facts: &[OperationFacts]) -> Result<()> {
             rewrite.constants_set
         );
     }
+    hide_client_constructors(file)?;
     Ok(())
 }
 
@@ -40,6 +62,7 @@ struct BuilderRewrite<'a> {
     facts: &'a [OperationFacts],
     wrapped: Vec<String>,
     constants_set: usize,
+    errors: Vec<anyhow::Error>,
 }
 
 impl VisitMut for BuilderRewrite<'_> {
@@ -58,8 +81,10 @@ impl VisitMut for BuilderRewrite<'_> {
                 continue;
             };
             if function.sig.ident == "send" && function.sig.asyncness.is_some() {
-                wrap_send(function, &op.name);
-                self.wrapped.push(name.clone());
+                match wrap_send(function, op) {
+                    Ok(()) => self.wrapped.push(name.clone()),
+                    Err(error) => self.errors.push(error),
+                }
             } else if function.sig.ident == "new" {
                 self.constants_set += preset_constants(function, op);
             }
@@ -68,26 +93,203 @@ impl VisitMut for BuilderRewrite<'_> {
 }
 
 /// `send(self) -> Result<ResponseValue<T>, Error<E>>` becomes
-/// `send(self) -> Result<ResponseValue<T>, crate::Error>` around the same body.
-fn wrap_send(function: &mut ImplItemFn, operation: &str) {
+/// `send(self) -> Result<ResponseValue<T>, crate::Error>`: the original body up to the
+/// response, without the `api-version` header, then `crate::answer::finish`.
+fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<()> {
+    let operation = &op.name;
     let ReturnType::Type(_, original) = &function.sig.output else {
-        return;
+        bail!("`send` of {operation} returns nothing");
     };
-    let original = original.clone();
-    let syn::Type::Path(path) = &*original else {
-        return;
-    };
-    let syn::PathArguments::AngleBracketed(arguments) = &path.path.segments[0].arguments else {
-        return;
-    };
-    let ok = &arguments.args[0];
-    let body = &function.block;
+    let (ok, error) = result_arguments(original)
+        .with_context(|| format!("`send` of {operation} does not return `Result<T, E>`"))?;
+    let inner = response_value_argument(&ok)
+        .with_context(|| format!("`send` of {operation} does not return a `ResponseValue<T>`"))?;
+    let mut body = function.block.clone();
+    let mut edits = ResponseEdits::default();
+    edits.visit_block_mut(&mut body);
+    for (what, count) in [
+        ("the `api-version` header", edits.api_version_removed),
+        ("the header map", edits.header_map_removed),
+        (
+            "the status `match` on the response",
+            edits.status_match_replaced,
+        ),
+    ] {
+        if count != 1 {
+            bail!(
+                "`send` of {operation}: expected to rewrite {what} once, found it {count} times \
+                 (progenitor's output changed; update xtask/src/builder_rewrite.rs)"
+            );
+        }
+    }
+    let progenitor_error = error;
     function.sig.output = parse_quote!(-> ::std::result::Result<#ok, crate::Error>);
     function.block = parse_quote!({
         let client = self.client;
-        let result: #original = async move #body.await;
-        crate::error::from_generated(client, #operation, result).await
+        let result: ::std::result::Result<reqwest::Response, #progenitor_error> =
+            async move #body.await;
+        crate::answer::finish::<#inner, _>(client, #operation, result).await
     });
+    Ok(())
+}
+
+/// `T` and `E` of `Result<T, E>`.
+fn result_arguments(ty: &syn::Type) -> Option<(syn::Type, syn::Type)> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let segment = path.path.segments.last()?;
+    if segment.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+        return None;
+    };
+    let mut types = arguments.args.iter().filter_map(|arg| match arg {
+        syn::GenericArgument::Type(ty) => Some(ty.clone()),
+        _ => None,
+    });
+    Some((types.next()?, types.next()?))
+}
+
+/// `T` of `ResponseValue<T>`.
+fn response_value_argument(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let segment = path.path.segments.last()?;
+    if segment.ident != "ResponseValue" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
+        return None;
+    };
+    match arguments.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty.clone()),
+        _ => None,
+    }
+}
+
+/// The edits inside one `send` body, counted.
+#[derive(Default)]
+struct ResponseEdits {
+    api_version_removed: usize,
+    header_map_removed: usize,
+    status_match_replaced: usize,
+}
+
+impl VisitMut for ResponseEdits {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| !is_api_version_append(stmt));
+        self.api_version_removed += before - block.stmts.len();
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| !is_header_map_let(stmt));
+        self.header_map_removed += before - block.stmts.len();
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        // `builder.headers(header_map)` becomes `builder`: the map is gone with its one header.
+        if let Expr::MethodCall(call) = expr
+            && call.method == "headers"
+            && call.args.len() == 1
+            && is_path(&call.args[0], "header_map")
+        {
+            *expr = (*call.receiver).clone();
+            self.visit_expr_mut(expr);
+            return;
+        }
+        // `match response.status().as_u16() { ... }` becomes `Ok(response)`.
+        if let Expr::Match(matched) = expr
+            && is_status_of_response(&matched.expr)
+        {
+            *expr = parse_quote!(Ok(response));
+            self.status_match_replaced += 1;
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// `header_map.append(HeaderName::from_static("api-version"), ...);`
+fn is_api_version_append(stmt: &Stmt) -> bool {
+    let Stmt::Expr(Expr::MethodCall(call), Some(_)) = stmt else {
+        return false;
+    };
+    call.method == "append"
+        && is_path(&call.receiver, "header_map")
+        && call.args.first().is_some_and(|name| {
+            let Expr::Call(from_static) = name else {
+                return false;
+            };
+            from_static.args.iter().any(|arg| {
+                matches!(arg, Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. })
+                    if text.value() == "api-version")
+            })
+        })
+}
+
+/// `let mut header_map = HeaderMap::with_capacity(..);`
+fn is_header_map_let(stmt: &Stmt) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let syn::Pat::Ident(binding) = &local.pat else {
+        return false;
+    };
+    binding.ident == "header_map"
+}
+
+/// `response.status().as_u16()`
+fn is_status_of_response(expr: &Expr) -> bool {
+    let Expr::MethodCall(as_u16) = expr else {
+        return false;
+    };
+    let Expr::MethodCall(status) = &*as_u16.receiver else {
+        return false;
+    };
+    as_u16.method == "as_u16" && status.method == "status" && is_path(&status.receiver, "response")
+}
+
+fn is_path(expr: &Expr, name: &str) -> bool {
+    matches!(expr, Expr::Path(path) if path.path.is_ident(name))
+}
+
+/// Removes `Client::new` and makes `Client::new_with_client` crate-private.
+fn hide_client_constructors(file: &mut syn::File) -> Result<()> {
+    let mut removed = 0;
+    let mut hidden = 0;
+    for item in &mut file.items {
+        let syn::Item::Impl(implementation) = item else {
+            continue;
+        };
+        let is_client = implementation.trait_.is_none()
+            && implementation.self_ty.to_token_stream().to_string() == "Client";
+        if !is_client {
+            continue;
+        }
+        let before = implementation.items.len();
+        implementation
+            .items
+            .retain(|item| !matches!(item, ImplItem::Fn(f) if f.sig.ident == "new"));
+        removed += before - implementation.items.len();
+        for item in &mut implementation.items {
+            if let ImplItem::Fn(function) = item
+                && function.sig.ident == "new_with_client"
+            {
+                function.vis = parse_quote!(pub(crate));
+                hidden += 1;
+            }
+        }
+    }
+    if (removed, hidden) != (1, 1) {
+        bail!(
+            "expected one `Client::new` to remove and one `Client::new_with_client` to hide, \
+             found {removed} and {hidden}"
+        );
+    }
+    Ok(())
 }
 
 /// In `new`, sets `field: Ok(value)` for each constant parameter; returns how many.

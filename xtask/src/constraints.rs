@@ -1,8 +1,9 @@
-//! Reads the validation rules of the spec: the string schemas with length limits.
+//! Reads the validation rules of the spec: the string schemas with length limits or a
+//! pattern.
 
 use schemars::schema::{InstanceType, SchemaObject, SingleOrVec, StringValidation};
 
-/// Every distinct string schema of the spec that has `minLength` or `maxLength`, as
+/// Every distinct string schema of the spec that has `minLength`, `maxLength` or `pattern`, as
 /// typify sees it (metadata aside), so it can be mapped to a plain `String`.
 pub fn constrained_strings(spec: &openapiv3::OpenAPI) -> Vec<SchemaObject> {
     let value = serde_json::to_value(spec).expect("an OpenAPI document is JSON");
@@ -26,7 +27,11 @@ fn collect(value: &serde_json::Value, found: &mut Vec<SchemaObject>) {
             let is_string = map.get("type").and_then(|t| t.as_str()) == Some("string");
             let length = |key: &str| map.get(key).and_then(serde_json::Value::as_u64);
             let (min, max) = (length("minLength"), length("maxLength"));
-            if is_string && (min.is_some() || max.is_some()) {
+            let pattern = map
+                .get("pattern")
+                .and_then(|p| p.as_str())
+                .map(str::to_owned);
+            if is_string && (min.is_some() || max.is_some() || pattern.is_some()) {
                 let schema = SchemaObject {
                     instance_type: Some(SingleOrVec::Single(Box::new(InstanceType::String))),
                     format: map
@@ -36,7 +41,7 @@ fn collect(value: &serde_json::Value, found: &mut Vec<SchemaObject>) {
                     string: Some(Box::new(StringValidation {
                         min_length: min.map(|n| n as u32),
                         max_length: max.map(|n| n as u32),
-                        pattern: None,
+                        pattern,
                     })),
                     // progenitor carries `x-` keys over into the schema typify compares.
                     extensions: map

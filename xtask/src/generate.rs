@@ -35,8 +35,14 @@ pub enum Mode {
 pub fn run(root: &Path, mode: Mode) -> Result<bool> {
     let spec = load_spec(&root.join(SPEC))?;
     let operations = crate::operations::read(&spec)?;
+    let lists = crate::nullable_lists::nullable_list_names(&spec)?;
+    let request_bodies = crate::stable_shape::request_bodies(&spec)?;
+    let spec = without_no_content_answers(spec)?;
     let files = [
-        (CLIENT_FILE, client(&spec, &operations)?),
+        (
+            CLIENT_FILE,
+            client(&spec, &operations, &lists, &request_bodies)?,
+        ),
         (OPERATIONS_FILE, crate::operations::render(&operations)?),
         (MOCK_FILE, httpmock(&spec)?),
         (CLI_FILE, cli(&spec, &operations)?),
@@ -131,9 +137,45 @@ fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
     settings
 }
 
+/// The spec as progenitor can take it: without the body-less 204 answers it documents beside
+/// a JSON 200 (progenitor allows one success type). The client reads a 204 as the
+/// operation's `x-empty-answer` says (crates/salesflow/src/answer.rs).
+fn without_no_content_answers(mut spec: openapiv3::OpenAPI) -> Result<openapiv3::OpenAPI> {
+    for (path, item) in spec.paths.paths.iter_mut() {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            bail!("{path}: a path item $ref is not supported");
+        };
+        let operations = [
+            ("get", &mut item.get),
+            ("put", &mut item.put),
+            ("post", &mut item.post),
+            ("delete", &mut item.delete),
+            ("patch", &mut item.patch),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation else {
+                continue;
+            };
+            let no_content = openapiv3::StatusCode::Code(204);
+            if let Some(answer) = operation.responses.responses.shift_remove(&no_content) {
+                let has_body = match answer {
+                    openapiv3::ReferenceOr::Item(response) => !response.content.is_empty(),
+                    openapiv3::ReferenceOr::Reference { .. } => true,
+                };
+                if has_body {
+                    bail!("{method} {path}: a 204 answer is written inline and has no content");
+                }
+            }
+        }
+    }
+    Ok(spec)
+}
+
 fn client(
     spec: &openapiv3::OpenAPI,
     operations: &[crate::operations::OperationFacts],
+    lists: &[String],
+    request_bodies: &[String],
 ) -> Result<proc_macro2::TokenStream> {
     let tokens = Generator::new(&settings(spec))
         .generate_tokens(spec)
@@ -141,6 +183,8 @@ fn client(
     check_replacements(&tokens.to_string())?;
     let mut file: syn::File = syn::parse2(tokens).context("parsing the generated client")?;
     crate::builder_rewrite::rewrite(&mut file, operations)?;
+    crate::nullable_lists::rewrite(&mut file, lists)?;
+    crate::stable_shape::rewrite(&mut file, request_bodies)?;
     Ok(quote!(#file))
 }
 

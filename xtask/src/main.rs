@@ -8,8 +8,10 @@ mod constraints;
 mod doc_comments;
 mod generate;
 mod mock_fix;
+mod nullable_lists;
 mod operations;
 mod spec_check;
+mod stable_shape;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -22,6 +22,37 @@ pub struct OperationFacts {
     /// Parameters that can take one value only, pre-set in the builder: (field, value).
     pub constants: Vec<(String, Value)>,
     rules: Vec<RuleFacts>,
+    /// What a 2xx answer without a body means (`x-empty-answer`).
+    empty_answer: EmptyAnswer,
+    /// How many items of the body's list one request should carry (`x-batch-size`).
+    batch_size: Option<usize>,
+}
+
+/// The values of `x-empty-answer`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EmptyAnswer {
+    /// Not documented: an empty answer is an error.
+    Error,
+    /// `outcome`: success, the HTTP status being the outcome.
+    Outcome,
+    /// `empty-list`: a list with no items.
+    EmptyList,
+    /// `not-found`: the record asked for does not exist.
+    NotFound,
+}
+
+impl EmptyAnswer {
+    fn read(operation: &Value, name: &str) -> Result<Self> {
+        Ok(match operation.get("x-empty-answer").map(|v| v.as_str()) {
+            None => Self::Error,
+            Some(Some("outcome")) => Self::Outcome,
+            Some(Some("empty-list")) => Self::EmptyList,
+            Some(Some("not-found")) => Self::NotFound,
+            Some(other) => {
+                bail!("{name}: x-empty-answer is {other:?}; use outcome, empty-list or not-found")
+            }
+        })
+    }
 }
 
 struct RuleFacts {
@@ -94,22 +125,38 @@ fn operation_facts(
         {
             constants.push((snake_case(field), only.clone()));
         }
-        rules.extend(checks(schema).into_iter().map(|check| RuleFacts {
+        rules.extend(checks(schema, name)?.into_iter().map(|check| RuleFacts {
             body: false,
             field: field.to_owned(),
             check,
         }));
     }
+    let mut batch_size = None;
     if let Some(body) = operation["requestBody"]["content"]["application/json"].get("schema") {
         let body = resolve(spec, body)?;
         for (field, property) in body["properties"].as_object().into_iter().flatten() {
             let property = resolve(spec, property)?;
-            rules.extend(checks(property).into_iter().map(|check| RuleFacts {
+            rules.extend(checks(property, name)?.into_iter().map(|check| RuleFacts {
                 body: true,
                 field: field.clone(),
                 check,
             }));
+            if let Some(size) = property.get("x-batch-size") {
+                let size = size
+                    .as_u64()
+                    .filter(|size| *size > 0)
+                    .with_context(|| format!("{name}: x-batch-size of {field} is not a count"))?;
+                batch_size = Some(size as usize);
+            }
         }
+    }
+    let empty_answer = EmptyAnswer::read(operation, name)?;
+    let documents_204 = operation["responses"].get("204").is_some();
+    if documents_204 != (empty_answer != EmptyAnswer::Error) {
+        bail!(
+            "{name}: an operation documents a 204 answer exactly when it says what an empty \
+             answer means (x-empty-answer)"
+        );
     }
     let mut builder = name.to_owned();
     builder[..1].make_ascii_uppercase();
@@ -123,17 +170,35 @@ fn operation_facts(
         has_account_id,
         constants,
         rules,
+        empty_answer,
+        batch_size,
     })
 }
 
+/// The one `pattern` the spec uses: at least one character that is not white space, the
+/// rule of ASP.NET's `[Required]` (which rejects empty and whitespace-only strings).
+const NOT_BLANK: &str = "\\S";
+
 /// The checks a value's schema asks for, as `crate::validation::Check` expressions.
-fn checks(schema: &Value) -> Vec<TokenStream> {
+fn checks(schema: &Value, operation: &str) -> Result<Vec<TokenStream>> {
     let mut checks = Vec::new();
     let number = |key: &str| schema.get(key).and_then(Value::as_u64).map(|n| n as usize);
+    let not_blank = |schema: &Value| -> Result<bool> {
+        match schema.get("pattern").map(Value::as_str) {
+            None => Ok(false),
+            Some(Some(NOT_BLANK)) => Ok(true),
+            Some(other) => bail!(
+                "{operation}: pattern {other:?} has no check; only {NOT_BLANK:?} (not blank) is known"
+            ),
+        }
+    };
     match schema["type"].as_str() {
         Some("string") => {
             if let Some(min) = number("minLength") {
                 checks.push(quote!(Check::MinLength(#min)));
+            }
+            if not_blank(schema)? {
+                checks.push(quote!(Check::NotBlank));
             }
             if let Some(max) = number("maxLength") {
                 checks.push(quote!(Check::MaxLength(#max)));
@@ -151,17 +216,24 @@ fn checks(schema: &Value) -> Vec<TokenStream> {
                 let min = min as usize;
                 checks.push(quote!(Check::ItemsMinLength(#min)));
             }
+            if not_blank(&schema["items"])? {
+                checks.push(quote!(Check::ItemsNotBlank));
+            }
+        }
+        Some("integer") => {
+            if let Some(min) = schema.get("minimum").and_then(Value::as_i64) {
+                checks.push(quote!(Check::Minimum(#min)));
+            }
         }
         _ => {}
     }
-    let allowed = schema
-        .get("enum")
-        .or_else(|| schema.get("x-extensible-enum"));
-    if let Some(values) = allowed.and_then(Value::as_array) {
+    // A closed `enum` lists every valid value. An `x-extensible-enum` lists the known ones
+    // only: a new value must go through, so it gives no check.
+    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         let values: Vec<String> = values.iter().map(scalar_text).collect();
         checks.push(quote!(Check::OneOf(&[#(#values),*])));
     }
-    checks
+    Ok(checks)
 }
 
 /// A JSON scalar as it appears in a query string.
@@ -225,6 +297,16 @@ pub fn render(facts: &[OperationFacts]) -> Result<TokenStream> {
     for op in facts {
         let (name, snake) = (&op.name, &op.snake);
         let idempotent = op.idempotent;
+        let empty_answer = match op.empty_answer {
+            EmptyAnswer::Error => quote!(EmptyAnswer::Error),
+            EmptyAnswer::Outcome => quote!(EmptyAnswer::Outcome),
+            EmptyAnswer::EmptyList => quote!(EmptyAnswer::EmptyList),
+            EmptyAnswer::NotFound => quote!(EmptyAnswer::NotFound),
+        };
+        let batch_size = match op.batch_size {
+            Some(size) => quote!(Some(#size)),
+            None => quote!(None),
+        };
         let server = match &op.server {
             Some(url) => quote!(Some(#url)),
             None => quote!(None),
@@ -246,6 +328,8 @@ pub fn render(facts: &[OperationFacts]) -> Result<TokenStream> {
                 idempotent: #idempotent,
                 server: #server,
                 rules: &[#(#rules),*],
+                empty_answer: #empty_answer,
+                batch_size: #batch_size,
             }
         });
         if op.has_account_id {
@@ -268,7 +352,7 @@ pub fn render(facts: &[OperationFacts]) -> Result<TokenStream> {
     }
     let count = entries.len();
     Ok(quote! {
-        use crate::operation::Operation;
+        use crate::operation::{EmptyAnswer, Operation};
         use crate::validation::{Check, Place, Rule};
 
         /// Every operation of the spec: its host, whether it may be repeated, and the rules

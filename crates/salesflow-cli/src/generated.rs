@@ -155,7 +155,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The member's LinkedIn public identifier."),
             )
             .about(
-                "Get a contact by its LinkedIn public identifier\n\nGets a contact (campaign member) by the public identifier of its LinkedIn profile (the\nlast segment of `linkedin.com/in/<publicIdentifier>`), added in changelog 1.3.\n",
+                "Get a contact by its LinkedIn public identifier\n\nGets a contact (campaign member) by the public identifier of its LinkedIn profile (the\nlast segment of `linkedin.com/in/<publicIdentifier>`), added in changelog 1.3.\n\n**Decision, a contact that does not exist**: as for `getContact`, a 404, a 204 with no\nbody and a 200 with the body `null` all mean \"no such contact\", reported as one\nnot-found outcome.\n",
             )
     }
     pub fn cli_get_contact() -> ::clap::Command {
@@ -175,7 +175,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The contact (campaign member)."),
             )
             .about(
-                "Get a contact by member id\n\nGets a contact (campaign member) by its member id, with its status and campaign\n(extended in changelog 1.6).\n\n`CampaignId` (and so `CampaignName`) can be null. `Status` is a bit field (see\n`MemberStatus`), e.g. `\"MEMBER_PENDING, MEMBER_ERROR\"`.\n",
+                "Get a contact by member id\n\nGets a contact (campaign member) by its member id, with its status and campaign\n(extended in changelog 1.6).\n\n`CampaignId` (and so `CampaignName`) can be null. `Status` is a bit field (see\n`MemberStatus`), e.g. `\"MEMBER_PENDING, MEMBER_ERROR\"`.\n\n**Decision, a contact that does not exist**: the docs don't say. An ASP.NET server\nanswers 404, or, where the action returns null, 204 with no body (ASP.NET Core) or\n200 with the body `null` (ASP.NET MVC). All three mean \"no such contact\", and a\nclient reports them as one not-found outcome (the Rust SDK: an error for which\n`is_not_found()` is true), the same for `getContactByPublicIdentifier`.\n",
             )
     }
     pub fn cli_update_contact() -> ::clap::Command {
@@ -265,7 +265,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The contact (campaign member)."),
             )
             .about(
-                "Delete a contact\n\nDeletes a contact (campaign member).\n\nThe docs' sample answer is the body `{\"Status\": 204, \"Message\": null}`. An HTTP 204\nanswer cannot carry a body, so the real API answers HTTP 200 with that body, whose\n`Status` field repeats the outcome; this document says so.\n",
+                "Delete a contact\n\nDeletes a contact (campaign member).\n\n**Decision, the answer**: the docs' sample answer is the body `{\"Status\": 204,\n\"Message\": null}`. An HTTP 204 answer cannot carry a body, so the sample most likely\ncomes with HTTP 200, the body's `Status` repeating the outcome. An ASP.NET Core server\nmay as well answer HTTP 204 with no body. Both mean the contact was deleted, and so do\nan empty 200, the body `null` and `{\"Status\": 204}` without `Message`.\n",
             )
     }
     pub fn cli_list_contacts_by_campaign() -> ::clap::Command {
@@ -324,7 +324,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "List contacts by LinkedIn public identifiers\n\nLists the contacts whose LinkedIn public identifiers are given (changelog 1.3).\n\nIt is a `POST` only to carry the identifiers in a body: it reads and changes nothing,\nso it is safe to repeat (`x-idempotent: true`).\n\nThe path is `members/list-contacts`, as the docs' \"Resource\" line says; the docs' curl\nexample writes `/api/list-contacts`, which does not match the `members/` prefix of every\nother contact operation and is taken to be a typo.\n\n`PublicIdentifiers` can't be null or empty, and no element of it can be null or empty;\nthe collection can have more than 20 elements. If `UpdatedFromDate` is present, the\nresult contains only members updated after that date (changelog 1.8).\n",
+                "List contacts by LinkedIn public identifiers\n\nLists the contacts whose LinkedIn public identifiers are given (changelog 1.3).\n\nIt is a `POST` only to carry the identifiers in a body: it reads and changes nothing,\nso it is safe to repeat (`x-idempotent: true`).\n\nThe path is `members/list-contacts`, as the docs' \"Resource\" line says; the docs' curl\nexample writes `/api/list-contacts`, which does not match the `members/` prefix of every\nother contact operation and is taken to be a typo.\n\n`PublicIdentifiers` can't be null or empty, and no element of it can be null or empty.\nIf `UpdatedFromDate` is present, the result contains only members updated after that\ndate (changelog 1.8).\n\n**Doubt and decision, 20 identifiers**: the docs' rules read \"can't be null or empty\",\n\"Collection can have more than 20 elements\", \"Elements can't be null or empty\". A\npermission between two prohibitions is most likely a lost \"not\": the server probably\nrefuses more than 20. It is not certain, so a longer list is not rejected here\n(no `maxItems`), but `x-batch-size: 20` advises clients to send at most 20 a request.\nThe call reads and changes nothing, so a client can split a longer list into batches\nof 20 and join the answers in order (the Rust SDK:\n`list_contacts_by_public_identifiers_batched`).\n",
             )
     }
     pub fn cli_list_contacts_by_account() -> ::clap::Command {
@@ -388,7 +388,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The campaign (see `listCampaigns`)."),
             )
             .about(
-                "Start a campaign\n\nStarts a campaign (changelog 1.7). The request has no body (the docs' curl sends\n`-d {}`, which the server ignores).\n\nThe outcome is in the HTTP status and repeated in the body:\n200 the campaign was started; 403 invalid token or account; 404 campaign not found;\n409 campaign is already running; 422 the campaign can't be started, and `Message` can\ncontain the reason.\n",
+                "Start a campaign\n\nStarts a campaign (changelog 1.7).\n\nThe outcome is in the HTTP status and repeated in the body:\n200 the campaign was started; 403 invalid token or account; 404 campaign not found;\n409 campaign is already running; 422 the campaign can't be started, and `Message` can\ncontain the reason.\n\n**Decision, the empty body**: the request has no body and is sent with\n`Content-Length: 0` and no `Content-Type`. The docs' curl line sends `-d {}`, which\ncurl labels `application/x-www-form-urlencoded`: the server cannot be reading it as\nJSON, so it ignores it. An empty body with its length is what HTTP asks of a POST\nwithout content, and what IIS needs (without a length it answers `411 Length\nRequired`); a `{}` JSON body would invite a server-side JSON parse for nothing.\n\n**Decision, answers without a body**: a 2xx answer without a body, with the body\n`null`, or with `Status` and no `Message`, means the campaign was started. A 2xx\nanswer whose body `Status` is an error code (409) is that error.\n",
             )
     }
     pub fn cli_list_accounts() -> ::clap::Command {
@@ -418,7 +418,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("name")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required_unless_present("json-body")
-                    .help("The webhook's name."),
+                    .help("The webhook's name (not blank)."),
             )
             .arg(
                 ::clap::Arg::new("url")
@@ -456,7 +456,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The webhook (see `listWebhooks`)."),
             )
             .about(
-                "Delete a webhook\n\nDeletes a webhook. As with `deleteContact`, the sample body `{\"Status\": 204}` comes\nwith HTTP 200 (an HTTP 204 answer has no body).\n",
+                "Delete a webhook\n\nDeletes a webhook.\n\n**Decision, the answer**: as with `deleteContact`, the sample body `{\"Status\": 204}`\nmost likely comes with HTTP 200 (an HTTP 204 answer has no body); HTTP 204 with no\nbody, an empty 200, the body `null` and `{\"Status\": 204}` without `Message` all mean\nthe webhook was deleted.\n",
             )
     }
     pub fn cli_list_webhooks() -> ::clap::Command {
@@ -494,7 +494,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::salesflow::RunOn))
                     .required(true)
                     .help(
-                        "The event kind that triggers the webhook: 1 MEMBER_CONNECTED (a member's status\nchanged to connected), 2 REPLY_DETECTED (an incoming message from the contact; not\ncalled for muted contacts), 7 INVITATION_WITHDRAWN (an invitation was withdrawn).\n",
+                        "The event kind that triggers the webhook: 1 MEMBER_CONNECTED (a member's status\nchanged to connected), 2 REPLY_DETECTED (an incoming message from the contact; not\ncalled for muted contacts), 7 INVITATION_WITHDRAWN (an invitation was withdrawn),\nor the positive code of a newer kind.\n",
                     ),
             )
             .arg(
@@ -505,7 +505,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The webhook (see `listWebhooks`)."),
             )
             .about(
-                "Attach a webhook to a campaign\n\nAttaches a webhook to a campaign for one event kind. Every webhook can be attached up\nto 3 times per campaign, each time with a different `runOn`. The request has no body\n(the docs' curl sends `-d {}`, which the server ignores).\n",
+                "Attach a webhook to a campaign\n\nAttaches a webhook to a campaign for one event kind. Every webhook can be attached up\nto 3 times per campaign, each time with a different `runOn`.\n\n**Decision, the empty body**: as for `startCampaign`, the request has no body and is\nsent with `Content-Length: 0` and no `Content-Type` (IIS answers a POST without a\nlength `411`; the docs' `-d {}` is form data the server ignores).\n\n**Decision, new kinds**: `runOn` is open: changelog 1.12 adds a follow-up event whose\ncode the docs don't give, so a client sends any positive code, not only 1, 2 and 7.\n",
             )
     }
     pub fn cli_detach_webhook() -> ::clap::Command {
@@ -525,7 +525,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The attachment to remove (`WebhookCampaignId`)."),
             )
             .about(
-                "Detach a webhook from a campaign\n\nRemoves one attachment of a webhook to a campaign, named by the `WebhookCampaignId`\nthat `attachWebhook` and `listWebhooks` return. The request has no body. The sample\nbody `{\"Status\": 204}` comes with HTTP 200.\n",
+                "Detach a webhook from a campaign\n\nRemoves one attachment of a webhook to a campaign, named by the `WebhookCampaignId`\nthat `attachWebhook` and `listWebhooks` return.\n\n**Decision, the empty body**: as for `startCampaign`, the request has no body and is\nsent with `Content-Length: 0` and no `Content-Type` (IIS answers a POST without a\nlength `411`; the docs' `-d {}` is form data the server ignores).\n\n**Decision, the answer**: the sample body `{\"Status\": 204}` most likely comes with HTTP\n200; HTTP 204 with no body, an empty 200, the body `null` and `{\"Status\": 204}`\nwithout `Message` all mean the attachment was removed.\n",
             )
     }
     pub fn cli_get_analytics_by_campaign() -> ::clap::Command {

@@ -17,8 +17,7 @@ use salesflow::types::WebhookEvent;
 /// ```
 #[derive(Debug)]
 pub struct WebhookEventError {
-    path: String,
-    inner: serde_json::Error,
+    inner: salesflow::JsonError,
 }
 
 impl WebhookEventError {
@@ -31,7 +30,7 @@ impl WebhookEventError {
     /// assert_eq!(error.field(), "LinkedInAccount.Username");
     /// ```
     pub fn field(&self) -> &str {
-        &self.path
+        self.inner.field().unwrap_or(".")
     }
 
     /// The line of the body the error is on (1-based).
@@ -58,12 +57,7 @@ impl fmt::Display for WebhookEventError {
                 "webhook body is empty: Salesflow sends a JSON object; check that the body is read",
             );
         }
-        write!(f, "webhook body is not a Salesflow event: ")?;
-        if self.path != "." {
-            write!(f, "field `{}`: ", self.path)?;
-        }
-        // serde_json's message ends with "at line L column C".
-        write!(f, "{}", self.inner)
+        write!(f, "webhook body is not a Salesflow event: {}", self.inner)
     }
 }
 
@@ -77,6 +71,8 @@ impl std::error::Error for WebhookEventError {
 ///
 /// Fields the SDK does not know are ignored, and event kinds, statuses and distances it does
 /// not know are kept (as `Other`), so a change on Salesflow's side does not break a receiver.
+/// The body is read as leniently as the client reads answers ([`salesflow::from_json`]): a
+/// byte-order mark, keys in any case, omitted or `null` fields.
 ///
 /// ```
 /// use salesflow_ext::{IntegrationRunOn, parse_webhook_event};
@@ -84,26 +80,19 @@ impl std::error::Error for WebhookEventError {
 /// let body = br#"{"IntegrationType": "INTEGRATION_TYPE_WEBHOOK",
 ///     "IntegrationRunOn": "INTEGRATION_RUN_ON_CONNECTED", "MemberId": 7, "Status": "MEMBER_CONNECTED"}"#;
 /// let event = parse_webhook_event(body)?;
-/// assert_eq!(event.integration_run_on, IntegrationRunOn::Connected);
+/// assert_eq!(event.integration_run_on, Some(IntegrationRunOn::Connected));
 /// assert!(event.status.unwrap().is_connected());
+///
+/// // camelCase keys, as ASP.NET Core writes them, read the same.
+/// let event = parse_webhook_event(br#"{"memberId": 7, "firstName": "Ann"}"#)?;
+/// assert_eq!(event.first_name.as_deref(), Some("Ann"));
 ///
 /// let error = parse_webhook_event(br#"{"MemberId": "seven"}"#).unwrap_err();
 /// assert_eq!(error.field(), "MemberId");
 /// # Ok::<(), salesflow_ext::WebhookEventError>(())
 /// ```
 pub fn parse_webhook_event(body: &[u8]) -> Result<WebhookEvent, WebhookEventError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let event =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|error| WebhookEventError {
-            path: error.path().to_string(),
-            inner: error.into_inner(),
-        })?;
-    // Only white space may follow the object.
-    deserializer.end().map_err(|inner| WebhookEventError {
-        path: ".".to_owned(),
-        inner,
-    })?;
-    Ok(event)
+    salesflow::from_json(body).map_err(|inner| WebhookEventError { inner })
 }
 
 /// What [`WebhookEvent`] lacks as a generated struct.
@@ -151,7 +140,6 @@ impl WebhookEventExt for WebhookEvent {
     fn campaign_names(&self) -> Vec<&str> {
         self.member_campaigns
             .iter()
-            .flatten()
             .filter_map(|campaign| campaign.campaign_name.as_deref())
             .collect()
     }
@@ -176,11 +164,9 @@ mod tests {
             "{not_json}"
         );
 
-        let missing = parse_webhook_event(br#"{"MemberId": 1}"#).unwrap_err();
+        let missing = parse_webhook_event(br#"{"IntegrationRunOn": "x"}"#).unwrap_err();
         assert!(
-            missing
-                .to_string()
-                .contains("missing field `IntegrationRunOn`"),
+            missing.to_string().contains("missing field `MemberId`"),
             "{missing}"
         );
 

@@ -172,6 +172,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        pub fn not_found(self, value: &types::StatusMessage) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
     }
     pub struct GetContactWhen(::httpmock::When);
     impl GetContactWhen {
@@ -205,6 +213,14 @@ pub mod operations {
             Self(
                 self.0
                     .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn not_found(self, value: &types::StatusMessage) -> Self {
+            Self(
+                self.0
+                    .status(404u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )

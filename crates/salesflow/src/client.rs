@@ -38,18 +38,15 @@ impl Client {
     /// settings, authenticated with `token`. `base_url` includes any path stem (`/api`).
     ///
     /// ```
-    /// let client = salesflow::Client::with_base_url("http://127.0.0.1:8080/api", "token");
+    /// let client = salesflow::Client::with_base_url("http://127.0.0.1:8080/api", "token")?;
     /// assert_eq!(salesflow::ClientInfo::baseurl(&client), "http://127.0.0.1:8080/api");
+    /// assert!(salesflow::Client::with_base_url("127.0.0.1:8080", "token").is_err());
+    /// # Ok::<(), salesflow::ConfigError>(())
     /// ```
-    ///
-    /// # Panics
-    /// If `base_url` is not an absolute http(s) URL; [`ClientBuilder::build`] reports that
-    /// as an error.
-    pub fn with_base_url(base_url: &str, token: impl Into<ApiToken>) -> Self {
-        ClientBuilder::new()
-            .base_url(base_url)
-            .token(token)
-            .build()
-            .unwrap_or_else(|error| panic!("{error}"))
+    pub fn with_base_url(
+        base_url: &str,
+        token: impl Into<ApiToken>,
+    ) -> Result<Self, crate::ConfigError> {
+        ClientBuilder::new().base_url(base_url).token(token).build()
     }
 }

@@ -1,6 +1,7 @@
 //! Builds a [`Client`]: token, default account, hosts, timeouts, retries, User-Agent, TLS.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::{ApiToken, Client, RetryPolicy, Settings, hosts};
@@ -15,9 +16,11 @@ pub const BASE_URL_VAR: &str = "SALESFLOW_BASE_URL";
 /// Configures a [`Client`].
 ///
 /// Defaults: the production hosts, a 10 s connect timeout, a 60 s timeout per attempt,
-/// [`RetryPolicy::default`], User-Agent `salesflow-rs/<version>`, no redirects followed (a
-/// redirect would carry the token, which is in the URL, to wherever it points), and HTTPS
-/// through rustls (or the platform's TLS with the `native-tls` feature).
+/// [`RetryPolicy::default`], User-Agent `salesflow-rs/<version>`, gzip-compressed answers,
+/// no redirects followed and no `Referer` sent (a redirect would carry the token, which is in
+/// the URL, to wherever it points), and HTTPS through rustls (or the platform's TLS with the
+/// `native-tls` feature). These safe defaults cannot be turned off: every
+/// [`Client`] is made here.
 ///
 /// ```
 /// use std::time::Duration;
@@ -39,12 +42,15 @@ pub struct ClientBuilder {
     account_id: Option<i64>,
     base_url: String,
     statistics_url: Option<String>,
-    connect_timeout: Duration,
-    timeout: Duration,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
     retry: RetryPolicy,
     application: Option<String>,
-    http: Option<reqwest::Client>,
+    configure: Option<Configure>,
 }
+
+/// A user's adjustment of the HTTP client (proxy, certificates, pool).
+type Configure = Arc<dyn Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync>;
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -57,7 +63,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
             .field("application", &self.application)
-            .field("custom_http_client", &self.http.is_some())
+            .field("configure_http", &self.configure.is_some())
             .finish()
     }
 }
@@ -66,7 +72,7 @@ impl fmt::Debug for ClientBuilder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// No token was given.
+    /// No token was given, or it is empty or white space only.
     MissingToken,
     /// `SALESFLOW_ACCOUNT_ID` is not an account id.
     BadAccountId(String),
@@ -83,7 +89,8 @@ impl fmt::Display for ConfigError {
         match self {
             Self::MissingToken => write!(
                 f,
-                "no Salesflow API token: call ClientBuilder::token or set {TOKEN_VAR}"
+                "no Salesflow API token (none given, or it is blank): call ClientBuilder::token \
+                 or set {TOKEN_VAR}"
             ),
             Self::BadAccountId(value) => write!(
                 f,
@@ -119,11 +126,11 @@ impl ClientBuilder {
             account_id: None,
             base_url: hosts::PRODUCTION_URL.to_owned(),
             statistics_url: None,
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(60),
+            connect_timeout: Some(Duration::from_secs(10)),
+            timeout: Some(Duration::from_secs(60)),
             retry: RetryPolicy::default(),
             application: None,
-            http: None,
+            configure: None,
         }
     }
 
@@ -197,13 +204,21 @@ impl ClientBuilder {
 
     /// How long to wait for a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
     /// How long one attempt may take, answer included (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// No connect or request timeout: an attempt waits as long as the server takes. For
+    /// tests on a paused tokio clock, where a pending timeout would fire at once.
+    pub fn no_timeouts(mut self) -> Self {
+        self.connect_timeout = None;
+        self.timeout = None;
         self
     }
 
@@ -220,11 +235,23 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your own `reqwest::Client` (proxies, certificates, a shared pool). Timeouts,
-    /// User-Agent and the redirect policy are then yours to set; keep redirects off, since
-    /// the token is in the URL.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// Adjusts the HTTP client the SDK builds: a proxy, extra root certificates, pool
+    /// settings. `configure` gets reqwest's builder with the SDK's timeouts and User-Agent
+    /// set; after it, the client is set again not to follow redirects and not to send a
+    /// `Referer`, since either would carry the token (which is in the URL) elsewhere.
+    ///
+    /// ```
+    /// let client = salesflow::ClientBuilder::new()
+    ///     .token("abcdefghijklmnop123")
+    ///     .configure_http(|http| http.pool_max_idle_per_host(4))
+    ///     .build()?;
+    /// # Ok::<(), salesflow::ConfigError>(())
+    /// ```
+    pub fn configure_http(
+        mut self,
+        configure: impl Fn(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
+    ) -> Self {
+        self.configure = Some(Arc::new(configure));
         self
     }
 
@@ -239,7 +266,11 @@ impl ClientBuilder {
 
     /// The client.
     pub fn build(self) -> Result<Client, ConfigError> {
-        let token = self.token.clone().ok_or(ConfigError::MissingToken)?;
+        let token = self
+            .token
+            .clone()
+            .filter(|token| !token.expose().trim().is_empty())
+            .ok_or(ConfigError::MissingToken)?;
         let base_url = checked_url(&self.base_url)?;
         let statistics_url = self
             .statistics_url
@@ -251,16 +282,21 @@ impl ClientBuilder {
         {
             return Err(ConfigError::BadApplication(app.clone()));
         }
-        let http = match self.http.clone() {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .user_agent(self.user_agent())
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(|e| ConfigError::Http(e.without_url().to_string()))?,
-        };
+        let mut http = reqwest::Client::builder().user_agent(self.user_agent());
+        if let Some(timeout) = self.connect_timeout {
+            http = http.connect_timeout(timeout);
+        }
+        if let Some(timeout) = self.timeout {
+            http = http.timeout(timeout);
+        }
+        if let Some(configure) = &self.configure {
+            http = configure(http);
+        }
+        let http = http
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .build()
+            .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
         let settings = Settings {
             token,
             account_id: self.account_id,
@@ -307,6 +343,10 @@ mod tests {
         let missing = ClientBuilder::new().build().unwrap_err();
         assert_eq!(missing, ConfigError::MissingToken);
         assert!(missing.to_string().contains("set SALESFLOW_TOKEN"));
+        for blank in ["", "  ", "\t\n"] {
+            let error = ClientBuilder::new().token(blank).build().unwrap_err();
+            assert_eq!(error, ConfigError::MissingToken, "{blank:?}");
+        }
         let url = ClientBuilder::new()
             .token("t")
             .base_url("mvc.salesflow.io")

@@ -2,13 +2,9 @@
 
 use std::fmt;
 
-use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::StatusCode;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
-use crate::Client;
-use crate::validation::Violation;
+use crate::operation;
 
 /// Why a call failed. Every variant names the operation (the spec's operationId). No
 /// rendering of it (`Display`, `Debug`, the `source` chain) contains the API token or the
@@ -27,7 +23,7 @@ use crate::validation::Violation;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The request did not get an answer: no connection, a timeout, a broken transfer.
+    /// The request did not get a whole answer: no connection, a timeout, a broken transfer.
     Transport {
         /// The operation that failed.
         operation: &'static str,
@@ -36,25 +32,40 @@ pub enum Error {
         /// The underlying error, without the request URL.
         source: reqwest::Error,
     },
-    /// Salesflow answered with an error status.
+    /// Salesflow answered with an error status, or reported an error in the body of a
+    /// success answer.
     Api {
         /// The operation that failed.
         operation: &'static str,
-        /// The HTTP status.
+        /// The HTTP status; for an outcome reported as an error in the body of a 2xx answer
+        /// (`{"Status": 409}` with HTTP 200), that error status.
         status: StatusCode,
         /// The `Status` field of the answer's JSON body, when it has one.
         api_status: Option<i32>,
-        /// The `Message` field of the answer's JSON body, when it has one.
+        /// The `Message` (or ProblemDetails `title`/`detail`) of the answer, when it has one.
         message: Option<String>,
+        /// The field errors of an ASP.NET validation answer (ProblemDetails `errors`,
+        /// `ModelState`), by field name.
+        field_errors: Vec<FieldError>,
         /// The start of any other body, shortened and without the token.
         excerpt: Option<String>,
+    },
+    /// The record asked for does not exist: `getContact` or `getContactByPublicIdentifier`
+    /// answered 404, 204 without a body, or the body `null`.
+    NotFound {
+        /// The operation that failed.
+        operation: &'static str,
+        /// The HTTP status of the answer (404, 204 or 200).
+        status: StatusCode,
+        /// The answer's message, when it has one.
+        message: Option<String>,
     },
     /// Salesflow answered, but not with what the API documents.
     Decode {
         /// The operation that failed.
         operation: &'static str,
         /// The HTTP status of the answer.
-        status: Option<StatusCode>,
+        status: StatusCode,
         /// Where in the body decoding failed (`[0].CampaignId`), when known.
         field: Option<String>,
         /// What was wrong.
@@ -71,15 +82,25 @@ pub enum Error {
     },
 }
 
+/// One field error of an ASP.NET validation answer: `{"errors": {"FirstName": ["..."]}}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field, as the server names it (`FirstName`).
+    pub field: String,
+    /// What the server says is wrong with it.
+    pub message: String,
+}
+
 /// What kind of transport failure an [`Error::Transport`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TransportKind {
-    /// No connection could be made (refused, unreachable, DNS, TLS handshake).
+    /// No connection could be made (refused, unreachable, DNS, TLS handshake): the request
+    /// surely did not reach Salesflow.
     Connect,
     /// The connection or the answer took longer than the configured timeout.
     Timeout,
-    /// The transfer broke off, or another failure.
+    /// The exchange broke off (a reset connection, a truncated body), or another failure.
     Other,
 }
 
@@ -89,30 +110,108 @@ impl Error {
         match self {
             Self::Transport { operation, .. }
             | Self::Api { operation, .. }
+            | Self::NotFound { operation, .. }
             | Self::Decode { operation, .. }
             | Self::InvalidRequest { operation, .. } => operation,
         }
     }
 
-    /// The HTTP status of Salesflow's answer, if it answered.
+    /// The HTTP status of Salesflow's answer: `Some` whenever it answered, including a 2xx
+    /// answer whose body could not be decoded; `None` if it did not answer or nothing was
+    /// sent.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Api { status, .. } => Some(status.as_u16()),
-            Self::Decode { status, .. } => status.map(|s| s.as_u16()),
+            Self::Api { status, .. }
+            | Self::NotFound { status, .. }
+            | Self::Decode { status, .. } => Some(status.as_u16()),
             Self::Transport { .. } | Self::InvalidRequest { .. } => None,
         }
     }
 
-    /// Whether the same call might succeed later: connection failures, timeouts, and 408,
-    /// 429, 502, 503, 504 answers. The client has already retried these as its
-    /// [`RetryPolicy`](crate::RetryPolicy) allows.
-    pub fn is_retryable(&self) -> bool {
+    /// Whether the record asked for does not exist: [`Error::NotFound`], or any 404 answer.
+    ///
+    /// ```
+    /// # async fn run(client: salesflow::Client) -> Result<(), salesflow::Error> {
+    /// match client.get_contact().account_id(321).member_id(46875434).send().await {
+    ///     Ok(contact) => println!("{:?}", contact.first_name),
+    ///     Err(error) if error.is_not_found() => println!("no such contact"),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn is_not_found(&self) -> bool {
         match self {
-            Self::Transport { kind, .. } => {
-                matches!(kind, TransportKind::Connect | TransportKind::Timeout)
-            }
-            Self::Api { status, .. } => matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504),
-            Self::Decode { .. } | Self::InvalidRequest { .. } => false,
+            Self::NotFound { .. } => true,
+            Self::Api { status, .. } => *status == StatusCode::NOT_FOUND,
+            _ => false,
+        }
+    }
+
+    /// Whether the same call might succeed later, by the rules the client's
+    /// [`RetryPolicy`](crate::RetryPolicy) follows (and has already applied): a refused
+    /// connection and a 429 always; a timeout, a broken exchange and 408, 502, 503, 504 only
+    /// for operations that are safe to repeat. A timeout of `importMember` is not retryable:
+    /// the member may have been created.
+    pub fn is_retryable(&self) -> bool {
+        let idempotent = || operation::named(self.operation()).idempotent;
+        match self {
+            Self::Transport { kind, .. } => match kind {
+                TransportKind::Connect => true,
+                TransportKind::Timeout | TransportKind::Other => idempotent(),
+            },
+            Self::Api { status, .. } => match status.as_u16() {
+                429 => true,
+                408 | 502 | 503 | 504 => idempotent(),
+                _ => false,
+            },
+            Self::NotFound { .. } | Self::Decode { .. } | Self::InvalidRequest { .. } => false,
+        }
+    }
+
+    pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Self {
+        let kind = if source.is_timeout() {
+            TransportKind::Timeout
+        } else if source.is_connect() {
+            TransportKind::Connect
+        } else {
+            TransportKind::Other
+        };
+        Self::Transport {
+            operation,
+            kind,
+            source: source.without_url(),
+        }
+    }
+}
+
+/// Turns a `Result` of a lookup into an `Option`: a not-found answer is `Ok(None)`.
+///
+/// ```
+/// use salesflow::OptionalExt;
+/// # async fn run(client: salesflow::Client) -> Result<(), salesflow::Error> {
+/// let contact = client
+///     .get_contact_by_public_identifier()
+///     .account_id(321)
+///     .public_identifier("john-smith-123456")
+///     .send()
+///     .await
+///     .optional()?;
+/// if contact.is_none() {
+///     println!("not in Salesflow yet");
+/// }
+/// # Ok(()) }
+/// ```
+pub trait OptionalExt<T> {
+    /// `Ok(Some(value))`, `Ok(None)` if [`Error::is_not_found`], or the other error.
+    fn optional(self) -> Result<Option<T>, Error>;
+}
+
+impl<T> OptionalExt<T> for Result<T, Error> {
+    fn optional(self) -> Result<Option<T>, Error> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(error) if error.is_not_found() => Ok(None),
+            Err(error) => Err(error),
         }
     }
 }
@@ -134,7 +233,7 @@ impl fmt::Display for Error {
                         "Salesflow did not answer in time",
                         "try again later or raise ClientBuilder::timeout",
                     ),
-                    TransportKind::Other => ("the exchange with Salesflow failed", "try again"),
+                    TransportKind::Other => ("the exchange with Salesflow broke off", "try again"),
                 };
                 write!(f, "{operation}: {what} ({}); {advice}", causes(source))
             }
@@ -143,6 +242,7 @@ impl fmt::Display for Error {
                 status,
                 api_status,
                 message,
+                field_errors,
                 excerpt,
             } => {
                 write!(f, "{operation}: Salesflow answered {status}")?;
@@ -153,6 +253,10 @@ impl fmt::Display for Error {
                 } else if let Some(excerpt) = excerpt {
                     write!(f, ": {excerpt}")?;
                 }
+                for (index, error) in field_errors.iter().enumerate() {
+                    let lead = if index == 0 { " —" } else { ";" };
+                    write!(f, "{lead} {}: {}", error.field, error.message)?;
+                }
                 if status.is_redirection() {
                     f.write_str(" (redirects are not followed: they would carry the token)")?;
                 } else if status.as_u16() == 403 {
@@ -160,17 +264,27 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Self::NotFound {
+                operation,
+                status,
+                message,
+            } => {
+                write!(f, "{operation}: not found (Salesflow answered {status}")?;
+                if let Some(message) = message {
+                    write!(f, ": {message}")?;
+                }
+                f.write_str(")")
+            }
             Self::Decode {
                 operation,
                 status,
                 field,
                 detail,
             } => {
-                write!(f, "{operation}: the answer")?;
-                if let Some(status) = status {
-                    write!(f, " ({status})")?;
-                }
-                f.write_str(" is not what the API documents")?;
+                write!(
+                    f,
+                    "{operation}: the answer ({status}) is not what the API documents"
+                )?;
                 if let Some(field) = field {
                     write!(f, ": at `{field}`")?;
                 }
@@ -194,234 +308,6 @@ impl std::error::Error for Error {
     }
 }
 
-/// How a rule violation travels from the `pre` hook, which can only return a string, to
-/// [`from_generated`]. Never shown to users.
-pub(crate) fn encode_violation(violation: &Violation) -> String {
-    serde_json::to_string(violation).expect("a violation is two strings")
-}
-
-/// Turns the result of a generated `send()` into the SDK's error type, reading an
-/// unexpected answer's body and removing the token from every text kept.
-pub(crate) async fn from_generated<T, E>(
-    client: &Client,
-    operation: &'static str,
-    result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
-) -> Result<ResponseValue<T>, Error>
-where
-    T: DeserializeOwned,
-    E: Serialize,
-{
-    use progenitor_client::Error as Generated;
-
-    let error = match result {
-        Ok(value) => return Ok(value),
-        Err(error) => error,
-    };
-    // Only failures pay for the scrubber (a copy of the token and its encoded form).
-    let scrub = Scrubber::new(client.inner().token().expose());
-    let error = match error {
-        Generated::InvalidRequest(message) => invalid_builder_input(operation, &message),
-        Generated::Custom(encoded) => match serde_json::from_str::<Violation>(&encoded) {
-            Ok(violation) => Error::InvalidRequest {
-                operation,
-                field: violation.field,
-                rule: violation.rule,
-            },
-            Err(_) => Error::InvalidRequest {
-                operation,
-                field: "request".to_owned(),
-                rule: scrub.clean(&encoded),
-            },
-        },
-        Generated::CommunicationError(source)
-        | Generated::ResponseBodyError(source)
-        | Generated::InvalidUpgrade(source) => transport(operation, source),
-        Generated::ErrorResponse(response) => {
-            let status = response.status();
-            let body = serde_json::to_value(response.into_inner()).unwrap_or_default();
-            let (api_status, message) = status_and_message(&body, &scrub);
-            Error::Api {
-                operation,
-                status,
-                api_status,
-                message,
-                excerpt: None,
-            }
-        }
-        Generated::InvalidResponsePayload(bytes, error) => {
-            decode_error::<T>(operation, None, &bytes, &error, &scrub)
-        }
-        Generated::UnexpectedResponse(response) => unexpected(operation, response, &scrub).await,
-    };
-    Err(error)
-}
-
-fn transport(operation: &'static str, source: reqwest::Error) -> Error {
-    let kind = if source.is_timeout() {
-        TransportKind::Timeout
-    } else if source.is_connect() {
-        TransportKind::Connect
-    } else {
-        TransportKind::Other
-    };
-    Error::Transport {
-        operation,
-        kind,
-        source: source.without_url(),
-    }
-}
-
-/// progenitor's builder messages: `x was not initialized`, `conversion to `T` for x
-/// failed`, `error converting supplied value for x: why`.
-fn invalid_builder_input(operation: &'static str, message: &str) -> Error {
-    let (field, rule) = if let Some(field) = message.strip_suffix(" was not initialized") {
-        (field, "is required; set it on the builder".to_owned())
-    } else if let Some(rest) = message.strip_prefix("conversion to `") {
-        let (ty, field) = rest
-            .split_once("` for ")
-            .map_or(("?", rest), |(ty, field)| {
-                (ty, field.trim_end_matches(" failed"))
-            });
-        (field, format!("does not fit in {ty}"))
-    } else if let Some((field, why)) = message
-        .strip_prefix("error converting supplied value for ")
-        .and_then(|rest| rest.split_once(": "))
-    {
-        (field, why.to_owned())
-    } else {
-        ("request", message.to_owned())
-    };
-    Error::InvalidRequest {
-        operation,
-        field: camel_case(field),
-        rule,
-    }
-}
-
-/// `first_name` → `firstName`: errors use the API's names.
-fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Reads an answer that is not the documented one.
-async fn unexpected(
-    operation: &'static str,
-    response: reqwest::Response,
-    scrub: &Scrubber,
-) -> Error {
-    let status = response.status();
-    let body = response.bytes().await.unwrap_or_default();
-    if status.is_success() {
-        let detail = if body.is_empty() {
-            format!("status {status} with no body, where the API documents another answer")
-        } else {
-            format!("status {status}, which the API does not document for this operation")
-        };
-        return Error::Decode {
-            operation,
-            status: Some(status),
-            field: None,
-            detail,
-        };
-    }
-    let json: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
-    let (api_status, message) = json
-        .as_ref()
-        .map_or((None, None), |body| status_and_message(body, scrub));
-    let excerpt = (message.is_none() && api_status.is_none() && !body.is_empty())
-        .then(|| excerpt(&String::from_utf8_lossy(&body), scrub))
-        .filter(|text| !text.is_empty());
-    Error::Api {
-        operation,
-        status,
-        api_status,
-        message,
-        excerpt,
-    }
-}
-
-/// `Status` and `Message` of a JSON error body (any key case; `title`/`detail` too).
-fn status_and_message(body: &serde_json::Value, scrub: &Scrubber) -> (Option<i32>, Option<String>) {
-    let Some(object) = body.as_object() else {
-        return (None, None);
-    };
-    let field = |names: &[&str]| {
-        object
-            .iter()
-            .find(|(key, _)| names.iter().any(|name| key.eq_ignore_ascii_case(name)))
-            .map(|(_, value)| value)
-    };
-    let api_status = field(&["Status"])
-        .and_then(serde_json::Value::as_i64)
-        .and_then(|code| i32::try_from(code).ok());
-    let message = field(&["Message", "detail", "title", "error"])
-        .and_then(serde_json::Value::as_str)
-        .map(|text| scrub.clean(&one_line(text)))
-        .filter(|text| !text.is_empty());
-    (api_status, message)
-}
-
-fn decode_error<T: DeserializeOwned>(
-    operation: &'static str,
-    status: Option<StatusCode>,
-    bytes: &[u8],
-    error: &serde_json::Error,
-    scrub: &Scrubber,
-) -> Error {
-    // Decode again to learn where it failed; serde_json alone only gives line and column.
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let (field, detail) = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(located) => {
-            let path = located.path().to_string();
-            let detail = located.into_inner().to_string();
-            ((path != ".").then_some(path), detail)
-        }
-        Ok(_) => (None, error.to_string()),
-    };
-    Error::Decode {
-        operation,
-        status,
-        field,
-        detail: scrub.clean(&detail),
-    }
-}
-
-/// The start of a body as one short line of text: tags dropped, white space folded.
-fn excerpt(body: &str, scrub: &Scrubber) -> String {
-    const MAX_CHARS: usize = 160;
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in body.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if in_tag => {}
-            _ => text.push(c),
-        }
-    }
-    let folded = one_line(&scrub.clean(&text));
-    let mut short: String = folded.chars().take(MAX_CHARS).collect();
-    if short.len() < folded.len() {
-        short.push('…');
-    }
-    short
-}
-
 /// An error and its causes, outermost first, on one line (`error sending request: client
 /// error (Connect): tcp connect error: Connection refused (os error 111)`).
 fn causes(error: &(dyn std::error::Error + 'static)) -> String {
@@ -438,90 +324,73 @@ fn causes(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// Folds white space (new lines included) to single spaces.
-fn one_line(text: &str) -> String {
+pub(crate) fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Replaces the token, as it is and as it appears in a URL, with `***`.
-struct Scrubber {
-    forms: Vec<String>,
-}
-
-impl Scrubber {
-    fn new(token: &str) -> Self {
-        let mut forms = vec![token.to_owned()];
-        let encoded: String = form_urlencoded::byte_serialize(token.as_bytes()).collect();
-        if encoded != token {
-            forms.push(encoded);
-        }
-        forms.retain(|form| !form.is_empty());
-        Self { forms }
-    }
-
-    fn clean(&self, text: &str) -> String {
-        self.forms.iter().fold(text.to_owned(), |text, form| {
-            text.replace(form.as_str(), "***")
-        })
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn builder_messages_become_field_and_rule() {
-        let cases = [
-            (
-                "account_id was not initialized",
-                "accountId",
-                "is required; set it on the builder",
-            ),
-            (
-                "conversion to `i64` for campaign_id failed",
-                "campaignId",
-                "does not fit in i64",
-            ),
-            (
-                "error converting supplied value for updated_from_date: not a timestamp",
-                "updatedFromDate",
-                "not a timestamp",
-            ),
-        ];
-        for (message, field, rule) in cases {
-            match invalid_builder_input("op", message) {
-                Error::InvalidRequest {
-                    field: f, rule: r, ..
-                } => {
-                    assert_eq!((f.as_str(), r.as_str()), (field, rule));
-                }
-                other => panic!("{other:?}"),
-            }
+    fn api(operation: &'static str, status: u16) -> Error {
+        Error::Api {
+            operation,
+            status: StatusCode::from_u16(status).unwrap(),
+            api_status: None,
+            message: None,
+            field_errors: Vec::new(),
+            excerpt: None,
         }
     }
 
     #[test]
-    fn excerpts_drop_tags_fold_space_and_the_token() {
-        let scrub = Scrubber::new("s3cr/t");
-        let html =
-            "<html><body>\n<h1>Error</h1><p>GET /api?token=s3cr%2Ft failed</p></body></html>";
-        assert_eq!(excerpt(html, &scrub), "Error GET /api?token=*** failed");
-        let long = "x".repeat(500);
-        assert_eq!(excerpt(&long, &scrub).chars().count(), 161);
+    fn retryable_agrees_with_the_retry_policy() {
+        assert!(api("listCampaigns", 503).is_retryable());
+        assert!(!api("importMember", 503).is_retryable(), "may have created");
+        assert!(api("importMember", 429).is_retryable(), "refused, not done");
+        assert!(!api("listCampaigns", 500).is_retryable());
+        assert!(!api("startCampaign", 502).is_retryable());
+        assert!(api("listContactsByPublicIdentifiers", 502).is_retryable());
     }
 
     #[test]
-    fn error_bodies_give_status_and_message_in_any_case() {
-        let scrub = Scrubber::new("tok3n");
-        let body = serde_json::json!({"status": 409, "message": "Campaign is already running"});
+    fn not_found_covers_the_variant_and_any_404() {
+        assert!(api("startCampaign", 404).is_not_found());
+        assert!(!api("startCampaign", 409).is_not_found());
+        let missing = Error::NotFound {
+            operation: "getContact",
+            status: StatusCode::NO_CONTENT,
+            message: None,
+        };
+        assert!(missing.is_not_found());
+        assert_eq!(missing.status(), Some(204));
+        assert_eq!(Err::<(), _>(missing).optional().unwrap(), None);
+        assert!(Err::<(), _>(api("getContact", 500)).optional().is_err());
+    }
+
+    #[test]
+    fn field_errors_are_shown_after_the_message() {
+        let error = Error::Api {
+            operation: "updateContact",
+            status: StatusCode::BAD_REQUEST,
+            api_status: Some(400),
+            message: Some("One or more validation errors occurred.".to_owned()),
+            field_errors: vec![
+                FieldError {
+                    field: "FirstName".to_owned(),
+                    message: "Too long.".to_owned(),
+                },
+                FieldError {
+                    field: "Email".to_owned(),
+                    message: "Not an address.".to_owned(),
+                },
+            ],
+            excerpt: None,
+        };
         assert_eq!(
-            status_and_message(&body, &scrub),
-            (Some(409), Some("Campaign is already running".to_owned()))
-        );
-        let problem = serde_json::json!({"title": "Unauthorized", "status": 401});
-        assert_eq!(
-            status_and_message(&problem, &scrub),
-            (Some(401), Some("Unauthorized".to_owned()))
+            error.to_string(),
+            "updateContact: Salesflow answered 400 Bad Request: One or more validation errors \
+             occurred. — FirstName: Too long.; Email: Not an address."
         );
     }
 }

@@ -12,26 +12,17 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Account {
         ///The LinkedIn login of the account.
-        #[serde(
-            rename = "AccountEmail",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "AccountEmail")]
         pub account_email: ::std::option::Option<::std::string::String>,
         #[serde(rename = "AccountId")]
         pub account_id: i64,
         #[serde(rename = "Status")]
-        pub status: ::salesflow::AccountStatus,
+        pub status: ::std::option::Option<::salesflow::AccountStatus>,
         ///The id (a GUID) of the Salesflow user owning the account (changelog 1.9).
-        #[serde(
-            rename = "UserDbId",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "UserDbId")]
         pub user_db_id: ::std::option::Option<::std::string::String>,
         ///The email of the Salesflow user owning the account (changelog 1.9).
-        #[serde(
-            rename = "UserEmail",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "UserEmail")]
         pub user_email: ::std::option::Option<::std::string::String>,
     }
     impl Account {
@@ -45,15 +36,12 @@ pub mod types {
         #[serde(rename = "CampaignId")]
         pub campaign_id: i64,
         #[serde(rename = "CampaignName")]
-        pub campaign_name: ::std::string::String,
+        pub campaign_name: ::std::option::Option<::std::string::String>,
         ///When the campaign last changed; null if never (changelog 1.9).
-        #[serde(
-            rename = "LastModifiedAt",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "LastModifiedAt")]
         pub last_modified_at: ::std::option::Option<::salesflow::Timestamp>,
         #[serde(rename = "Status")]
-        pub status: ::salesflow::CampaignStatus,
+        pub status: ::std::option::Option<::salesflow::CampaignStatus>,
     }
     impl Campaign {
         pub fn builder() -> builder::Campaign {
@@ -66,11 +54,11 @@ pub mod types {
         #[serde(rename = "CampaignId")]
         pub campaign_id: i64,
         #[serde(rename = "Email")]
-        pub email: EmailAnalytics,
+        pub email: ::std::option::Option<EmailAnalytics>,
         #[serde(rename = "General")]
-        pub general: GeneralAnalytics,
+        pub general: ::std::option::Option<GeneralAnalytics>,
         #[serde(rename = "Linkedin")]
-        pub linkedin: LinkedInAnalytics,
+        pub linkedin: ::std::option::Option<LinkedInAnalytics>,
     }
     impl CampaignAnalytics {
         pub fn builder() -> builder::CampaignAnalytics {
@@ -84,36 +72,37 @@ pub mod types {
         pub campaign_id: i64,
         ///Members connected.
         #[serde(rename = "Connections")]
-        pub connections: i64,
+        pub connections: ::std::option::Option<i64>,
         ///Time the server took to compute the statistics (seconds, as it seems).
         #[serde(rename = "Elapsed")]
-        pub elapsed: f64,
+        pub elapsed: ::std::option::Option<f64>,
         ///Members imported and not yet contacted.
         #[serde(rename = "Imported")]
-        pub imported: i64,
+        pub imported: ::std::option::Option<i64>,
         ///InMails sent.
         #[serde(rename = "InMails")]
-        pub in_mails: i64,
+        pub in_mails: ::std::option::Option<i64>,
         ///Invitations sent.
         #[serde(rename = "Invitations")]
-        pub invitations: i64,
+        pub invitations: ::std::option::Option<i64>,
         ///Messages sent.
         #[serde(rename = "Messages")]
-        pub messages: i64,
+        pub messages: ::std::option::Option<i64>,
         ///Members pending.
         #[serde(rename = "Pending")]
-        pub pending: i64,
+        pub pending: ::std::option::Option<i64>,
         ///Members who replied.
         #[serde(rename = "Replies")]
-        pub replies: i64,
+        pub replies: ::std::option::Option<i64>,
         ///All members of the campaign.
         #[serde(rename = "Total")]
-        pub total: i64,
+        pub total: ::std::option::Option<i64>,
+        ///When the statistics were computed.
         #[serde(rename = "UpdatedAt")]
-        pub updated_at: ::salesflow::Timestamp,
+        pub updated_at: ::std::option::Option<::salesflow::Timestamp>,
         ///Invitations withdrawn.
         #[serde(rename = "Withdrawn")]
-        pub withdrawn: i64,
+        pub withdrawn: ::std::option::Option<i64>,
     }
     impl CampaignStatistics {
         pub fn builder() -> builder::CampaignStatistics {
@@ -129,88 +118,43 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Contact {
         ///When the member was added to Salesflow.
-        #[serde(
-            rename = "AddedAt",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "AddedAt")]
         pub added_at: ::std::option::Option<::salesflow::Timestamp>,
         ///The member's campaign; can be null.
-        #[serde(
-            rename = "CampaignId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "CampaignId")]
         pub campaign_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "CampaignName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "CampaignName")]
         pub campaign_name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Company",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "Company")]
         pub company: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Email",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "Email")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "FirstName",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "FirstName")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Industry",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "Industry")]
         pub industry: ::std::option::Option<::std::string::String>,
         ///When the member last changed; null if never.
-        #[serde(
-            rename = "LastModifiedAt",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "LastModifiedAt")]
         pub last_modified_at: ::std::option::Option<::salesflow::Timestamp>,
-        #[serde(
-            rename = "LastName",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "LastName")]
         pub last_name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Location",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "Location")]
         pub location: ::std::option::Option<::std::string::String>,
         ///The member id.
         #[serde(rename = "MemberId")]
         pub member_id: i64,
         ///The LinkedIn profile URL.
-        #[serde(
-            rename = "MemberUrl",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "MemberUrl")]
         pub member_url: ::std::option::Option<::std::string::String>,
         ///The LinkedIn headline.
-        #[serde(
-            rename = "Occupation",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "Occupation")]
         pub occupation: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Phone",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "Phone")]
         pub phone: ::std::option::Option<::std::string::String>,
         ///The LinkedIn public identifier (`linkedin.com/in/<PublicIdentifier>`).
-        #[serde(
-            rename = "PublicIdentifier",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "PublicIdentifier")]
         pub public_identifier: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Status",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Status")]
         pub status: ::std::option::Option<::salesflow::MemberStatus>,
     }
     impl Contact {
@@ -221,16 +165,17 @@ pub mod types {
     ///A contact and the messages received from it, newest first.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContactMessages {
-        ///Ordered by creation date, descending.
-        #[serde(rename = "IncomingMessages")]
+        ///Ordered by creation date, descending; null or left out means none.
+        #[serde(
+            rename = "IncomingMessages",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
         pub incoming_messages: ::std::vec::Vec<IncomingMessage>,
         #[serde(rename = "MemberId")]
         pub member_id: i64,
         ///The contact's LinkedIn profile URL.
-        #[serde(
-            rename = "MemberUrl",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "MemberUrl")]
         pub member_url: ::std::option::Option<::std::string::String>,
     }
     impl ContactMessages {
@@ -272,7 +217,8 @@ pub mod types {
     ///The public identifiers to look up (`listContactsByPublicIdentifiers`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContactsQuery {
-        /// LinkedIn public identifiers; not empty, no element empty. More than 20 are allowed.
+        /// LinkedIn public identifiers; not empty, no element empty or blank. Send at most 20
+        /// a request (see the operation).
         ///
         #[serde(rename = "PublicIdentifiers")]
         pub public_identifiers: ::std::vec::Vec<::std::string::String>,
@@ -289,46 +235,50 @@ pub mod types {
             Default::default()
         }
     }
-    ///Email figures of a campaign. Rates are percentages (0 to 100).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    /// Email figures of a campaign. Rates are percentages (0 to 100). A rate of nothing (0/0) may come as the string
+    /// `"NaN"` (or `"Infinity"`, `"-Infinity"`), as Newtonsoft writes non-finite doubles.
+    ///
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EmailAnalytics {
         #[serde(rename = "OpenRate")]
-        pub open_rate: f64,
+        pub open_rate: ::std::option::Option<f64>,
         #[serde(rename = "Replies")]
-        pub replies: i64,
+        pub replies: ::std::option::Option<i64>,
         #[serde(rename = "RepliesAfter1thEmail")]
-        pub replies_after1th_email: i64,
+        pub replies_after1th_email: ::std::option::Option<i64>,
         #[serde(rename = "RepliesAfter2thEmail")]
-        pub replies_after2th_email: i64,
+        pub replies_after2th_email: ::std::option::Option<i64>,
         #[serde(rename = "RepliesAfter3thEmail")]
-        pub replies_after3th_email: i64,
+        pub replies_after3th_email: ::std::option::Option<i64>,
         #[serde(rename = "RepliesAfter4thEmailOrAbove")]
-        pub replies_after4th_email_or_above: i64,
+        pub replies_after4th_email_or_above: ::std::option::Option<i64>,
         #[serde(rename = "ReplyRate")]
-        pub reply_rate: f64,
+        pub reply_rate: ::std::option::Option<f64>,
         #[serde(rename = "Sent")]
-        pub sent: i64,
+        pub sent: ::std::option::Option<i64>,
     }
     impl EmailAnalytics {
         pub fn builder() -> builder::EmailAnalytics {
             Default::default()
         }
     }
-    ///Overall figures. The campaign counts are those of the whole account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    /// Overall figures. The campaign counts are those of the whole account. A rate of nothing
+    /// (0/0) may come as the string `"NaN"` (or `"Infinity"`, `"-Infinity"`).
+    ///
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GeneralAnalytics {
         #[serde(rename = "ActiveCampaigns")]
-        pub active_campaigns: i64,
+        pub active_campaigns: ::std::option::Option<i64>,
         #[serde(rename = "CampaignMembersWithLinkedInPremium")]
-        pub campaign_members_with_linked_in_premium: i64,
+        pub campaign_members_with_linked_in_premium: ::std::option::Option<i64>,
         #[serde(rename = "CreatedCampaigns")]
-        pub created_campaigns: i64,
+        pub created_campaigns: ::std::option::Option<i64>,
         #[serde(rename = "TotalCampaignMembers")]
-        pub total_campaign_members: i64,
+        pub total_campaign_members: ::std::option::Option<i64>,
         #[serde(rename = "TotalReplies")]
-        pub total_replies: i64,
+        pub total_replies: ::std::option::Option<i64>,
         #[serde(rename = "TotalReplyRate")]
-        pub total_reply_rate: f64,
+        pub total_reply_rate: ::std::option::Option<f64>,
     }
     impl GeneralAnalytics {
         pub fn builder() -> builder::GeneralAnalytics {
@@ -341,19 +291,13 @@ pub mod types {
         #[serde(rename = "ConversationMessageId")]
         pub conversation_message_id: i64,
         #[serde(rename = "CreatedAt")]
-        pub created_at: ::salesflow::Timestamp,
+        pub created_at: ::std::option::Option<::salesflow::Timestamp>,
         /// Whether the contact is interested, when known; set only on the latest (first)
         /// message of a contact.
         ///
-        #[serde(
-            rename = "Interested",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "Interested")]
         pub interested: ::std::option::Option<bool>,
-        #[serde(
-            rename = "Text",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "Text")]
         pub text: ::std::option::Option<::std::string::String>,
     }
     impl IncomingMessage {
@@ -361,51 +305,53 @@ pub mod types {
             Default::default()
         }
     }
-    ///LinkedIn figures of a campaign. Rates are percentages (0 to 100).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    /// LinkedIn figures of a campaign. Rates are percentages (0 to 100). A rate of nothing (0/0) may come as the string
+    /// `"NaN"` (or `"Infinity"`, `"-Infinity"`), as Newtonsoft writes non-finite doubles.
+    ///
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LinkedInAnalytics {
         #[serde(rename = "ConnectionRate")]
-        pub connection_rate: f64,
+        pub connection_rate: ::std::option::Option<f64>,
         #[serde(rename = "ConnectionRateWithConnectionMessage")]
-        pub connection_rate_with_connection_message: f64,
+        pub connection_rate_with_connection_message: ::std::option::Option<f64>,
         #[serde(rename = "ConnectionRateWithoutConnectionMessage")]
-        pub connection_rate_without_connection_message: f64,
+        pub connection_rate_without_connection_message: ::std::option::Option<f64>,
         #[serde(rename = "InMailsSent")]
-        pub in_mails_sent: i64,
+        pub in_mails_sent: ::std::option::Option<i64>,
         #[serde(rename = "InvitationSentHealthScore")]
-        pub invitation_sent_health_score: f64,
+        pub invitation_sent_health_score: ::std::option::Option<f64>,
         #[serde(rename = "InviteSent")]
-        pub invite_sent: i64,
+        pub invite_sent: ::std::option::Option<i64>,
         #[serde(rename = "InvitesAccepted")]
-        pub invites_accepted: i64,
+        pub invites_accepted: ::std::option::Option<i64>,
         #[serde(rename = "InvitesAcceptedWithConnectionMessage")]
-        pub invites_accepted_with_connection_message: i64,
+        pub invites_accepted_with_connection_message: ::std::option::Option<i64>,
         #[serde(rename = "InvitesAcceptedWithoutConnectionMessage")]
-        pub invites_accepted_without_connection_message: i64,
+        pub invites_accepted_without_connection_message: ::std::option::Option<i64>,
         #[serde(rename = "LinkedInFollowUpsSent")]
-        pub linked_in_follow_ups_sent: i64,
+        pub linked_in_follow_ups_sent: ::std::option::Option<i64>,
         #[serde(rename = "LinkedInReplyRate")]
-        pub linked_in_reply_rate: f64,
+        pub linked_in_reply_rate: ::std::option::Option<f64>,
         #[serde(rename = "LinkedInReplyRateForNewConnections")]
-        pub linked_in_reply_rate_for_new_connections: f64,
+        pub linked_in_reply_rate_for_new_connections: ::std::option::Option<f64>,
         #[serde(rename = "NegativeRepliesReplyRate")]
-        pub negative_replies_reply_rate: f64,
+        pub negative_replies_reply_rate: ::std::option::Option<f64>,
         #[serde(rename = "PositiveRepliesReplyRate")]
-        pub positive_replies_reply_rate: f64,
+        pub positive_replies_reply_rate: ::std::option::Option<f64>,
         #[serde(rename = "RepliesAfter1thFollowup")]
-        pub replies_after1th_followup: i64,
+        pub replies_after1th_followup: ::std::option::Option<i64>,
         #[serde(rename = "RepliesAfter2thFollowup")]
-        pub replies_after2th_followup: i64,
+        pub replies_after2th_followup: ::std::option::Option<i64>,
         #[serde(rename = "RepliesAfter3thFollowup")]
-        pub replies_after3th_followup: i64,
+        pub replies_after3th_followup: ::std::option::Option<i64>,
         #[serde(rename = "RepliesFromLinkedIn")]
-        pub replies_from_linked_in: i64,
+        pub replies_from_linked_in: ::std::option::Option<i64>,
         #[serde(rename = "ReplyRateAfterConnectionMessage")]
-        pub reply_rate_after_connection_message: f64,
+        pub reply_rate_after_connection_message: ::std::option::Option<f64>,
         #[serde(rename = "ReplyRateAfterFollowUp")]
-        pub reply_rate_after_follow_up: f64,
+        pub reply_rate_after_follow_up: ::std::option::Option<f64>,
         #[serde(rename = "ReplyRateAfterOpenInMail")]
-        pub reply_rate_after_open_in_mail: f64,
+        pub reply_rate_after_open_in_mail: ::std::option::Option<f64>,
     }
     impl LinkedInAnalytics {
         pub fn builder() -> builder::LinkedInAnalytics {
@@ -414,19 +360,17 @@ pub mod types {
     }
     /// The outcome of an operation that returns no data (delete, detach, start), and the body
     /// of documented error answers. `Status` repeats an HTTP status code (204 for a delete,
-    /// even though the HTTP answer itself is 200).
+    /// even though the HTTP answer itself is 200). A body without `Status`, or no body at all,
+    /// takes its outcome from the HTTP status.
     ///
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StatusMessage {
         ///A human-readable message, or null.
-        #[serde(
-            rename = "Message",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "Message")]
         pub message: ::std::option::Option<::std::string::String>,
         ///An HTTP status code describing the outcome.
         #[serde(rename = "Status")]
-        pub status: i32,
+        pub status: ::std::option::Option<i32>,
     }
     impl StatusMessage {
         pub fn builder() -> builder::StatusMessage {
@@ -436,18 +380,20 @@ pub mod types {
     ///A webhook and the campaigns it is attached to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Webhook {
-        #[serde(rename = "AttachedWebhookCampaigns")]
+        ///The webhook's attachments; null or left out means none.
+        #[serde(
+            rename = "AttachedWebhookCampaigns",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
         pub attached_webhook_campaigns: ::std::vec::Vec<WebhookCampaign>,
         ///If true, the webhook is not triggered for muted contacts.
-        #[serde(
-            rename = "DisableForMutedContacts",
-            deserialize_with = "::std::option::Option::deserialize"
-        )]
+        #[serde(rename = "DisableForMutedContacts")]
         pub disable_for_muted_contacts: ::std::option::Option<bool>,
         #[serde(rename = "Name")]
-        pub name: ::std::string::String,
+        pub name: ::std::option::Option<::std::string::String>,
         #[serde(rename = "Url")]
-        pub url: ::std::string::String,
+        pub url: ::std::option::Option<::std::string::String>,
         #[serde(rename = "WebhookId")]
         pub webhook_id: i64,
     }
@@ -459,21 +405,12 @@ pub mod types {
     ///The LinkedIn account (of the Salesflow user) a webhook event concerns.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WebhookAccount {
-        #[serde(
-            rename = "FirstName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "FirstName")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "LastName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "LastName")]
         pub last_name: ::std::option::Option<::std::string::String>,
         ///The LinkedIn login of the account.
-        #[serde(
-            rename = "Username",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Username")]
         pub username: ::std::option::Option<::std::string::String>,
     }
     impl WebhookAccount {
@@ -487,9 +424,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebhookCampaign {
         #[serde(rename = "CampaignId")]
-        pub campaign_id: i64,
+        pub campaign_id: ::std::option::Option<i64>,
         #[serde(rename = "RunOn")]
-        pub run_on: ::salesflow::RunOn,
+        pub run_on: ::std::option::Option<::salesflow::RunOn>,
         #[serde(rename = "WebhookCampaignId")]
         pub webhook_campaign_id: i64,
     }
@@ -501,10 +438,7 @@ pub mod types {
     ///A campaign the member of a webhook event belongs to.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WebhookCampaignRef {
-        #[serde(
-            rename = "CampaignName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "CampaignName")]
         pub campaign_name: ::std::option::Option<::std::string::String>,
     }
     impl WebhookCampaignRef {
@@ -521,7 +455,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub disable_for_muted_contacts: ::std::option::Option<bool>,
-        ///The webhook's name.
+        ///The webhook's name (not blank).
         #[serde(rename = "Name")]
         pub name: ::std::string::String,
         ///The absolute http(s) URL Salesflow will POST events to.
@@ -542,202 +476,92 @@ pub mod types {
     ///
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WebhookEvent {
-        #[serde(
-            rename = "Address",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Address")]
         pub address: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "BirthdayDay",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "BirthdayDay")]
         pub birthday_day: ::std::option::Option<i32>,
-        #[serde(
-            rename = "BirthdayMonth",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "BirthdayMonth")]
         pub birthday_month: ::std::option::Option<i32>,
-        #[serde(
-            rename = "BirthdayYear",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "BirthdayYear")]
         pub birthday_year: ::std::option::Option<i32>,
-        #[serde(
-            rename = "Company",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Company")]
         pub company: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "ConnectedAt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "ConnectedAt")]
         pub connected_at: ::std::option::Option<::salesflow::Timestamp>,
-        #[serde(
-            rename = "ConnectionsCount",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "ConnectionsCount")]
         pub connections_count: ::std::option::Option<i64>,
-        #[serde(
-            rename = "CurrentPosition",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "CurrentPosition")]
         pub current_position: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Custom1",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Custom1")]
         pub custom1: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Custom10",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Custom10")]
         pub custom10: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Custom2",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Custom2")]
         pub custom2: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Custom3",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Custom3")]
         pub custom3: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Custom4",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Custom4")]
         pub custom4: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Custom5",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Custom5")]
         pub custom5: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Custom6",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Custom6")]
         pub custom6: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Custom7",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Custom7")]
         pub custom7: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Custom8",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Custom8")]
         pub custom8: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Custom9",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Custom9")]
         pub custom9: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "DateAdded",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "DateAdded")]
         pub date_added: ::std::option::Option<::salesflow::Timestamp>,
-        #[serde(
-            rename = "Distance",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Distance")]
         pub distance: ::std::option::Option<::salesflow::Distance>,
-        #[serde(
-            rename = "Email",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Email")]
         pub email: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "FirstName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "FirstName")]
         pub first_name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "FollowersCount",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "FollowersCount")]
         pub followers_count: ::std::option::Option<i64>,
-        #[serde(
-            rename = "HasReply",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "HasReply")]
         pub has_reply: ::std::option::Option<bool>,
-        #[serde(
-            rename = "Industry",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Industry")]
         pub industry: ::std::option::Option<::std::string::String>,
         #[serde(rename = "IntegrationRunOn")]
-        pub integration_run_on: ::salesflow::IntegrationRunOn,
+        pub integration_run_on: ::std::option::Option<::salesflow::IntegrationRunOn>,
         #[serde(rename = "IntegrationType")]
-        pub integration_type: ::salesflow::IntegrationType,
-        #[serde(
-            rename = "IsMuted",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        pub integration_type: ::std::option::Option<::salesflow::IntegrationType>,
+        #[serde(rename = "IsMuted")]
         pub is_muted: ::std::option::Option<bool>,
-        #[serde(
-            rename = "IsSalesNavigator",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "IsSalesNavigator")]
         pub is_sales_navigator: ::std::option::Option<bool>,
-        #[serde(
-            rename = "IsSeen",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "IsSeen")]
         pub is_seen: ::std::option::Option<bool>,
-        #[serde(
-            rename = "LastName",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "LastName")]
         pub last_name: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "LinkedInAccount",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "LinkedInAccount")]
         pub linked_in_account: ::std::option::Option<WebhookAccount>,
-        #[serde(
-            rename = "LinkedInMemberId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "LinkedInMemberId")]
         pub linked_in_member_id: ::std::option::Option<i64>,
-        #[serde(
-            rename = "Location",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Location")]
         pub location: ::std::option::Option<::std::string::String>,
         ///The conversation so far, as HTML.
-        #[serde(
-            rename = "MemberActionsFormatted",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "MemberActionsFormatted")]
         pub member_actions_formatted: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "MemberCampaigns",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
-        pub member_campaigns: ::std::option::Option<::std::vec::Vec<WebhookCampaignRef>>,
+        pub member_campaigns: ::std::vec::Vec<WebhookCampaignRef>,
         #[serde(rename = "MemberId")]
         pub member_id: i64,
-        #[serde(
-            rename = "MemberUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "MemberUrl")]
         pub member_url: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Occupation",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Occupation")]
         pub occupation: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "PhoneNumber",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "PhoneNumber")]
         pub phone_number: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Status",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
+        #[serde(rename = "Status")]
         pub status: ::std::option::Option<::salesflow::MemberStatus>,
     }
     impl WebhookEvent {
@@ -754,7 +578,10 @@ pub mod types {
                 ::std::string::String,
             >,
             account_id: ::std::result::Result<i64, ::std::string::String>,
-            status: ::std::result::Result<::salesflow::AccountStatus, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<::salesflow::AccountStatus>,
+                ::std::string::String,
+            >,
             user_db_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -767,11 +594,11 @@ pub mod types {
         impl ::std::default::Default for Account {
             fn default() -> Self {
                 Self {
-                    account_email: Err("no value supplied for account_email".to_string()),
+                    account_email: Ok(Default::default()),
                     account_id: Err("no value supplied for account_id".to_string()),
-                    status: Err("no value supplied for status".to_string()),
-                    user_db_id: Err("no value supplied for user_db_id".to_string()),
-                    user_email: Err("no value supplied for user_email".to_string()),
+                    status: Ok(Default::default()),
+                    user_db_id: Ok(Default::default()),
+                    user_email: Ok(Default::default()),
                 }
             }
         }
@@ -798,7 +625,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::salesflow::AccountStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::AccountStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -855,20 +682,26 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Campaign {
             campaign_id: ::std::result::Result<i64, ::std::string::String>,
-            campaign_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            campaign_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             last_modified_at: ::std::result::Result<
                 ::std::option::Option<::salesflow::Timestamp>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<::salesflow::CampaignStatus, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<::salesflow::CampaignStatus>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for Campaign {
             fn default() -> Self {
                 Self {
                     campaign_id: Err("no value supplied for campaign_id".to_string()),
-                    campaign_name: Err("no value supplied for campaign_name".to_string()),
-                    last_modified_at: Err("no value supplied for last_modified_at".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    campaign_name: Ok(Default::default()),
+                    last_modified_at: Ok(Default::default()),
+                    status: Ok(Default::default()),
                 }
             }
         }
@@ -885,7 +718,7 @@ pub mod types {
             }
             pub fn campaign_name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_name = value
@@ -905,7 +738,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::salesflow::CampaignStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::CampaignStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -940,17 +773,26 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CampaignAnalytics {
             campaign_id: ::std::result::Result<i64, ::std::string::String>,
-            email: ::std::result::Result<super::EmailAnalytics, ::std::string::String>,
-            general: ::std::result::Result<super::GeneralAnalytics, ::std::string::String>,
-            linkedin: ::std::result::Result<super::LinkedInAnalytics, ::std::string::String>,
+            email: ::std::result::Result<
+                ::std::option::Option<super::EmailAnalytics>,
+                ::std::string::String,
+            >,
+            general: ::std::result::Result<
+                ::std::option::Option<super::GeneralAnalytics>,
+                ::std::string::String,
+            >,
+            linkedin: ::std::result::Result<
+                ::std::option::Option<super::LinkedInAnalytics>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CampaignAnalytics {
             fn default() -> Self {
                 Self {
                     campaign_id: Err("no value supplied for campaign_id".to_string()),
-                    email: Err("no value supplied for email".to_string()),
-                    general: Err("no value supplied for general".to_string()),
-                    linkedin: Err("no value supplied for linkedin".to_string()),
+                    email: Ok(Default::default()),
+                    general: Ok(Default::default()),
+                    linkedin: Ok(Default::default()),
                 }
             }
         }
@@ -967,7 +809,7 @@ pub mod types {
             }
             pub fn email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::EmailAnalytics>,
+                T: ::std::convert::TryInto<::std::option::Option<super::EmailAnalytics>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.email = value
@@ -977,7 +819,7 @@ pub mod types {
             }
             pub fn general<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::GeneralAnalytics>,
+                T: ::std::convert::TryInto<::std::option::Option<super::GeneralAnalytics>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.general = value
@@ -987,7 +829,7 @@ pub mod types {
             }
             pub fn linkedin<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::LinkedInAnalytics>,
+                T: ::std::convert::TryInto<::std::option::Option<super::LinkedInAnalytics>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.linkedin = value
@@ -1022,33 +864,36 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CampaignStatistics {
             campaign_id: ::std::result::Result<i64, ::std::string::String>,
-            connections: ::std::result::Result<i64, ::std::string::String>,
-            elapsed: ::std::result::Result<f64, ::std::string::String>,
-            imported: ::std::result::Result<i64, ::std::string::String>,
-            in_mails: ::std::result::Result<i64, ::std::string::String>,
-            invitations: ::std::result::Result<i64, ::std::string::String>,
-            messages: ::std::result::Result<i64, ::std::string::String>,
-            pending: ::std::result::Result<i64, ::std::string::String>,
-            replies: ::std::result::Result<i64, ::std::string::String>,
-            total: ::std::result::Result<i64, ::std::string::String>,
-            updated_at: ::std::result::Result<::salesflow::Timestamp, ::std::string::String>,
-            withdrawn: ::std::result::Result<i64, ::std::string::String>,
+            connections: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            elapsed: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            imported: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            in_mails: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            invitations: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            messages: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            pending: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            replies: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            total: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::salesflow::Timestamp>,
+                ::std::string::String,
+            >,
+            withdrawn: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for CampaignStatistics {
             fn default() -> Self {
                 Self {
                     campaign_id: Err("no value supplied for campaign_id".to_string()),
-                    connections: Err("no value supplied for connections".to_string()),
-                    elapsed: Err("no value supplied for elapsed".to_string()),
-                    imported: Err("no value supplied for imported".to_string()),
-                    in_mails: Err("no value supplied for in_mails".to_string()),
-                    invitations: Err("no value supplied for invitations".to_string()),
-                    messages: Err("no value supplied for messages".to_string()),
-                    pending: Err("no value supplied for pending".to_string()),
-                    replies: Err("no value supplied for replies".to_string()),
-                    total: Err("no value supplied for total".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
-                    withdrawn: Err("no value supplied for withdrawn".to_string()),
+                    connections: Ok(Default::default()),
+                    elapsed: Ok(Default::default()),
+                    imported: Ok(Default::default()),
+                    in_mails: Ok(Default::default()),
+                    invitations: Ok(Default::default()),
+                    messages: Ok(Default::default()),
+                    pending: Ok(Default::default()),
+                    replies: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    withdrawn: Ok(Default::default()),
                 }
             }
         }
@@ -1065,7 +910,7 @@ pub mod types {
             }
             pub fn connections<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connections = value
@@ -1075,7 +920,7 @@ pub mod types {
             }
             pub fn elapsed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.elapsed = value
@@ -1085,7 +930,7 @@ pub mod types {
             }
             pub fn imported<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.imported = value
@@ -1095,7 +940,7 @@ pub mod types {
             }
             pub fn in_mails<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.in_mails = value
@@ -1105,7 +950,7 @@ pub mod types {
             }
             pub fn invitations<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invitations = value
@@ -1115,7 +960,7 @@ pub mod types {
             }
             pub fn messages<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.messages = value
@@ -1125,7 +970,7 @@ pub mod types {
             }
             pub fn pending<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pending = value
@@ -1135,7 +980,7 @@ pub mod types {
             }
             pub fn replies<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replies = value
@@ -1145,7 +990,7 @@ pub mod types {
             }
             pub fn total<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total = value
@@ -1155,7 +1000,7 @@ pub mod types {
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::salesflow::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -1165,7 +1010,7 @@ pub mod types {
             }
             pub fn withdrawn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.withdrawn = value
@@ -1277,20 +1122,20 @@ pub mod types {
         impl ::std::default::Default for Contact {
             fn default() -> Self {
                 Self {
-                    added_at: Err("no value supplied for added_at".to_string()),
+                    added_at: Ok(Default::default()),
                     campaign_id: Ok(Default::default()),
                     campaign_name: Ok(Default::default()),
-                    company: Err("no value supplied for company".to_string()),
-                    email: Err("no value supplied for email".to_string()),
-                    first_name: Err("no value supplied for first_name".to_string()),
-                    industry: Err("no value supplied for industry".to_string()),
-                    last_modified_at: Err("no value supplied for last_modified_at".to_string()),
-                    last_name: Err("no value supplied for last_name".to_string()),
-                    location: Err("no value supplied for location".to_string()),
+                    company: Ok(Default::default()),
+                    email: Ok(Default::default()),
+                    first_name: Ok(Default::default()),
+                    industry: Ok(Default::default()),
+                    last_modified_at: Ok(Default::default()),
+                    last_name: Ok(Default::default()),
+                    location: Ok(Default::default()),
                     member_id: Err("no value supplied for member_id".to_string()),
-                    member_url: Err("no value supplied for member_url".to_string()),
-                    occupation: Err("no value supplied for occupation".to_string()),
-                    phone: Err("no value supplied for phone".to_string()),
+                    member_url: Ok(Default::default()),
+                    occupation: Ok(Default::default()),
+                    phone: Ok(Default::default()),
                     public_identifier: Ok(Default::default()),
                     status: Ok(Default::default()),
                 }
@@ -1520,9 +1365,9 @@ pub mod types {
         impl ::std::default::Default for ContactMessages {
             fn default() -> Self {
                 Self {
-                    incoming_messages: Err("no value supplied for incoming_messages".to_string()),
+                    incoming_messages: Ok(Default::default()),
                     member_id: Err("no value supplied for member_id".to_string()),
-                    member_url: Err("no value supplied for member_url".to_string()),
+                    member_url: Ok(Default::default()),
                 }
             }
         }
@@ -1786,41 +1631,37 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct EmailAnalytics {
-            open_rate: ::std::result::Result<f64, ::std::string::String>,
-            replies: ::std::result::Result<i64, ::std::string::String>,
-            replies_after1th_email: ::std::result::Result<i64, ::std::string::String>,
-            replies_after2th_email: ::std::result::Result<i64, ::std::string::String>,
-            replies_after3th_email: ::std::result::Result<i64, ::std::string::String>,
-            replies_after4th_email_or_above: ::std::result::Result<i64, ::std::string::String>,
-            reply_rate: ::std::result::Result<f64, ::std::string::String>,
-            sent: ::std::result::Result<i64, ::std::string::String>,
+            open_rate: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            replies: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            replies_after1th_email:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            replies_after2th_email:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            replies_after3th_email:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            replies_after4th_email_or_above:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            reply_rate: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            sent: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for EmailAnalytics {
             fn default() -> Self {
                 Self {
-                    open_rate: Err("no value supplied for open_rate".to_string()),
-                    replies: Err("no value supplied for replies".to_string()),
-                    replies_after1th_email: Err(
-                        "no value supplied for replies_after1th_email".to_string()
-                    ),
-                    replies_after2th_email: Err(
-                        "no value supplied for replies_after2th_email".to_string()
-                    ),
-                    replies_after3th_email: Err(
-                        "no value supplied for replies_after3th_email".to_string()
-                    ),
-                    replies_after4th_email_or_above: Err(
-                        "no value supplied for replies_after4th_email_or_above".to_string(),
-                    ),
-                    reply_rate: Err("no value supplied for reply_rate".to_string()),
-                    sent: Err("no value supplied for sent".to_string()),
+                    open_rate: Ok(Default::default()),
+                    replies: Ok(Default::default()),
+                    replies_after1th_email: Ok(Default::default()),
+                    replies_after2th_email: Ok(Default::default()),
+                    replies_after3th_email: Ok(Default::default()),
+                    replies_after4th_email_or_above: Ok(Default::default()),
+                    reply_rate: Ok(Default::default()),
+                    sent: Ok(Default::default()),
                 }
             }
         }
         impl EmailAnalytics {
             pub fn open_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.open_rate = value
@@ -1830,7 +1671,7 @@ pub mod types {
             }
             pub fn replies<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replies = value
@@ -1840,7 +1681,7 @@ pub mod types {
             }
             pub fn replies_after1th_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replies_after1th_email = value.try_into().map_err(|e| {
@@ -1850,7 +1691,7 @@ pub mod types {
             }
             pub fn replies_after2th_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replies_after2th_email = value.try_into().map_err(|e| {
@@ -1860,7 +1701,7 @@ pub mod types {
             }
             pub fn replies_after3th_email<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replies_after3th_email = value.try_into().map_err(|e| {
@@ -1870,7 +1711,7 @@ pub mod types {
             }
             pub fn replies_after4th_email_or_above<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replies_after4th_email_or_above = value.try_into().map_err(|e| {
@@ -1882,7 +1723,7 @@ pub mod types {
             }
             pub fn reply_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reply_rate = value
@@ -1892,7 +1733,7 @@ pub mod types {
             }
             pub fn sent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.sent = value
@@ -1934,34 +1775,34 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct GeneralAnalytics {
-            active_campaigns: ::std::result::Result<i64, ::std::string::String>,
+            active_campaigns:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             campaign_members_with_linked_in_premium:
-                ::std::result::Result<i64, ::std::string::String>,
-            created_campaigns: ::std::result::Result<i64, ::std::string::String>,
-            total_campaign_members: ::std::result::Result<i64, ::std::string::String>,
-            total_replies: ::std::result::Result<i64, ::std::string::String>,
-            total_reply_rate: ::std::result::Result<f64, ::std::string::String>,
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            created_campaigns:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            total_campaign_members:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            total_replies: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            total_reply_rate:
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
         }
         impl ::std::default::Default for GeneralAnalytics {
             fn default() -> Self {
                 Self {
-                    active_campaigns: Err("no value supplied for active_campaigns".to_string()),
-                    campaign_members_with_linked_in_premium: Err(
-                        "no value supplied for campaign_members_with_linked_in_premium".to_string(),
-                    ),
-                    created_campaigns: Err("no value supplied for created_campaigns".to_string()),
-                    total_campaign_members: Err(
-                        "no value supplied for total_campaign_members".to_string()
-                    ),
-                    total_replies: Err("no value supplied for total_replies".to_string()),
-                    total_reply_rate: Err("no value supplied for total_reply_rate".to_string()),
+                    active_campaigns: Ok(Default::default()),
+                    campaign_members_with_linked_in_premium: Ok(Default::default()),
+                    created_campaigns: Ok(Default::default()),
+                    total_campaign_members: Ok(Default::default()),
+                    total_replies: Ok(Default::default()),
+                    total_reply_rate: Ok(Default::default()),
                 }
             }
         }
         impl GeneralAnalytics {
             pub fn active_campaigns<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.active_campaigns = value.try_into().map_err(|e| {
@@ -1971,7 +1812,7 @@ pub mod types {
             }
             pub fn campaign_members_with_linked_in_premium<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_members_with_linked_in_premium = value
@@ -1985,7 +1826,7 @@ pub mod types {
             }
             pub fn created_campaigns<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_campaigns = value.try_into().map_err(|e| {
@@ -1995,7 +1836,7 @@ pub mod types {
             }
             pub fn total_campaign_members<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total_campaign_members = value.try_into().map_err(|e| {
@@ -2005,7 +1846,7 @@ pub mod types {
             }
             pub fn total_replies<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total_replies = value
@@ -2015,7 +1856,7 @@ pub mod types {
             }
             pub fn total_reply_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total_reply_rate = value.try_into().map_err(|e| {
@@ -2057,7 +1898,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct IncomingMessage {
             conversation_message_id: ::std::result::Result<i64, ::std::string::String>,
-            created_at: ::std::result::Result<::salesflow::Timestamp, ::std::string::String>,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::salesflow::Timestamp>,
+                ::std::string::String,
+            >,
             interested: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             text: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -2070,9 +1914,9 @@ pub mod types {
                     conversation_message_id: Err(
                         "no value supplied for conversation_message_id".to_string()
                     ),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    interested: Err("no value supplied for interested".to_string()),
-                    text: Err("no value supplied for text".to_string()),
+                    created_at: Ok(Default::default()),
+                    interested: Ok(Default::default()),
+                    text: Ok(Default::default()),
                 }
             }
         }
@@ -2089,7 +1933,7 @@ pub mod types {
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::salesflow::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -2143,102 +1987,78 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct LinkedInAnalytics {
-            connection_rate: ::std::result::Result<f64, ::std::string::String>,
+            connection_rate:
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
             connection_rate_with_connection_message:
-                ::std::result::Result<f64, ::std::string::String>,
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
             connection_rate_without_connection_message:
-                ::std::result::Result<f64, ::std::string::String>,
-            in_mails_sent: ::std::result::Result<i64, ::std::string::String>,
-            invitation_sent_health_score: ::std::result::Result<f64, ::std::string::String>,
-            invite_sent: ::std::result::Result<i64, ::std::string::String>,
-            invites_accepted: ::std::result::Result<i64, ::std::string::String>,
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            in_mails_sent: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            invitation_sent_health_score:
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            invite_sent: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            invites_accepted:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             invites_accepted_with_connection_message:
-                ::std::result::Result<i64, ::std::string::String>,
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             invites_accepted_without_connection_message:
-                ::std::result::Result<i64, ::std::string::String>,
-            linked_in_follow_ups_sent: ::std::result::Result<i64, ::std::string::String>,
-            linked_in_reply_rate: ::std::result::Result<f64, ::std::string::String>,
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            linked_in_follow_ups_sent:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            linked_in_reply_rate:
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
             linked_in_reply_rate_for_new_connections:
-                ::std::result::Result<f64, ::std::string::String>,
-            negative_replies_reply_rate: ::std::result::Result<f64, ::std::string::String>,
-            positive_replies_reply_rate: ::std::result::Result<f64, ::std::string::String>,
-            replies_after1th_followup: ::std::result::Result<i64, ::std::string::String>,
-            replies_after2th_followup: ::std::result::Result<i64, ::std::string::String>,
-            replies_after3th_followup: ::std::result::Result<i64, ::std::string::String>,
-            replies_from_linked_in: ::std::result::Result<i64, ::std::string::String>,
-            reply_rate_after_connection_message: ::std::result::Result<f64, ::std::string::String>,
-            reply_rate_after_follow_up: ::std::result::Result<f64, ::std::string::String>,
-            reply_rate_after_open_in_mail: ::std::result::Result<f64, ::std::string::String>,
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            negative_replies_reply_rate:
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            positive_replies_reply_rate:
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            replies_after1th_followup:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            replies_after2th_followup:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            replies_after3th_followup:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            replies_from_linked_in:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            reply_rate_after_connection_message:
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            reply_rate_after_follow_up:
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            reply_rate_after_open_in_mail:
+                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
         }
         impl ::std::default::Default for LinkedInAnalytics {
             fn default() -> Self {
                 Self {
-                    connection_rate: Err("no value supplied for connection_rate".to_string()),
-                    connection_rate_with_connection_message: Err(
-                        "no value supplied for connection_rate_with_connection_message".to_string(),
-                    ),
-                    connection_rate_without_connection_message: Err(
-                        "no value supplied for connection_rate_without_connection_message"
-                            .to_string(),
-                    ),
-                    in_mails_sent: Err("no value supplied for in_mails_sent".to_string()),
-                    invitation_sent_health_score: Err(
-                        "no value supplied for invitation_sent_health_score".to_string(),
-                    ),
-                    invite_sent: Err("no value supplied for invite_sent".to_string()),
-                    invites_accepted: Err("no value supplied for invites_accepted".to_string()),
-                    invites_accepted_with_connection_message: Err(
-                        "no value supplied for invites_accepted_with_connection_message"
-                            .to_string(),
-                    ),
-                    invites_accepted_without_connection_message: Err(
-                        "no value supplied for invites_accepted_without_connection_message"
-                            .to_string(),
-                    ),
-                    linked_in_follow_ups_sent: Err(
-                        "no value supplied for linked_in_follow_ups_sent".to_string(),
-                    ),
-                    linked_in_reply_rate: Err(
-                        "no value supplied for linked_in_reply_rate".to_string()
-                    ),
-                    linked_in_reply_rate_for_new_connections: Err(
-                        "no value supplied for linked_in_reply_rate_for_new_connections"
-                            .to_string(),
-                    ),
-                    negative_replies_reply_rate: Err(
-                        "no value supplied for negative_replies_reply_rate".to_string(),
-                    ),
-                    positive_replies_reply_rate: Err(
-                        "no value supplied for positive_replies_reply_rate".to_string(),
-                    ),
-                    replies_after1th_followup: Err(
-                        "no value supplied for replies_after1th_followup".to_string(),
-                    ),
-                    replies_after2th_followup: Err(
-                        "no value supplied for replies_after2th_followup".to_string(),
-                    ),
-                    replies_after3th_followup: Err(
-                        "no value supplied for replies_after3th_followup".to_string(),
-                    ),
-                    replies_from_linked_in: Err(
-                        "no value supplied for replies_from_linked_in".to_string()
-                    ),
-                    reply_rate_after_connection_message: Err(
-                        "no value supplied for reply_rate_after_connection_message".to_string(),
-                    ),
-                    reply_rate_after_follow_up: Err(
-                        "no value supplied for reply_rate_after_follow_up".to_string(),
-                    ),
-                    reply_rate_after_open_in_mail: Err(
-                        "no value supplied for reply_rate_after_open_in_mail".to_string(),
-                    ),
+                    connection_rate: Ok(Default::default()),
+                    connection_rate_with_connection_message: Ok(Default::default()),
+                    connection_rate_without_connection_message: Ok(Default::default()),
+                    in_mails_sent: Ok(Default::default()),
+                    invitation_sent_health_score: Ok(Default::default()),
+                    invite_sent: Ok(Default::default()),
+                    invites_accepted: Ok(Default::default()),
+                    invites_accepted_with_connection_message: Ok(Default::default()),
+                    invites_accepted_without_connection_message: Ok(Default::default()),
+                    linked_in_follow_ups_sent: Ok(Default::default()),
+                    linked_in_reply_rate: Ok(Default::default()),
+                    linked_in_reply_rate_for_new_connections: Ok(Default::default()),
+                    negative_replies_reply_rate: Ok(Default::default()),
+                    positive_replies_reply_rate: Ok(Default::default()),
+                    replies_after1th_followup: Ok(Default::default()),
+                    replies_after2th_followup: Ok(Default::default()),
+                    replies_after3th_followup: Ok(Default::default()),
+                    replies_from_linked_in: Ok(Default::default()),
+                    reply_rate_after_connection_message: Ok(Default::default()),
+                    reply_rate_after_follow_up: Ok(Default::default()),
+                    reply_rate_after_open_in_mail: Ok(Default::default()),
                 }
             }
         }
         impl LinkedInAnalytics {
             pub fn connection_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection_rate = value.try_into().map_err(|e| {
@@ -2248,7 +2068,7 @@ pub mod types {
             }
             pub fn connection_rate_with_connection_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection_rate_with_connection_message = value
@@ -2262,7 +2082,7 @@ pub mod types {
             }
             pub fn connection_rate_without_connection_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection_rate_without_connection_message = value
@@ -2276,7 +2096,7 @@ pub mod types {
             }
             pub fn in_mails_sent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.in_mails_sent = value
@@ -2286,7 +2106,7 @@ pub mod types {
             }
             pub fn invitation_sent_health_score<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invitation_sent_health_score = value.try_into().map_err(|e| {
@@ -2296,7 +2116,7 @@ pub mod types {
             }
             pub fn invite_sent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invite_sent = value
@@ -2306,7 +2126,7 @@ pub mod types {
             }
             pub fn invites_accepted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invites_accepted = value.try_into().map_err(|e| {
@@ -2316,7 +2136,7 @@ pub mod types {
             }
             pub fn invites_accepted_with_connection_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invites_accepted_with_connection_message = value
@@ -2330,7 +2150,7 @@ pub mod types {
             }
             pub fn invites_accepted_without_connection_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invites_accepted_without_connection_message = value
@@ -2344,7 +2164,7 @@ pub mod types {
             }
             pub fn linked_in_follow_ups_sent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.linked_in_follow_ups_sent = value.try_into().map_err(|e| {
@@ -2354,7 +2174,7 @@ pub mod types {
             }
             pub fn linked_in_reply_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.linked_in_reply_rate = value.try_into().map_err(|e| {
@@ -2364,7 +2184,7 @@ pub mod types {
             }
             pub fn linked_in_reply_rate_for_new_connections<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.linked_in_reply_rate_for_new_connections = value
@@ -2378,7 +2198,7 @@ pub mod types {
             }
             pub fn negative_replies_reply_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.negative_replies_reply_rate = value.try_into().map_err(|e| {
@@ -2388,7 +2208,7 @@ pub mod types {
             }
             pub fn positive_replies_reply_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.positive_replies_reply_rate = value.try_into().map_err(|e| {
@@ -2398,7 +2218,7 @@ pub mod types {
             }
             pub fn replies_after1th_followup<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replies_after1th_followup = value.try_into().map_err(|e| {
@@ -2408,7 +2228,7 @@ pub mod types {
             }
             pub fn replies_after2th_followup<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replies_after2th_followup = value.try_into().map_err(|e| {
@@ -2418,7 +2238,7 @@ pub mod types {
             }
             pub fn replies_after3th_followup<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replies_after3th_followup = value.try_into().map_err(|e| {
@@ -2428,7 +2248,7 @@ pub mod types {
             }
             pub fn replies_from_linked_in<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.replies_from_linked_in = value.try_into().map_err(|e| {
@@ -2438,7 +2258,7 @@ pub mod types {
             }
             pub fn reply_rate_after_connection_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reply_rate_after_connection_message = value
@@ -2452,7 +2272,7 @@ pub mod types {
             }
             pub fn reply_rate_after_follow_up<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reply_rate_after_follow_up = value.try_into().map_err(|e| {
@@ -2462,7 +2282,7 @@ pub mod types {
             }
             pub fn reply_rate_after_open_in_mail<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reply_rate_after_open_in_mail = value.try_into().map_err(|e| {
@@ -2554,13 +2374,13 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<i32, ::std::string::String>,
+            status: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
         }
         impl ::std::default::Default for StatusMessage {
             fn default() -> Self {
                 Self {
-                    message: Err("no value supplied for message".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    message: Ok(Default::default()),
+                    status: Ok(Default::default()),
                 }
             }
         }
@@ -2577,7 +2397,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i32>,
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -2613,21 +2433,23 @@ pub mod types {
             >,
             disable_for_muted_contacts:
                 ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             webhook_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for Webhook {
             fn default() -> Self {
                 Self {
-                    attached_webhook_campaigns: Err(
-                        "no value supplied for attached_webhook_campaigns".to_string(),
-                    ),
-                    disable_for_muted_contacts: Err(
-                        "no value supplied for disable_for_muted_contacts".to_string(),
-                    ),
-                    name: Err("no value supplied for name".to_string()),
-                    url: Err("no value supplied for url".to_string()),
+                    attached_webhook_campaigns: Ok(Default::default()),
+                    disable_for_muted_contacts: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    url: Ok(Default::default()),
                     webhook_id: Err("no value supplied for webhook_id".to_string()),
                 }
             }
@@ -2655,7 +2477,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -2665,7 +2487,7 @@ pub mod types {
             }
             pub fn url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.url = value
@@ -2788,15 +2610,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct WebhookCampaign {
-            campaign_id: ::std::result::Result<i64, ::std::string::String>,
-            run_on: ::std::result::Result<::salesflow::RunOn, ::std::string::String>,
+            campaign_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            run_on: ::std::result::Result<
+                ::std::option::Option<::salesflow::RunOn>,
+                ::std::string::String,
+            >,
             webhook_campaign_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for WebhookCampaign {
             fn default() -> Self {
                 Self {
-                    campaign_id: Err("no value supplied for campaign_id".to_string()),
-                    run_on: Err("no value supplied for run_on".to_string()),
+                    campaign_id: Ok(Default::default()),
+                    run_on: Ok(Default::default()),
                     webhook_campaign_id: Err(
                         "no value supplied for webhook_campaign_id".to_string()
                     ),
@@ -2806,7 +2631,7 @@ pub mod types {
         impl WebhookCampaign {
             pub fn campaign_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.campaign_id = value
@@ -2816,7 +2641,7 @@ pub mod types {
             }
             pub fn run_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::salesflow::RunOn>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::RunOn>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.run_on = value
@@ -3055,10 +2880,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            integration_run_on:
-                ::std::result::Result<::salesflow::IntegrationRunOn, ::std::string::String>,
-            integration_type:
-                ::std::result::Result<::salesflow::IntegrationType, ::std::string::String>,
+            integration_run_on: ::std::result::Result<
+                ::std::option::Option<::salesflow::IntegrationRunOn>,
+                ::std::string::String,
+            >,
+            integration_type: ::std::result::Result<
+                ::std::option::Option<::salesflow::IntegrationType>,
+                ::std::string::String,
+            >,
             is_muted: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             is_sales_navigator:
                 ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
@@ -3082,7 +2911,7 @@ pub mod types {
                 ::std::string::String,
             >,
             member_campaigns: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::WebhookCampaignRef>>,
+                ::std::vec::Vec<super::WebhookCampaignRef>,
                 ::std::string::String,
             >,
             member_id: ::std::result::Result<i64, ::std::string::String>,
@@ -3131,8 +2960,8 @@ pub mod types {
                     followers_count: Ok(Default::default()),
                     has_reply: Ok(Default::default()),
                     industry: Ok(Default::default()),
-                    integration_run_on: Err("no value supplied for integration_run_on".to_string()),
-                    integration_type: Err("no value supplied for integration_type".to_string()),
+                    integration_run_on: Ok(Default::default()),
+                    integration_type: Ok(Default::default()),
                     is_muted: Ok(Default::default()),
                     is_sales_navigator: Ok(Default::default()),
                     is_seen: Ok(Default::default()),
@@ -3403,7 +3232,7 @@ pub mod types {
             }
             pub fn integration_run_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::salesflow::IntegrationRunOn>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::IntegrationRunOn>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.integration_run_on = value.try_into().map_err(|e| {
@@ -3413,7 +3242,7 @@ pub mod types {
             }
             pub fn integration_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::salesflow::IntegrationType>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::IntegrationType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.integration_type = value.try_into().map_err(|e| {
@@ -3503,9 +3332,7 @@ pub mod types {
             }
             pub fn member_campaigns<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                        ::std::option::Option<::std::vec::Vec<super::WebhookCampaignRef>>,
-                    >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::WebhookCampaignRef>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.member_campaigns = value.try_into().map_err(|e| {
@@ -3723,6 +3550,43 @@ pub mod types {
 /// - **`x-allowed-hosts`** on a URL parameter lists the hosts (and their subdomains) the
 ///   server accepts there.
 ///
+/// ## What a client must accept: the server is ASP.NET on IIS
+/// Every sign in the docs (`/Date(...)/` dates, Newtonsoft-style doubles, `{Status, Message}`
+/// bodies) points to an ASP.NET / IIS server. Nobody outside Salesflow can check how it is
+/// configured, so this document promises only what any such server can send, and asks
+/// clients to be liberal in what they accept:
+/// - **Fields may be left out**: a serializer set to ignore nulls (Newtonsoft
+///   `NullValueHandling.Ignore`) omits every null field. Only the identity of each record
+///   (`MemberId`, `CampaignId`, `AccountId`, `WebhookId`, ...) is `required`; a missing
+///   field means null. A list sent as null or left out is empty.
+/// - **Keys in any case**: ASP.NET Core writes camelCase (`memberId`) by default, ASP.NET
+///   MVC PascalCase (`MemberId`) as the docs show; .NET reads keys case-insensitively, and
+///   so should a client.
+/// - **A UTF-8 byte-order mark** may precede the JSON (.NET's `Encoding.UTF8` writes one).
+/// - **Rates** (`format: double`) may be the strings `"NaN"`, `"Infinity"` or
+///   `"-Infinity"` (Newtonsoft writes a 0/0 rate so), and integers where the docs show
+///   floats.
+/// - **Empty answers**: ASP.NET Core answers `204 No Content` when an action returns null.
+///   `x-empty-answer` on an operation says what a 2xx answer without a body (or with the
+///   body `null`) means: `outcome` (the operation succeeded; the HTTP status is the
+///   outcome), `empty-list` (no items) or `not-found` (the record does not exist). Such
+///   operations document the 204 answer.
+/// - **Errors keep their HTTP status**, whatever the body: the documented `{Status,
+///   Message}`, `{Message}` alone, ASP.NET's ProblemDetails (`{type, title, status,
+///   errors: {Field: [messages]}}`, whose field errors are worth showing), HTML from IIS or
+///   a proxy, or nothing.
+/// - **Compressed answers**: send `Accept-Encoding: gzip`; a list of 100,000 contacts is
+///   about 46 MB of JSON and compresses about tenfold.
+///
+/// ## What a client must send: strict, as IIS and ASP.NET accept
+/// - **A POST without a body carries `Content-Length: 0`** and no `Content-Type`
+///   (`startCampaign`, `attachWebhook`, `detachWebhook`): IIS (http.sys) answers a POST
+///   with neither a body nor a length `411 Length Required`.
+/// - **No header the API does not define** (in particular no `api-version`, a name
+///   ASP.NET's API versioning reads).
+/// - **Required text is not blank**: where the docs say a value can't be null or empty,
+///   `pattern: '\S'` also rejects white space only, as ASP.NET's `[Required]` does.
+///
 ///
 /// Version: 1.12
 pub struct Client {
@@ -3731,30 +3595,17 @@ pub struct Client {
     pub(crate) inner: crate::Settings,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::Settings) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: crate::Settings) -> Self {
+    pub(crate) fn new_with_client(
+        baseurl: &str,
+        client: reqwest::Client,
+        inner: crate::Settings,
+    ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
@@ -3861,6 +3712,10 @@ impl Client {
     /// Gets a contact (campaign member) by the public identifier of its LinkedIn profile (the
     /// last segment of `linkedin.com/in/<publicIdentifier>`), added in changelog 1.3.
     ///
+    /// **Decision, a contact that does not exist**: as for `getContact`, a 404, a 204 with no
+    /// body and a 200 with the body `null` all mean "no such contact", reported as one
+    /// not-found outcome.
+    ///
     ///
     /// Sends a `GET` request to `/members`
     ///
@@ -3884,6 +3739,12 @@ impl Client {
     ///
     /// `CampaignId` (and so `CampaignName`) can be null. `Status` is a bit field (see
     /// `MemberStatus`), e.g. `"MEMBER_PENDING, MEMBER_ERROR"`.
+    ///
+    /// **Decision, a contact that does not exist**: the docs don't say. An ASP.NET server
+    /// answers 404, or, where the action returns null, 204 with no body (ASP.NET Core) or
+    /// 200 with the body `null` (ASP.NET MVC). All three mean "no such contact", and a
+    /// client reports them as one not-found outcome (the Rust SDK: an error for which
+    /// `is_not_found()` is true), the same for `getContactByPublicIdentifier`.
     ///
     ///
     /// Sends a `GET` request to `/members/{memberId}`
@@ -3932,9 +3793,11 @@ impl Client {
     ///
     /// Deletes a contact (campaign member).
     ///
-    /// The docs' sample answer is the body `{"Status": 204, "Message": null}`. An HTTP 204
-    /// answer cannot carry a body, so the real API answers HTTP 200 with that body, whose
-    /// `Status` field repeats the outcome; this document says so.
+    /// **Decision, the answer**: the docs' sample answer is the body `{"Status": 204,
+    /// "Message": null}`. An HTTP 204 answer cannot carry a body, so the sample most likely
+    /// comes with HTTP 200, the body's `Status` repeating the outcome. An ASP.NET Core server
+    /// may as well answer HTTP 204 with no body. Both mean the contact was deleted, and so do
+    /// an empty 200, the body `null` and `{"Status": 204}` without `Message`.
     ///
     ///
     /// Sends a `DELETE` request to `/members/{memberId}`
@@ -3991,9 +3854,18 @@ impl Client {
     /// example writes `/api/list-contacts`, which does not match the `members/` prefix of every
     /// other contact operation and is taken to be a typo.
     ///
-    /// `PublicIdentifiers` can't be null or empty, and no element of it can be null or empty;
-    /// the collection can have more than 20 elements. If `UpdatedFromDate` is present, the
-    /// result contains only members updated after that date (changelog 1.8).
+    /// `PublicIdentifiers` can't be null or empty, and no element of it can be null or empty.
+    /// If `UpdatedFromDate` is present, the result contains only members updated after that
+    /// date (changelog 1.8).
+    ///
+    /// **Doubt and decision, 20 identifiers**: the docs' rules read "can't be null or empty",
+    /// "Collection can have more than 20 elements", "Elements can't be null or empty". A
+    /// permission between two prohibitions is most likely a lost "not": the server probably
+    /// refuses more than 20. It is not certain, so a longer list is not rejected here
+    /// (no `maxItems`), but `x-batch-size: 20` advises clients to send at most 20 a request.
+    /// The call reads and changes nothing, so a client can split a longer list into batches
+    /// of 20 and join the answers in order (the Rust SDK:
+    /// `list_contacts_by_public_identifiers_batched`).
     ///
     ///
     /// Sends a `POST` request to `/members/list-contacts`
@@ -4068,13 +3940,23 @@ impl Client {
     }
     /// Start a campaign
     ///
-    /// Starts a campaign (changelog 1.7). The request has no body (the docs' curl sends
-    /// `-d {}`, which the server ignores).
+    /// Starts a campaign (changelog 1.7).
     ///
     /// The outcome is in the HTTP status and repeated in the body:
     /// 200 the campaign was started; 403 invalid token or account; 404 campaign not found;
     /// 409 campaign is already running; 422 the campaign can't be started, and `Message` can
     /// contain the reason.
+    ///
+    /// **Decision, the empty body**: the request has no body and is sent with
+    /// `Content-Length: 0` and no `Content-Type`. The docs' curl line sends `-d {}`, which
+    /// curl labels `application/x-www-form-urlencoded`: the server cannot be reading it as
+    /// JSON, so it ignores it. An empty body with its length is what HTTP asks of a POST
+    /// without content, and what IIS needs (without a length it answers `411 Length
+    /// Required`); a `{}` JSON body would invite a server-side JSON parse for nothing.
+    ///
+    /// **Decision, answers without a body**: a 2xx answer without a body, with the body
+    /// `null`, or with `Status` and no `Message`, means the campaign was started. A 2xx
+    /// answer whose body `Status` is an error code (409) is that error.
     ///
     ///
     /// Sends a `POST` request to `/campaigns/start`
@@ -4140,8 +4022,12 @@ impl Client {
     }
     /// Delete a webhook
     ///
-    /// Deletes a webhook. As with `deleteContact`, the sample body `{"Status": 204}` comes
-    /// with HTTP 200 (an HTTP 204 answer has no body).
+    /// Deletes a webhook.
+    ///
+    /// **Decision, the answer**: as with `deleteContact`, the sample body `{"Status": 204}`
+    /// most likely comes with HTTP 200 (an HTTP 204 answer has no body); HTTP 204 with no
+    /// body, an empty 200, the body `null` and `{"Status": 204}` without `Message` all mean
+    /// the webhook was deleted.
     ///
     ///
     /// Sends a `DELETE` request to `/webhooks/delete`
@@ -4185,8 +4071,14 @@ impl Client {
     /// Attach a webhook to a campaign
     ///
     /// Attaches a webhook to a campaign for one event kind. Every webhook can be attached up
-    /// to 3 times per campaign, each time with a different `runOn`. The request has no body
-    /// (the docs' curl sends `-d {}`, which the server ignores).
+    /// to 3 times per campaign, each time with a different `runOn`.
+    ///
+    /// **Decision, the empty body**: as for `startCampaign`, the request has no body and is
+    /// sent with `Content-Length: 0` and no `Content-Type` (IIS answers a POST without a
+    /// length `411`; the docs' `-d {}` is form data the server ignores).
+    ///
+    /// **Decision, new kinds**: `runOn` is open: changelog 1.12 adds a follow-up event whose
+    /// code the docs don't give, so a client sends any positive code, not only 1, 2 and 7.
     ///
     ///
     /// Sends a `POST` request to `/webhooks/attach`
@@ -4196,7 +4088,8 @@ impl Client {
     /// - `campaign_id`: The campaign (see `listCampaigns`).
     /// - `run_on`: The event kind that triggers the webhook: 1 MEMBER_CONNECTED (a member's status
     /// changed to connected), 2 REPLY_DETECTED (an incoming message from the contact; not
-    /// called for muted contacts), 7 INVITATION_WITHDRAWN (an invitation was withdrawn).
+    /// called for muted contacts), 7 INVITATION_WITHDRAWN (an invitation was withdrawn),
+    /// or the positive code of a newer kind.
     ///
     /// - `webhook_id`: The webhook (see `listWebhooks`).
     /// ```ignore
@@ -4214,8 +4107,15 @@ impl Client {
     /// Detach a webhook from a campaign
     ///
     /// Removes one attachment of a webhook to a campaign, named by the `WebhookCampaignId`
-    /// that `attachWebhook` and `listWebhooks` return. The request has no body. The sample
-    /// body `{"Status": 204}` comes with HTTP 200.
+    /// that `attachWebhook` and `listWebhooks` return.
+    ///
+    /// **Decision, the empty body**: as for `startCampaign`, the request has no body and is
+    /// sent with `Content-Length: 0` and no `Content-Type` (IIS answers a POST without a
+    /// length `411`; the docs' `-d {}` is form data the server ignores).
+    ///
+    /// **Decision, the answer**: the sample body `{"Status": 204}` most likely comes with HTTP
+    /// 200; HTTP 204 with no body, an empty 200, the body `null` and `{"Status": 204}`
+    /// without `Message` all mean the attachment was removed.
     ///
     ///
     /// Sends a `POST` request to `/webhooks/detach`
@@ -4412,7 +4312,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::CampaignStatistics>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::CampaignStatistics>, Error<()>> = async move {
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
                 let Self {
                     client,
                     account_id,
@@ -4423,11 +4323,6 @@ pub mod builder {
                 let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
                 let is_force_request = is_force_request.map_err(Error::InvalidRequest)?;
                 let url = format!("{}/statistics/GetCampaignStatistics", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -4448,7 +4343,6 @@ pub mod builder {
                         "isForceRequest",
                         &is_force_request,
                     ))
-                    .headers(header_map)
                     .build()?;
                 let info = OperationInfo {
                     operation_id: "get_campaign_statistics",
@@ -4457,13 +4351,15 @@ pub mod builder {
                 let result = client.exec(request, &info).await;
                 client.post(&result, &info).await?;
                 let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
+                Ok(response)
             }
             .await;
-            crate::error::from_generated(client, "getCampaignStatistics", result).await
+            crate::answer::finish::<types::CampaignStatistics, _>(
+                client,
+                "getCampaignStatistics",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::import_member`]
@@ -4576,7 +4472,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::Contact>, Error<()>> = async move {
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
                 let Self {
                     client,
                     account_id,
@@ -4597,11 +4493,6 @@ pub mod builder {
                 let location = location.map_err(Error::InvalidRequest)?;
                 let occupation = occupation.map_err(Error::InvalidRequest)?;
                 let url = format!("{}/members/Import", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -4636,7 +4527,6 @@ pub mod builder {
                         "occupation",
                         &occupation,
                     ))
-                    .headers(header_map)
                     .build()?;
                 let info = OperationInfo {
                     operation_id: "import_member",
@@ -4645,13 +4535,10 @@ pub mod builder {
                 let result = client.exec(request, &info).await;
                 client.post(&result, &info).await?;
                 let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
+                Ok(response)
             }
             .await;
-            crate::error::from_generated(client, "importMember", result).await
+            crate::answer::finish::<types::Contact, _>(client, "importMember", result).await
         }
     }
     /// Builder for [`Client::get_contact_by_public_identifier`]
@@ -4695,52 +4582,49 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::Contact>, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    public_identifier,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let public_identifier = public_identifier.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/members", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "publicIdentifier",
-                        &public_identifier,
-                    ))
-                    .headers(header_map)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_contact_by_public_identifier",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
+            let result: ::std::result::Result<reqwest::Response, Error<types::StatusMessage>> =
+                async move {
+                    let Self {
+                        client,
+                        account_id,
+                        public_identifier,
+                    } = self;
+                    let account_id = account_id.map_err(Error::InvalidRequest)?;
+                    let public_identifier = public_identifier.map_err(Error::InvalidRequest)?;
+                    let url = format!("{}/members", client.baseurl,);
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .query(&progenitor_client::QueryParam::new(
+                            "accountId",
+                            &account_id,
+                        ))
+                        .query(&progenitor_client::QueryParam::new(
+                            "publicIdentifier",
+                            &public_identifier,
+                        ))
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "get_contact_by_public_identifier",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    Ok(response)
                 }
-            }
-            .await;
-            crate::error::from_generated(client, "getContactByPublicIdentifier", result).await
+                .await;
+            crate::answer::finish::<types::Contact, _>(
+                client,
+                "getContactByPublicIdentifier",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::get_contact`]
@@ -4783,52 +4667,44 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::Contact>, Error<()>> = async move {
-                let Self {
-                    client,
-                    member_id,
-                    account_id,
-                } = self;
-                let member_id = member_id.map_err(Error::InvalidRequest)?;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/members/{}",
-                    client.baseurl,
-                    encode_path(&member_id.to_string()),
-                );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .headers(header_map)
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_contact",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
+            let result: ::std::result::Result<reqwest::Response, Error<types::StatusMessage>> =
+                async move {
+                    let Self {
+                        client,
+                        member_id,
+                        account_id,
+                    } = self;
+                    let member_id = member_id.map_err(Error::InvalidRequest)?;
+                    let account_id = account_id.map_err(Error::InvalidRequest)?;
+                    let url = format!(
+                        "{}/members/{}",
+                        client.baseurl,
+                        encode_path(&member_id.to_string()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static("application/json"),
+                        )
+                        .query(&progenitor_client::QueryParam::new(
+                            "accountId",
+                            &account_id,
+                        ))
+                        .build()?;
+                    let info = OperationInfo {
+                        operation_id: "get_contact",
+                    };
+                    client.pre(&mut request, &info).await?;
+                    let result = client.exec(request, &info).await;
+                    client.post(&result, &info).await?;
+                    let response = result?;
+                    Ok(response)
                 }
-            }
-            .await;
-            crate::error::from_generated(client, "getContact", result).await
+                .await;
+            crate::answer::finish::<types::Contact, _>(client, "getContact", result).await
         }
     }
     /// Builder for [`Client::update_contact`]
@@ -4891,7 +4767,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::Contact>, Error<()>> = async move {
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
                 let Self {
                     client,
                     member_id,
@@ -4908,11 +4784,6 @@ pub mod builder {
                     client.baseurl,
                     encode_path(&member_id.to_string()),
                 );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -4926,7 +4797,6 @@ pub mod builder {
                         "accountId",
                         &account_id,
                     ))
-                    .headers(header_map)
                     .build()?;
                 let info = OperationInfo {
                     operation_id: "update_contact",
@@ -4935,13 +4805,10 @@ pub mod builder {
                 let result = client.exec(request, &info).await;
                 client.post(&result, &info).await?;
                 let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
+                Ok(response)
             }
             .await;
-            crate::error::from_generated(client, "updateContact", result).await
+            crate::answer::finish::<types::Contact, _>(client, "updateContact", result).await
         }
     }
     /// Builder for [`Client::delete_contact`]
@@ -4984,7 +4851,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::StatusMessage>, Error<()>> = async move {
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
                 let Self {
                     client,
                     member_id,
@@ -4996,11 +4863,6 @@ pub mod builder {
                     "{}/members/{}",
                     client.baseurl,
                     encode_path(&member_id.to_string()),
-                );
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
                 );
                 #[allow(unused_mut)]
                 let mut request = client
@@ -5014,7 +4876,6 @@ pub mod builder {
                         "accountId",
                         &account_id,
                     ))
-                    .headers(header_map)
                     .build()?;
                 let info = OperationInfo {
                     operation_id: "delete_contact",
@@ -5023,13 +4884,10 @@ pub mod builder {
                 let result = client.exec(request, &info).await;
                 client.post(&result, &info).await?;
                 let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
+                Ok(response)
             }
             .await;
-            crate::error::from_generated(client, "deleteContact", result).await
+            crate::answer::finish::<types::StatusMessage, _>(client, "deleteContact", result).await
         }
     }
     /// Builder for [`Client::list_contacts_by_campaign`]
@@ -5084,59 +4942,54 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
             let client = self.client;
-            let result: Result<ResponseValue<::std::vec::Vec<types::Contact>>, Error<()>> =
-                async move {
-                    let Self {
-                        client,
-                        account_id,
-                        campaign_id,
-                        updated_from_date,
-                    } = self;
-                    let account_id = account_id.map_err(Error::InvalidRequest)?;
-                    let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-                    let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-                    let url = format!("{}/members/list-contacts", client.baseurl,);
-                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                    header_map.append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                    );
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .query(&progenitor_client::QueryParam::new(
-                            "accountId",
-                            &account_id,
-                        ))
-                        .query(&progenitor_client::QueryParam::new(
-                            "campaignId",
-                            &campaign_id,
-                        ))
-                        .query(&progenitor_client::QueryParam::new(
-                            "updatedFromDate",
-                            &updated_from_date,
-                        ))
-                        .headers(header_map)
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "list_contacts_by_campaign",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => ResponseValue::from_response(response).await,
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                .await;
-            crate::error::from_generated(client, "listContactsByCampaign", result).await
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    campaign_id,
+                    updated_from_date,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+                let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/members/list-contacts", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "campaignId",
+                        &campaign_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "updatedFromDate",
+                        &updated_from_date,
+                    ))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_contacts_by_campaign",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                Ok(response)
+            }
+            .await;
+            crate::answer::finish::<::std::vec::Vec<types::Contact>, _>(
+                client,
+                "listContactsByCampaign",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::list_contacts_by_public_identifiers`]
@@ -5189,52 +5042,47 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
             let client = self.client;
-            let result: Result<ResponseValue<::std::vec::Vec<types::Contact>>, Error<()>> =
-                async move {
-                    let Self {
-                        client,
-                        account_id,
-                        body,
-                    } = self;
-                    let account_id = account_id.map_err(Error::InvalidRequest)?;
-                    let body = body
-                        .and_then(|v| types::ContactsQuery::try_from(v).map_err(|e| e.to_string()))
-                        .map_err(Error::InvalidRequest)?;
-                    let url = format!("{}/members/list-contacts", client.baseurl,);
-                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                    header_map.append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                    );
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .post(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .json(&body)
-                        .query(&progenitor_client::QueryParam::new(
-                            "accountId",
-                            &account_id,
-                        ))
-                        .headers(header_map)
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "list_contacts_by_public_identifiers",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => ResponseValue::from_response(response).await,
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                .await;
-            crate::error::from_generated(client, "listContactsByPublicIdentifiers", result).await
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    body,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let body = body
+                    .and_then(|v| types::ContactsQuery::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let url = format!("{}/members/list-contacts", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_contacts_by_public_identifiers",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                Ok(response)
+            }
+            .await;
+            crate::answer::finish::<::std::vec::Vec<types::Contact>, _>(
+                client,
+                "listContactsByPublicIdentifiers",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::list_contacts_by_account`]
@@ -5278,53 +5126,48 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
             let client = self.client;
-            let result: Result<ResponseValue<::std::vec::Vec<types::Contact>>, Error<()>> =
-                async move {
-                    let Self {
-                        client,
-                        account_id,
-                        updated_from_date,
-                    } = self;
-                    let account_id = account_id.map_err(Error::InvalidRequest)?;
-                    let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-                    let url = format!("{}/members/list-contacts-by-accountid", client.baseurl,);
-                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                    header_map.append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                    );
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .query(&progenitor_client::QueryParam::new(
-                            "accountId",
-                            &account_id,
-                        ))
-                        .query(&progenitor_client::QueryParam::new(
-                            "updatedFromDate",
-                            &updated_from_date,
-                        ))
-                        .headers(header_map)
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "list_contacts_by_account",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => ResponseValue::from_response(response).await,
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                .await;
-            crate::error::from_generated(client, "listContactsByAccount", result).await
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    updated_from_date,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/members/list-contacts-by-accountid", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "updatedFromDate",
+                        &updated_from_date,
+                    ))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_contacts_by_account",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                Ok(response)
+            }
+            .await;
+            crate::answer::finish::<::std::vec::Vec<types::Contact>, _>(
+                client,
+                "listContactsByAccount",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::list_campaigns`]
@@ -5368,53 +5211,48 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Campaign>>, crate::Error>
         {
             let client = self.client;
-            let result: Result<ResponseValue<::std::vec::Vec<types::Campaign>>, Error<()>> =
-                async move {
-                    let Self {
-                        client,
-                        account_id,
-                        updated_from_date,
-                    } = self;
-                    let account_id = account_id.map_err(Error::InvalidRequest)?;
-                    let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-                    let url = format!("{}/campaigns/list-campaigns", client.baseurl,);
-                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                    header_map.append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                    );
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .query(&progenitor_client::QueryParam::new(
-                            "accountId",
-                            &account_id,
-                        ))
-                        .query(&progenitor_client::QueryParam::new(
-                            "updatedFromDate",
-                            &updated_from_date,
-                        ))
-                        .headers(header_map)
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "list_campaigns",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => ResponseValue::from_response(response).await,
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                .await;
-            crate::error::from_generated(client, "listCampaigns", result).await
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    updated_from_date,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/campaigns/list-campaigns", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "updatedFromDate",
+                        &updated_from_date,
+                    ))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_campaigns",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                Ok(response)
+            }
+            .await;
+            crate::answer::finish::<::std::vec::Vec<types::Campaign>, _>(
+                client,
+                "listCampaigns",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::start_campaign`]
@@ -5457,7 +5295,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::StatusMessage>, Error<types::StatusMessage>> =
+            let result: ::std::result::Result<reqwest::Response, Error<types::StatusMessage>> =
                 async move {
                     let Self {
                         client,
@@ -5467,11 +5305,6 @@ pub mod builder {
                     let account_id = account_id.map_err(Error::InvalidRequest)?;
                     let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
                     let url = format!("{}/campaigns/start", client.baseurl,);
-                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                    header_map.append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                    );
                     #[allow(unused_mut)]
                     let mut request = client
                         .client
@@ -5488,7 +5321,6 @@ pub mod builder {
                             "campaignId",
                             &campaign_id,
                         ))
-                        .headers(header_map)
                         .build()?;
                     let info = OperationInfo {
                         operation_id: "start_campaign",
@@ -5497,25 +5329,10 @@ pub mod builder {
                     let result = client.exec(request, &info).await;
                     client.post(&result, &info).await?;
                     let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => ResponseValue::from_response(response).await,
-                        403u16 => Err(Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        )),
-                        404u16 => Err(Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        )),
-                        409u16 => Err(Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        )),
-                        422u16 => Err(Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        )),
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
+                    Ok(response)
                 }
                 .await;
-            crate::error::from_generated(client, "startCampaign", result).await
+            crate::answer::finish::<types::StatusMessage, _>(client, "startCampaign", result).await
         }
     }
     /// Builder for [`Client::list_accounts`]
@@ -5535,39 +5352,34 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Account>>, crate::Error>
         {
             let client = self.client;
-            let result: Result<ResponseValue<::std::vec::Vec<types::Account>>, Error<()>> =
-                async move {
-                    let Self { client } = self;
-                    let url = format!("{}/accounts/list", client.baseurl,);
-                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                    header_map.append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                    );
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .headers(header_map)
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "list_accounts",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => ResponseValue::from_response(response).await,
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                .await;
-            crate::error::from_generated(client, "listAccounts", result).await
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
+                let Self { client } = self;
+                let url = format!("{}/accounts/list", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_accounts",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                Ok(response)
+            }
+            .await;
+            crate::answer::finish::<::std::vec::Vec<types::Account>, _>(
+                client,
+                "listAccounts",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::create_webhook`]
@@ -5621,7 +5433,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Webhook>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::Webhook>, Error<()>> = async move {
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
                 let Self {
                     client,
                     account_id,
@@ -5632,11 +5444,6 @@ pub mod builder {
                     .and_then(|v| types::WebhookDefinition::try_from(v).map_err(|e| e.to_string()))
                     .map_err(Error::InvalidRequest)?;
                 let url = format!("{}/webhooks/create", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -5650,7 +5457,6 @@ pub mod builder {
                         "accountId",
                         &account_id,
                     ))
-                    .headers(header_map)
                     .build()?;
                 let info = OperationInfo {
                     operation_id: "create_webhook",
@@ -5659,13 +5465,10 @@ pub mod builder {
                 let result = client.exec(request, &info).await;
                 client.post(&result, &info).await?;
                 let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
+                Ok(response)
             }
             .await;
-            crate::error::from_generated(client, "createWebhook", result).await
+            crate::answer::finish::<types::Webhook, _>(client, "createWebhook", result).await
         }
     }
     /// Builder for [`Client::delete_webhook`]
@@ -5708,7 +5511,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::StatusMessage>, Error<()>> = async move {
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
                 let Self {
                     client,
                     account_id,
@@ -5717,11 +5520,6 @@ pub mod builder {
                 let account_id = account_id.map_err(Error::InvalidRequest)?;
                 let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
                 let url = format!("{}/webhooks/delete", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -5738,7 +5536,6 @@ pub mod builder {
                         "webhookId",
                         &webhook_id,
                     ))
-                    .headers(header_map)
                     .build()?;
                 let info = OperationInfo {
                     operation_id: "delete_webhook",
@@ -5747,13 +5544,10 @@ pub mod builder {
                 let result = client.exec(request, &info).await;
                 client.post(&result, &info).await?;
                 let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
+                Ok(response)
             }
             .await;
-            crate::error::from_generated(client, "deleteWebhook", result).await
+            crate::answer::finish::<types::StatusMessage, _>(client, "deleteWebhook", result).await
         }
     }
     /// Builder for [`Client::list_webhooks`]
@@ -5786,44 +5580,39 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Webhook>>, crate::Error>
         {
             let client = self.client;
-            let result: Result<ResponseValue<::std::vec::Vec<types::Webhook>>, Error<()>> =
-                async move {
-                    let Self { client, account_id } = self;
-                    let account_id = account_id.map_err(Error::InvalidRequest)?;
-                    let url = format!("{}/webhooks/list", client.baseurl,);
-                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                    header_map.append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                    );
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .query(&progenitor_client::QueryParam::new(
-                            "accountId",
-                            &account_id,
-                        ))
-                        .headers(header_map)
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "list_webhooks",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => ResponseValue::from_response(response).await,
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                .await;
-            crate::error::from_generated(client, "listWebhooks", result).await
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
+                let Self { client, account_id } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/webhooks/list", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_webhooks",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                Ok(response)
+            }
+            .await;
+            crate::answer::finish::<::std::vec::Vec<types::Webhook>, _>(
+                client,
+                "listWebhooks",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::attach_webhook`]
@@ -5888,7 +5677,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::WebhookCampaign>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::WebhookCampaign>, Error<()>> = async move {
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
                 let Self {
                     client,
                     account_id,
@@ -5901,11 +5690,6 @@ pub mod builder {
                 let run_on = run_on.map_err(Error::InvalidRequest)?;
                 let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
                 let url = format!("{}/webhooks/attach", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -5927,7 +5711,6 @@ pub mod builder {
                         "webhookId",
                         &webhook_id,
                     ))
-                    .headers(header_map)
                     .build()?;
                 let info = OperationInfo {
                     operation_id: "attach_webhook",
@@ -5936,13 +5719,11 @@ pub mod builder {
                 let result = client.exec(request, &info).await;
                 client.post(&result, &info).await?;
                 let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
+                Ok(response)
             }
             .await;
-            crate::error::from_generated(client, "attachWebhook", result).await
+            crate::answer::finish::<types::WebhookCampaign, _>(client, "attachWebhook", result)
+                .await
         }
     }
     /// Builder for [`Client::detach_webhook`]
@@ -5985,7 +5766,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::StatusMessage>, Error<()>> = async move {
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
                 let Self {
                     client,
                     account_id,
@@ -5994,11 +5775,6 @@ pub mod builder {
                 let account_id = account_id.map_err(Error::InvalidRequest)?;
                 let webhook_campaign_id = webhook_campaign_id.map_err(Error::InvalidRequest)?;
                 let url = format!("{}/webhooks/detach", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -6015,7 +5791,6 @@ pub mod builder {
                         "webhookCampaignId",
                         &webhook_campaign_id,
                     ))
-                    .headers(header_map)
                     .build()?;
                 let info = OperationInfo {
                     operation_id: "detach_webhook",
@@ -6024,13 +5799,10 @@ pub mod builder {
                 let result = client.exec(request, &info).await;
                 client.post(&result, &info).await?;
                 let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
+                Ok(response)
             }
             .await;
-            crate::error::from_generated(client, "detachWebhook", result).await
+            crate::answer::finish::<types::StatusMessage, _>(client, "detachWebhook", result).await
         }
     }
     /// Builder for [`Client::get_analytics_by_campaign`]
@@ -6095,7 +5867,7 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::CampaignAnalytics>, crate::Error> {
             let client = self.client;
-            let result: Result<ResponseValue<types::CampaignAnalytics>, Error<()>> = async move {
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
                 let Self {
                     client,
                     account_id,
@@ -6108,11 +5880,6 @@ pub mod builder {
                 let from = from.map_err(Error::InvalidRequest)?;
                 let to = to.map_err(Error::InvalidRequest)?;
                 let url = format!("{}/analytics/by-campaignid", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -6131,7 +5898,6 @@ pub mod builder {
                     ))
                     .query(&progenitor_client::QueryParam::new("from", &from))
                     .query(&progenitor_client::QueryParam::new("to", &to))
-                    .headers(header_map)
                     .build()?;
                 let info = OperationInfo {
                     operation_id: "get_analytics_by_campaign",
@@ -6140,13 +5906,15 @@ pub mod builder {
                 let result = client.exec(request, &info).await;
                 client.post(&result, &info).await?;
                 let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
+                Ok(response)
             }
             .await;
-            crate::error::from_generated(client, "getAnalyticsByCampaign", result).await
+            crate::answer::finish::<types::CampaignAnalytics, _>(
+                client,
+                "getAnalyticsByCampaign",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::get_analytics_by_account`]
@@ -6203,10 +5971,7 @@ pub mod builder {
             crate::Error,
         > {
             let client = self.client;
-            let result: Result<
-                ResponseValue<::std::vec::Vec<types::CampaignAnalytics>>,
-                Error<()>,
-            > = async move {
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
                 let Self {
                     client,
                     account_id,
@@ -6217,11 +5982,6 @@ pub mod builder {
                 let from = from.map_err(Error::InvalidRequest)?;
                 let to = to.map_err(Error::InvalidRequest)?;
                 let url = format!("{}/analytics/by-accountid", client.baseurl,);
-                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                header_map.append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                );
                 #[allow(unused_mut)]
                 let mut request = client
                     .client
@@ -6236,7 +5996,6 @@ pub mod builder {
                     ))
                     .query(&progenitor_client::QueryParam::new("from", &from))
                     .query(&progenitor_client::QueryParam::new("to", &to))
-                    .headers(header_map)
                     .build()?;
                 let info = OperationInfo {
                     operation_id: "get_analytics_by_account",
@@ -6245,13 +6004,15 @@ pub mod builder {
                 let result = client.exec(request, &info).await;
                 client.post(&result, &info).await?;
                 let response = result?;
-                match response.status().as_u16() {
-                    200u16 => ResponseValue::from_response(response).await,
-                    _ => Err(Error::UnexpectedResponse(response)),
-                }
+                Ok(response)
             }
             .await;
-            crate::error::from_generated(client, "getAnalyticsByAccount", result).await
+            crate::answer::finish::<::std::vec::Vec<types::CampaignAnalytics>, _>(
+                client,
+                "getAnalyticsByAccount",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::list_incoming_messages_by_account`]
@@ -6297,53 +6058,48 @@ pub mod builder {
             crate::Error,
         > {
             let client = self.client;
-            let result: Result<ResponseValue<::std::vec::Vec<types::ContactMessages>>, Error<()>> =
-                async move {
-                    let Self {
-                        client,
-                        account_id,
-                        from,
-                    } = self;
-                    let account_id = account_id.map_err(Error::InvalidRequest)?;
-                    let from = from.map_err(Error::InvalidRequest)?;
-                    let url = format!(
-                        "{}/messaging/incoming-messages-by-accountid",
-                        client.baseurl,
-                    );
-                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                    header_map.append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                    );
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .query(&progenitor_client::QueryParam::new(
-                            "accountId",
-                            &account_id,
-                        ))
-                        .query(&progenitor_client::QueryParam::new("from", &from))
-                        .headers(header_map)
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "list_incoming_messages_by_account",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => ResponseValue::from_response(response).await,
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                .await;
-            crate::error::from_generated(client, "listIncomingMessagesByAccount", result).await
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    from,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let from = from.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/messaging/incoming-messages-by-accountid",
+                    client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("from", &from))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_incoming_messages_by_account",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                Ok(response)
+            }
+            .await;
+            crate::answer::finish::<::std::vec::Vec<types::ContactMessages>, _>(
+                client,
+                "listIncomingMessagesByAccount",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::list_incoming_messages_by_campaign`]
@@ -6400,59 +6156,54 @@ pub mod builder {
             crate::Error,
         > {
             let client = self.client;
-            let result: Result<ResponseValue<::std::vec::Vec<types::ContactMessages>>, Error<()>> =
-                async move {
-                    let Self {
-                        client,
-                        account_id,
-                        campaign_id,
-                        from,
-                    } = self;
-                    let account_id = account_id.map_err(Error::InvalidRequest)?;
-                    let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-                    let from = from.map_err(Error::InvalidRequest)?;
-                    let url = format!(
-                        "{}/messaging/incoming-messages-by-campaignid",
-                        client.baseurl,
-                    );
-                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                    header_map.append(
-                        ::reqwest::header::HeaderName::from_static("api-version"),
-                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-                    );
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .query(&progenitor_client::QueryParam::new(
-                            "accountId",
-                            &account_id,
-                        ))
-                        .query(&progenitor_client::QueryParam::new(
-                            "campaignId",
-                            &campaign_id,
-                        ))
-                        .query(&progenitor_client::QueryParam::new("from", &from))
-                        .headers(header_map)
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "list_incoming_messages_by_campaign",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    match response.status().as_u16() {
-                        200u16 => ResponseValue::from_response(response).await,
-                        _ => Err(Error::UnexpectedResponse(response)),
-                    }
-                }
-                .await;
-            crate::error::from_generated(client, "listIncomingMessagesByCampaign", result).await
+            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
+                let Self {
+                    client,
+                    account_id,
+                    campaign_id,
+                    from,
+                } = self;
+                let account_id = account_id.map_err(Error::InvalidRequest)?;
+                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+                let from = from.map_err(Error::InvalidRequest)?;
+                let url = format!(
+                    "{}/messaging/incoming-messages-by-campaignid",
+                    client.baseurl,
+                );
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .query(&progenitor_client::QueryParam::new(
+                        "accountId",
+                        &account_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new(
+                        "campaignId",
+                        &campaign_id,
+                    ))
+                    .query(&progenitor_client::QueryParam::new("from", &from))
+                    .build()?;
+                let info = OperationInfo {
+                    operation_id: "list_incoming_messages_by_campaign",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                Ok(response)
+            }
+            .await;
+            crate::answer::finish::<::std::vec::Vec<types::ContactMessages>, _>(
+                client,
+                "listIncomingMessagesByCampaign",
+                result,
+            )
+            .await
         }
     }
 }

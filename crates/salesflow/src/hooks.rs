@@ -5,7 +5,7 @@ use std::time::Duration;
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use tracing::Instrument;
 
-use crate::{Client, Settings, auth, error, hosts, operation, validation};
+use crate::{Client, Settings, answer, auth, hosts, operation, validation};
 
 impl ClientHooks<Settings> for Client {
     /// Routes to the operation's host, checks the spec's rules, then adds the token (last,
@@ -18,14 +18,16 @@ impl ClientHooks<Settings> for Client {
         let operation = operation::find(info.operation_id);
         hosts::route(request, self.baseurl(), self.inner(), operation);
         validation::check(operation, request)
-            .map_err(|violation| Error::Custom(error::encode_violation(&violation)))?;
+            .map_err(|violation| Error::Custom(answer::encode_violation(&violation)))?;
+        with_length(request);
         auth::authenticate(request, self.inner().token());
         Ok(())
     }
 
     /// Sends the request, again as the retry policy allows, in a span that records the
     /// operation, method, path (never the query, which holds the token), attempts, status
-    /// and duration.
+    /// and duration. The body is read here, inside the retries, so a transfer that breaks
+    /// off is retried like a refused connection where the operation is safe to repeat.
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -48,9 +50,9 @@ impl ClientHooks<Settings> for Client {
             let outcome = loop {
                 // A JSON or empty body can always be cloned; keep the original for a retry.
                 let Some(copy) = request.try_clone() else {
-                    break self.client().execute(request).await;
+                    break whole(self.client().execute(request).await).await;
                 };
-                let outcome = self.client().execute(copy).await;
+                let outcome = whole(self.client().execute(copy).await).await;
                 match policy.delay(attempt - 1, operation.idempotent, &outcome) {
                     None => break outcome,
                     Some(delay) => {
@@ -75,6 +77,38 @@ impl ClientHooks<Settings> for Client {
         .instrument(span)
         .await
     }
+}
+
+/// A POST (or PUT, PATCH) without a body gets an empty one and `Content-Length: 0`: IIS
+/// (http.sys) answers a POST with neither a body nor a length `411 Length Required`.
+fn with_length(request: &mut reqwest::Request) {
+    let method = request.method();
+    let needs_length = method == reqwest::Method::POST
+        || method == reqwest::Method::PUT
+        || method == reqwest::Method::PATCH;
+    if needs_length && request.body().is_none() {
+        *request.body_mut() = Some(reqwest::Body::from(Vec::new()));
+        request.headers_mut().insert(
+            reqwest::header::CONTENT_LENGTH,
+            reqwest::header::HeaderValue::from_static("0"),
+        );
+    }
+}
+
+/// The answer with its whole body read, or the error that broke the transfer off.
+async fn whole(outcome: reqwest::Result<reqwest::Response>) -> reqwest::Result<reqwest::Response> {
+    let response = outcome?;
+    let mut head = http::Response::builder()
+        .status(response.status())
+        .version(response.version());
+    if let Some(headers) = head.headers_mut() {
+        *headers = response.headers().clone();
+    }
+    let body = response.bytes().await?;
+    Ok(head
+        .body(body)
+        .expect("the parts of a valid response")
+        .into())
 }
 
 /// The status of an answer, or 0 when there was none.

@@ -7,7 +7,9 @@
 extern crate self as salesflow;
 
 mod account;
+mod answer;
 mod auth;
+mod batched;
 mod client;
 mod client_builder;
 mod error;
@@ -17,10 +19,12 @@ mod generated;
 mod generated_operations;
 mod hooks;
 mod hosts;
+mod lenient;
 mod member_status;
 mod open_enum;
 mod operation;
 mod retry;
+mod scrub;
 mod settings;
 mod statuses;
 mod timestamp;
@@ -29,9 +33,11 @@ mod webhook_kinds;
 
 pub use account::AccountScope;
 pub use auth::ApiToken;
+pub use batched::ContactsByPublicIdentifiers;
 pub use client_builder::{ACCOUNT_ID_VAR, BASE_URL_VAR, ClientBuilder, ConfigError, TOKEN_VAR};
-pub use error::{Error, TransportKind};
+pub use error::{Error, FieldError, OptionalExt, TransportKind};
 pub use generated::*;
+pub use lenient::{JsonError, from_json};
 pub use member_status::{MemberFlags, MemberStatus};
 pub use retry::RetryPolicy;
 pub use settings::Settings;
@@ -41,7 +47,7 @@ pub use webhook_kinds::{Distance, IntegrationRunOn, IntegrationType, RunOn, RunO
 
 /// The date and time crate of the public API (`NaiveDate` parameters, [`Timestamp`]).
 pub use chrono;
-/// The HTTP client underneath, for [`ClientBuilder::http_client`].
+/// The HTTP client underneath, for [`ClientBuilder::configure_http`].
 pub use reqwest;
 
 /// Compiles the examples of the workspace README, so the quickstart cannot rot.

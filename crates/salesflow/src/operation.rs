@@ -16,6 +16,23 @@ pub(crate) struct Operation {
     pub server: Option<&'static str>,
     /// What its input must meet before it is sent.
     pub rules: &'static [Rule],
+    /// What a 2xx answer without a body means (the spec's `x-empty-answer`).
+    pub empty_answer: EmptyAnswer,
+    /// How many items of its body's list one request should carry (`x-batch-size`).
+    pub batch_size: Option<usize>,
+}
+
+/// What a 2xx answer without a body (or with the body `null`) means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EmptyAnswer {
+    /// Nothing documented: the answer is not what the API promises.
+    Error,
+    /// The operation succeeded; the HTTP status is its outcome.
+    Outcome,
+    /// A list with no items.
+    EmptyList,
+    /// The record asked for does not exist.
+    NotFound,
 }
 
 /// An operation no table entry describes: retried only where that is always safe.
@@ -25,11 +42,21 @@ const UNKNOWN: Operation = Operation {
     idempotent: false,
     server: None,
     rules: &[],
+    empty_answer: EmptyAnswer::Error,
+    batch_size: None,
 };
 
 /// The operation progenitor calls `id`.
 pub(crate) fn find(id: &str) -> &'static Operation {
     OPERATIONS.iter().find(|op| op.id == id).unwrap_or(&UNKNOWN)
+}
+
+/// The operation the spec calls `name` (its operationId).
+pub(crate) fn named(name: &str) -> &'static Operation {
+    OPERATIONS
+        .iter()
+        .find(|op| op.name == name)
+        .unwrap_or(&UNKNOWN)
 }
 
 #[cfg(test)]
@@ -52,5 +79,13 @@ mod tests {
         );
         assert_eq!(find("list_campaigns").server, None);
         assert_eq!(find("nope").name, "unknown");
+        assert_eq!(named("deleteContact").empty_answer, EmptyAnswer::Outcome);
+        assert_eq!(named("getContact").empty_answer, EmptyAnswer::NotFound);
+        assert_eq!(named("listWebhooks").empty_answer, EmptyAnswer::EmptyList);
+        assert_eq!(named("createWebhook").empty_answer, EmptyAnswer::Error);
+        assert_eq!(
+            named("listContactsByPublicIdentifiers").batch_size,
+            Some(20)
+        );
     }
 }

@@ -8,7 +8,8 @@ use reqwest::header::RETRY_AFTER;
 /// How the client retries a failed request.
 ///
 /// A request is retried on a connection error, and on 408, 429, 502, 503 and 504 answers
-/// (and on a timeout), with exponential backoff and full jitter: before retry `n` (from 0)
+/// (and on a timeout, a reset connection or a truncated body), with exponential backoff
+/// and full jitter: before retry `n` (from 0)
 /// the client waits a random time between zero and
 /// `min(max_delay, initial_delay × 2ⁿ)`, or what the server's `Retry-After` asks if it
 /// answered one (seconds or an HTTP date), unless that is longer than `max_retry_after`,
@@ -16,8 +17,8 @@ use reqwest::header::RETRY_AFTER;
 ///
 /// Operations that create or change something (`importMember`, a GET; the POSTs but
 /// `listContactsByPublicIdentifiers`) are retried only when the request surely did not
-/// reach the server (a connection error) or the server refused it (429): a timeout or a 502
-/// could follow a request that was carried out.
+/// reach the server (a connection error) or the server refused it (429): a timeout, a reset
+/// or a 502 could follow a request that was carried out.
 ///
 /// ```
 /// use std::time::Duration;
@@ -100,7 +101,10 @@ impl RetryPolicy {
         }
         match outcome {
             Err(error) if error.is_connect() => Some(self.backoff(retry)),
-            Err(error) if error.is_timeout() && idempotent => Some(self.backoff(retry)),
+            Err(error) if error.is_builder() => None,
+            // A timeout, a reset connection, a truncated body: the request may have been
+            // carried out, so it is sent again only if that is safe.
+            Err(_) if idempotent => Some(self.backoff(retry)),
             Err(_) => None,
             Ok(response) => {
                 let status = response.status();

@@ -22,7 +22,8 @@ pub struct Settings {
 
 impl Settings {
     /// Settings with `token`, no default account, default retries, the standard hosts.
-    pub fn new(token: impl Into<ApiToken>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn new(token: impl Into<ApiToken>) -> Self {
         Self {
             token: token.into(),
             account_id: None,

@@ -27,6 +27,12 @@ pub(crate) enum Check {
     MinItems(usize),
     /// An array whose every item has at least this many characters.
     ItemsMinLength(usize),
+    /// Text with at least one character that is not white space (ASP.NET's `[Required]`).
+    NotBlank,
+    /// An array whose every item has a character that is not white space.
+    ItemsNotBlank,
+    /// An integer of at least this value.
+    Minimum(i64),
     /// One of these values (as text).
     OneOf(&'static [&'static str]),
     /// An absolute http or https URL, on one of these hosts or their subdomains if any.
@@ -59,29 +65,38 @@ pub(crate) fn check(operation: &Operation, request: &reqwest::Request) -> Result
     if operation.rules.is_empty() {
         return Ok(());
     }
-    // The body is parsed only for operations with rules on it.
-    let body: Option<Value> = operation
+    for rule in operation
         .rules
         .iter()
-        .any(|rule| rule.place == Place::Body)
-        .then(|| request.body().and_then(reqwest::Body::as_bytes))
-        .flatten()
-        .and_then(|bytes| serde_json::from_slice(bytes).ok());
-    for rule in operation.rules {
-        match rule.place {
-            Place::Query => {
-                for (name, value) in request.url().query_pairs() {
-                    if name == rule.field {
-                        check_value(rule, &Value::String(value.into_owned()))?;
-                    }
-                }
+        .filter(|rule| rule.place == Place::Query)
+    {
+        for (name, value) in request.url().query_pairs() {
+            if name == rule.field {
+                check_value(rule, &Value::String(value.into_owned()))?;
             }
-            Place::Body => {
-                let value = body.as_ref().and_then(|body| body.get(rule.field));
-                if let Some(value) = value.filter(|v| !v.is_null()) {
-                    check_value(rule, value)?;
-                }
-            }
+        }
+    }
+    // The body is parsed only for operations with rules on it.
+    if operation.rules.iter().any(|rule| rule.place == Place::Body)
+        && let Some(body) = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .and_then(|bytes| serde_json::from_slice::<Value>(bytes).ok())
+    {
+        check_body(operation, &body)?;
+    }
+    Ok(())
+}
+
+/// Checks a JSON body against the body rules of `operation`.
+pub(crate) fn check_body(operation: &Operation, body: &Value) -> Result<(), Violation> {
+    for rule in operation
+        .rules
+        .iter()
+        .filter(|rule| rule.place == Place::Body)
+    {
+        if let Some(value) = body.get(rule.field).filter(|v| !v.is_null()) {
+            check_value(rule, value)?;
         }
     }
     Ok(())
@@ -145,6 +160,44 @@ fn check_value(rule: &Rule, value: &Value) -> Result<(), Violation> {
                         },
                     });
                 }
+            }
+        }
+        Check::NotBlank => {
+            if let Some(text) = text
+                && !text.is_empty()
+                && text.trim().is_empty()
+            {
+                return Err(violation(
+                    "is only white space; the API needs a value".to_owned(),
+                ));
+            }
+        }
+        Check::ItemsNotBlank => {
+            let items = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            for (index, item) in items.iter().enumerate() {
+                if let Some(text) = item.as_str()
+                    && !text.is_empty()
+                    && text.trim().is_empty()
+                {
+                    return Err(Violation {
+                        field: format!("{}[{index}]", rule.field),
+                        rule: "is only white space; every item needs a value".to_owned(),
+                    });
+                }
+            }
+        }
+        Check::Minimum(min) => {
+            let number = match value {
+                Value::Number(number) => number.as_i64(),
+                Value::String(text) => text.trim().parse::<i64>().ok(),
+                _ => None,
+            };
+            if let Some(number) = number
+                && number < min
+            {
+                return Err(violation(format!(
+                    "is {number}; the API needs at least {min}"
+                )));
             }
         }
         Check::OneOf(allowed) => {
@@ -225,7 +278,22 @@ mod tests {
 
     #[test]
     fn every_check_names_the_rule() {
-        let cases: [(Check, Value, &str); 6] = [
+        let cases: [(Check, Value, &str); 9] = [
+            (
+                Check::NotBlank,
+                text(" \t "),
+                "name is only white space; the API needs a value",
+            ),
+            (
+                Check::ItemsNotBlank,
+                serde_json::json!(["a", "  "]),
+                "name[1] is only white space; every item needs a value",
+            ),
+            (
+                Check::Minimum(1),
+                text("0"),
+                "name is 0; the API needs at least 1",
+            ),
             (
                 Check::MinLength(1),
                 text(""),
@@ -275,5 +343,7 @@ mod tests {
         }
         assert!(check_value(&rule(Check::OneOf(&["true"])), &text("true")).is_ok());
         assert!(check_value(&rule(Check::ItemsMinLength(1)), &serde_json::json!(["a"])).is_ok());
+        assert!(check_value(&rule(Check::NotBlank), &text(" a ")).is_ok());
+        assert!(check_value(&rule(Check::Minimum(1)), &text("12")).is_ok());
     }
 }

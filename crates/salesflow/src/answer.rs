@@ -1,0 +1,427 @@
+//! Reads Salesflow's answer as a real ASP.NET server sends it, into a value or an [`Error`].
+//!
+//! Every generated `send()` ends here (see xtask/src/builder_rewrite.rs). A 2xx answer is
+//! decoded leniently (a byte-order mark, keys in any case, omitted nulls; `lenient.rs`); an
+//! answer without a body means what the operation's `x-empty-answer` says; any other status
+//! is an [`Error::Api`] that keeps the status whatever the body is. Every text kept from the
+//! answer has the token removed.
+
+use progenitor_client::{ClientInfo, ResponseValue};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::error::one_line;
+use crate::operation::{self, EmptyAnswer, Operation};
+use crate::scrub::Scrubber;
+use crate::validation::Violation;
+use crate::{Client, Error, FieldError, lenient};
+
+/// The UTF-8 byte-order mark .NET's `Encoding.UTF8` writes before a body.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How a rule violation travels from the `pre` hook, which can only return a string, to
+/// [`finish`]. Never shown to users.
+pub(crate) fn encode_violation(violation: &Violation) -> String {
+    serde_json::to_string(violation).expect("a violation is two strings")
+}
+
+/// The end of every generated `send()`: the response, or why there is none, becomes the
+/// decoded value or the SDK's error.
+pub(crate) async fn finish<T, E>(
+    client: &Client,
+    name: &'static str,
+    result: Result<reqwest::Response, progenitor_client::Error<E>>,
+) -> Result<ResponseValue<T>, Error>
+where
+    T: DeserializeOwned,
+{
+    let operation = operation::named(name);
+    let response = match result {
+        Ok(response) => response,
+        Err(error) => return Err(not_sent(client, name, error)),
+    };
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(error) => return Err(Error::transport(name, error)),
+    };
+    let scrub = || Scrubber::new(client.inner().token().expose());
+    read::<T>(operation, status, &body, scrub)
+        .map(|value| ResponseValue::new(value, status, headers))
+}
+
+/// Decodes an answer of `operation`: `status` and the whole `body`.
+fn read<T: DeserializeOwned>(
+    operation: &Operation,
+    status: StatusCode,
+    body: &[u8],
+    scrub: impl Fn() -> Scrubber,
+) -> Result<T, Error> {
+    let name = operation.name;
+    let body = body.strip_prefix(BOM).unwrap_or(body);
+    let body = body.trim_ascii();
+    let empty = body.is_empty() || body == b"null" || status == StatusCode::NO_CONTENT;
+    if !status.is_success() {
+        if operation.empty_answer == EmptyAnswer::NotFound && status == StatusCode::NOT_FOUND {
+            let details = ErrorBody::read(body, &scrub());
+            return Err(Error::NotFound {
+                operation: name,
+                status,
+                message: details.message,
+            });
+        }
+        return Err(api_error(name, status, ErrorBody::read(body, &scrub())));
+    }
+    if empty {
+        let stand_in = match operation.empty_answer {
+            EmptyAnswer::Outcome => format!(r#"{{"Status": {}}}"#, status.as_u16()),
+            EmptyAnswer::EmptyList => "[]".to_owned(),
+            EmptyAnswer::NotFound => {
+                return Err(Error::NotFound {
+                    operation: name,
+                    status,
+                    message: None,
+                });
+            }
+            EmptyAnswer::Error => {
+                return Err(Error::Decode {
+                    operation: name,
+                    status,
+                    field: None,
+                    detail: "the answer has no body, where the API documents a JSON value"
+                        .to_owned(),
+                });
+            }
+        };
+        return decode(name, status, stand_in.as_bytes(), &scrub);
+    }
+    if operation.empty_answer == EmptyAnswer::Outcome
+        && let Some(failure) = failed_outcome(body, &scrub)
+    {
+        return Err(api_error(name, failure.0, failure.1));
+    }
+    decode(name, status, body, &scrub)
+}
+
+fn decode<T: DeserializeOwned>(
+    name: &'static str,
+    status: StatusCode,
+    body: &[u8],
+    scrub: &impl Fn() -> Scrubber,
+) -> Result<T, Error> {
+    lenient::from_slice(body).map_err(|located| {
+        let scrub = scrub();
+        Error::Decode {
+            operation: name,
+            status,
+            field: located.path.map(|path| scrub.clean(&path)),
+            detail: scrub.clean(&located.error.to_string()),
+        }
+    })
+}
+
+/// An outcome body of a 2xx answer whose `Status` is an error code (`{"Status": 409}`).
+fn failed_outcome(body: &[u8], scrub: &impl Fn() -> Scrubber) -> Option<(StatusCode, ErrorBody)> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let code = field(&value, &["Status"])?.as_u64()?;
+    let status = StatusCode::from_u16(u16::try_from(code).ok()?).ok()?;
+    if !(status.is_client_error() || status.is_server_error()) {
+        return None;
+    }
+    Some((status, ErrorBody::from_json(&value, &scrub())))
+}
+
+fn api_error(operation: &'static str, status: StatusCode, body: ErrorBody) -> Error {
+    Error::Api {
+        operation,
+        status,
+        api_status: body.api_status,
+        message: body.message,
+        field_errors: body.field_errors,
+        excerpt: body.excerpt,
+    }
+}
+
+/// What an error answer's body says, whatever its form.
+#[derive(Debug, Default, PartialEq)]
+struct ErrorBody {
+    api_status: Option<i32>,
+    message: Option<String>,
+    field_errors: Vec<FieldError>,
+    excerpt: Option<String>,
+}
+
+impl ErrorBody {
+    /// Reads `{Status, Message}` (any key case), ProblemDetails, ASP.NET Web API's
+    /// `{Message, ModelState}`, a JSON string, or else keeps a short excerpt of the text.
+    fn read(body: &[u8], scrub: &Scrubber) -> Self {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(Value::String(text)) => Self {
+                message: Some(scrub.clean(&one_line(&text))).filter(|t| !t.is_empty()),
+                ..Self::default()
+            },
+            Ok(value @ Value::Object(_)) => Self::from_json(&value, scrub),
+            _ => Self {
+                excerpt: Some(excerpt(&String::from_utf8_lossy(body), scrub))
+                    .filter(|text| !text.is_empty()),
+                ..Self::default()
+            },
+        }
+    }
+
+    fn from_json(body: &Value, scrub: &Scrubber) -> Self {
+        let api_status = field(body, &["Status"])
+            .and_then(Value::as_i64)
+            .and_then(|code| i32::try_from(code).ok());
+        let text = |names: &[&str]| {
+            field(body, names)
+                .and_then(Value::as_str)
+                .map(|text| scrub.clean(&one_line(text)))
+                .filter(|text| !text.is_empty())
+        };
+        let message = match (text(&["Message", "title", "error"]), text(&["detail"])) {
+            (Some(title), Some(detail)) if title != detail => Some(format!("{title} ({detail})")),
+            (title, detail) => title.or(detail),
+        };
+        let mut field_errors = Vec::new();
+        if let Some(Value::Object(errors)) = field(body, &["errors", "ModelState"]) {
+            for (name, messages) in errors {
+                let name = scrub.clean(name.strip_prefix("$.").unwrap_or(name));
+                let messages: Vec<&str> = match messages {
+                    Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                    Value::String(text) => vec![text.as_str()],
+                    _ => Vec::new(),
+                };
+                for message in messages {
+                    field_errors.push(FieldError {
+                        field: name.clone(),
+                        message: scrub.clean(&one_line(message)),
+                    });
+                }
+            }
+        }
+        let excerpt = (api_status.is_none() && message.is_none() && field_errors.is_empty())
+            .then(|| excerpt(&body.to_string(), scrub));
+        Self {
+            api_status,
+            message,
+            field_errors,
+            excerpt,
+        }
+    }
+}
+
+/// The value of the first key of `names` that `body` has, in any case.
+fn field<'a>(body: &'a Value, names: &[&str]) -> Option<&'a Value> {
+    let object = body.as_object()?;
+    names.iter().find_map(|name| {
+        object
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    })
+}
+
+/// The start of a body as one short line of text: tags dropped, white space folded.
+fn excerpt(body: &str, scrub: &Scrubber) -> String {
+    const MAX_CHARS: usize = 160;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if in_tag => {}
+            _ => text.push(c),
+        }
+    }
+    let folded = one_line(&scrub.clean(&text));
+    let mut short: String = folded.chars().take(MAX_CHARS).collect();
+    if short.len() < folded.len() {
+        short.push('…');
+    }
+    short
+}
+
+/// Why a request was not sent or got no answer: progenitor's error, in the SDK's terms.
+fn not_sent<E>(
+    client: &Client,
+    operation: &'static str,
+    error: progenitor_client::Error<E>,
+) -> Error {
+    use progenitor_client::Error as Generated;
+    match error {
+        Generated::InvalidRequest(message) => invalid_builder_input(operation, &message),
+        Generated::Custom(encoded) => match serde_json::from_str::<Violation>(&encoded) {
+            Ok(violation) => Error::InvalidRequest {
+                operation,
+                field: violation.field,
+                rule: violation.rule,
+            },
+            Err(_) => Error::InvalidRequest {
+                operation,
+                field: "request".to_owned(),
+                rule: Scrubber::new(client.inner().token().expose()).clean(&encoded),
+            },
+        },
+        Generated::CommunicationError(source)
+        | Generated::ResponseBodyError(source)
+        | Generated::InvalidUpgrade(source) => Error::transport(operation, source),
+        // The status `match` that produced these is gone from the generated code: every
+        // answer reaches `finish` as a response.
+        Generated::ErrorResponse(response) => Error::Decode {
+            operation,
+            status: response.status(),
+            field: None,
+            detail: "an answer the SDK did not read".to_owned(),
+        },
+        Generated::InvalidResponsePayload(_, error) => Error::Decode {
+            operation,
+            status: StatusCode::OK,
+            field: None,
+            detail: Scrubber::new(client.inner().token().expose()).clean(&error.to_string()),
+        },
+        Generated::UnexpectedResponse(response) => Error::Decode {
+            operation,
+            status: response.status(),
+            field: None,
+            detail: "an answer the SDK did not read".to_owned(),
+        },
+    }
+}
+
+/// progenitor's builder messages: `x was not initialized`, `conversion to `T` for x
+/// failed`, `error converting supplied value for x: why`.
+fn invalid_builder_input(operation: &'static str, message: &str) -> Error {
+    let (field, rule) = if let Some(field) = message.strip_suffix(" was not initialized") {
+        (field, "is required; set it on the builder".to_owned())
+    } else if let Some(rest) = message.strip_prefix("conversion to `") {
+        let (ty, field) = rest
+            .split_once("` for ")
+            .map_or(("?", rest), |(ty, field)| {
+                (ty, field.trim_end_matches(" failed"))
+            });
+        (field, format!("does not fit in {ty}"))
+    } else if let Some((field, why)) = message
+        .strip_prefix("error converting supplied value for ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        (field, why.to_owned())
+    } else {
+        ("request", message.to_owned())
+    };
+    Error::InvalidRequest {
+        operation,
+        field: camel_case(field),
+        rule,
+    }
+}
+
+/// `first_name` → `firstName`: errors use the API's names.
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_messages_become_field_and_rule() {
+        let cases = [
+            (
+                "account_id was not initialized",
+                "accountId",
+                "is required; set it on the builder",
+            ),
+            (
+                "conversion to `i64` for campaign_id failed",
+                "campaignId",
+                "does not fit in i64",
+            ),
+            (
+                "error converting supplied value for updated_from_date: not a timestamp",
+                "updatedFromDate",
+                "not a timestamp",
+            ),
+        ];
+        for (message, field, rule) in cases {
+            match invalid_builder_input("op", message) {
+                Error::InvalidRequest {
+                    field: f, rule: r, ..
+                } => {
+                    assert_eq!((f.as_str(), r.as_str()), (field, rule));
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn excerpts_drop_tags_fold_space_and_the_token() {
+        let scrub = Scrubber::new("s3cr/t");
+        let html =
+            "<html><body>\n<h1>Error</h1><p>GET /api?token=s3cr%2Ft failed</p></body></html>";
+        assert_eq!(excerpt(html, &scrub), "Error GET /api?token=*** failed");
+        let long = "x".repeat(500);
+        assert_eq!(excerpt(&long, &scrub).chars().count(), 161);
+    }
+
+    #[test]
+    fn error_bodies_in_every_form() {
+        let scrub = Scrubber::new("tok3n");
+        let read = |body: &str| ErrorBody::read(body.as_bytes(), &scrub);
+        let documented = read(r#"{"status": 409, "message": "Campaign is already running"}"#);
+        assert_eq!(documented.api_status, Some(409));
+        assert_eq!(
+            documented.message.as_deref(),
+            Some("Campaign is already running")
+        );
+        let problem = read(
+            r#"{"type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                "title": "One or more validation errors occurred.", "status": 400,
+                "errors": {"FirstName": ["The field FirstName must be a string with a maximum length of 63."],
+                           "$.Email": ["Bad."]}}"#,
+        );
+        assert_eq!(problem.api_status, Some(400));
+        assert_eq!(
+            problem.message.as_deref(),
+            Some("One or more validation errors occurred.")
+        );
+        assert_eq!(problem.field_errors.len(), 2);
+        assert_eq!(problem.field_errors[0].field, "Email");
+        assert_eq!(problem.field_errors[1].field, "FirstName");
+        let web_api = read(
+            r#"{"Message": "The request is invalid.", "ModelState": {"model.Name": ["Required."]}}"#,
+        );
+        assert_eq!(web_api.field_errors[0].field, "model.Name");
+        assert_eq!(
+            read(r#""Invalid token tok3n""#).message.as_deref(),
+            Some("Invalid token ***")
+        );
+        assert_eq!(read("").excerpt, None);
+        assert_eq!(
+            read("<h1>Bad Gateway</h1>").excerpt.as_deref(),
+            Some("Bad Gateway")
+        );
+        let unknown = read(r#"{"code": "E42"}"#);
+        assert_eq!(unknown.excerpt.as_deref(), Some(r#"{"code":"E42"}"#));
+    }
+}

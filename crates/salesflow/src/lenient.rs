@@ -1,0 +1,641 @@
+//! Decoding as liberal as the .NET server is in what it may send.
+//!
+//! [`Lenient`] wraps any serde `Deserializer` and changes what the generated types accept,
+//! without touching them:
+//! - a struct's keys match its fields case-insensitively, the way .NET binds them
+//!   (`memberId` and `MEMBERID` fill `MemberId`; an exact match wins);
+//! - `null` where a list is expected is an empty list;
+//! - a double may be the string `"NaN"`, `"Infinity"` or `"-Infinity"` (Newtonsoft's
+//!   non-finite numbers) or a number written as a string;
+//! - an integer may be written as an integral double (`750.0`).
+//!
+//! Missing fields and `null` for any optional field already decode as `None`: every field
+//! but a record's identity is optional in the spec.
+
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
+};
+
+/// Decodes a JSON document the way the client decodes Salesflow's answers: a leading UTF-8
+/// byte-order mark is skipped, keys match in any case, `null` lists are empty, doubles may
+/// be `"NaN"`, `"Infinity"` or `"-Infinity"`, integers may be integral doubles. For bodies
+/// Salesflow sends elsewhere (a webhook event) or JSON saved from it.
+///
+/// ```
+/// let contact: salesflow::types::Contact =
+///     salesflow::from_json(b"\xEF\xBB\xBF{\"memberId\": 7, \"firstName\": \"Ann\"}")?;
+/// assert_eq!((contact.member_id, contact.first_name.as_deref()), (7, Some("Ann")));
+///
+/// let error = salesflow::from_json::<salesflow::types::Contact>(br#"{"MemberId": "x"}"#)
+///     .unwrap_err();
+/// assert_eq!(error.field(), Some("MemberId"));
+/// # Ok::<(), salesflow::JsonError>(())
+/// ```
+pub fn from_json<T: de::DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    from_slice(bytes).map_err(JsonError)
+}
+
+/// Why [`from_json`] failed: where, and what was wrong.
+#[derive(Debug)]
+pub struct JsonError(Located);
+
+impl JsonError {
+    /// The path to the value that failed (`[3].CampaignId`), or `None` for the whole
+    /// document (bad syntax, trailing text).
+    pub fn field(&self) -> Option<&str> {
+        self.0.path.as_deref()
+    }
+
+    /// The line the error is on (1-based).
+    pub fn line(&self) -> usize {
+        self.0.error.line()
+    }
+
+    /// The column of that line (1-based).
+    pub fn column(&self) -> usize {
+        self.0.error.column()
+    }
+
+    /// Whether the document ended too early (an empty or cut-off body).
+    pub fn is_eof(&self) -> bool {
+        self.0.error.is_eof()
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(field) = &self.0.path {
+            write!(f, "field `{field}`: ")?;
+        }
+        // serde_json's message ends with "at line L column C".
+        write!(f, "{}", self.0.error)
+    }
+}
+
+impl std::error::Error for JsonError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0.error)
+    }
+}
+
+/// Decodes `T` from JSON `bytes` leniently; on failure, says where (`[3].CampaignId`).
+pub(crate) fn from_slice<T: de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Located> {
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    match T::deserialize(Lenient(&mut json)).and_then(|value| json.end().map(|()| value)) {
+        Ok(value) => Ok(value),
+        // Decode again to learn where it failed: tracking the path costs an allocation per
+        // key, so only a failure pays for it.
+        Err(error) => Err(locate::<T>(bytes, error)),
+    }
+}
+
+/// A decoding failure and where in the document it happened.
+#[derive(Debug)]
+pub(crate) struct Located {
+    /// The path to the value that failed (`[3].CampaignId`), if not the whole document.
+    pub path: Option<String>,
+    /// What was wrong.
+    pub error: serde_json::Error,
+}
+
+fn locate<T: de::DeserializeOwned>(bytes: &[u8], error: serde_json::Error) -> Located {
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(Lenient(&mut json)) {
+        Err(located) => {
+            let path = located.path().to_string();
+            Located {
+                path: (path != "." && !path.is_empty()).then_some(path),
+                error: located.into_inner(),
+            }
+        }
+        Ok(_) => Located { path: None, error },
+    }
+}
+
+/// A deserializer that reads what a .NET server may send (see the module docs).
+pub(crate) struct Lenient<D>(pub D);
+
+/// How a wrapped visitor bends what it is given.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// As it is; nested values are lenient.
+    Plain,
+    /// A list: `null` is an empty one.
+    List,
+    /// A double: `"NaN"`, `"Infinity"`, `"-Infinity"` and numbers in strings too.
+    Double,
+    /// An integer: an integral double too.
+    Integer,
+    /// A struct with these fields: its keys match them case-insensitively.
+    Struct(&'static [&'static str]),
+    /// A key of a struct with these fields.
+    Key(&'static [&'static str]),
+}
+
+struct Wrap<V> {
+    inner: V,
+    mode: Mode,
+}
+
+fn wrap<V>(inner: V, mode: Mode) -> Wrap<V> {
+    Wrap { inner, mode }
+}
+
+macro_rules! forward_plain {
+    ($($method:ident),* $(,)?) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.$method(wrap(visitor, Mode::Plain))
+        }
+    )*};
+}
+
+macro_rules! forward_mode {
+    ($($method:ident => $mode:expr),* $(,)?) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.deserialize_any(wrap(visitor, $mode))
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
+    type Error = D::Error;
+
+    forward_plain!(
+        deserialize_any,
+        deserialize_bool,
+        deserialize_char,
+        deserialize_str,
+        deserialize_string,
+        deserialize_bytes,
+        deserialize_byte_buf,
+        deserialize_option,
+        deserialize_unit,
+        deserialize_map,
+        deserialize_identifier,
+    );
+
+    forward_mode!(
+        deserialize_f32 => Mode::Double,
+        deserialize_f64 => Mode::Double,
+        deserialize_i8 => Mode::Integer,
+        deserialize_i16 => Mode::Integer,
+        deserialize_i32 => Mode::Integer,
+        deserialize_i64 => Mode::Integer,
+        deserialize_i128 => Mode::Integer,
+        deserialize_u8 => Mode::Integer,
+        deserialize_u16 => Mode::Integer,
+        deserialize_u32 => Mode::Integer,
+        deserialize_u64 => Mode::Integer,
+        deserialize_u128 => Mode::Integer,
+        deserialize_seq => Mode::List,
+    );
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0
+            .deserialize_unit_struct(name, wrap(visitor, Mode::Plain))
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0
+            .deserialize_newtype_struct(name, wrap(visitor, Mode::Plain))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_tuple(len, wrap(visitor, Mode::Plain))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0
+            .deserialize_tuple_struct(name, len, wrap(visitor, Mode::Plain))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0
+            .deserialize_struct(name, fields, wrap(visitor, Mode::Struct(fields)))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0
+            .deserialize_enum(name, variants, wrap(visitor, Mode::Plain))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.0.deserialize_ignored_any(visitor)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+/// The non-finite doubles as Newtonsoft writes them.
+fn named_double(text: &str) -> Option<f64> {
+    match text {
+        "NaN" => Some(f64::NAN),
+        "Infinity" => Some(f64::INFINITY),
+        "-Infinity" => Some(f64::NEG_INFINITY),
+        _ => text.trim().parse().ok(),
+    }
+}
+
+/// The field of `fields` that `key` names, ignoring ASCII case; an exact match first.
+fn field_named(fields: &'static [&'static str], key: &str) -> Option<&'static str> {
+    if let Some(exact) = fields.iter().find(|field| **field == key) {
+        return Some(exact);
+    }
+    fields
+        .iter()
+        .find(|field| field.eq_ignore_ascii_case(key))
+        .copied()
+}
+
+macro_rules! forward_visit {
+    ($($method:ident($ty:ty)),* $(,)?) => {$(
+        fn $method<E: de::Error>(self, value: $ty) -> Result<Self::Value, E> {
+            self.inner.$method(value)
+        }
+    )*};
+}
+
+impl<'de, V: Visitor<'de>> Wrap<V> {
+    /// A key or a double in a string, bent as the mode says, else `None`.
+    fn bend_str<E: de::Error>(self, text: &str) -> Result<Result<V::Value, E>, Self> {
+        match self.mode {
+            Mode::Key(fields) => match field_named(fields, text) {
+                Some(field) => Ok(self.inner.visit_str(field)),
+                None => Err(self),
+            },
+            Mode::Double => match named_double(text) {
+                Some(number) => Ok(self.inner.visit_f64(number)),
+                None => Err(self),
+            },
+            _ => Err(self),
+        }
+    }
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(formatter)
+    }
+
+    forward_visit!(
+        visit_bool(bool),
+        visit_i8(i8),
+        visit_i16(i16),
+        visit_i32(i32),
+        visit_i64(i64),
+        visit_i128(i128),
+        visit_u8(u8),
+        visit_u16(u16),
+        visit_u32(u32),
+        visit_u64(u64),
+        visit_u128(u128),
+        visit_f32(f32),
+        visit_char(char),
+        visit_bytes(&[u8]),
+        visit_borrowed_bytes(&'de [u8]),
+        visit_byte_buf(Vec<u8>),
+    );
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        let integral = value.fract() == 0.0 && value.abs() < 9.007_199_254_740_992e15;
+        match self.mode {
+            // Exactly representable: no rounding hides here.
+            #[allow(clippy::cast_possible_truncation)]
+            Mode::Integer if integral => self.inner.visit_i64(value as i64),
+            _ => self.inner.visit_f64(value),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        match self.bend_str(value) {
+            Ok(bent) => bent,
+            Err(this) => this.inner.visit_str(value),
+        }
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        match self.bend_str(value) {
+            Ok(bent) => bent,
+            Err(this) => this.inner.visit_borrowed_str(value),
+        }
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        match self.bend_str(&value) {
+            Ok(bent) => bent,
+            Err(this) => this.inner.visit_string(value),
+        }
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        match self.mode {
+            Mode::List => self.inner.visit_seq(NoItems(std::marker::PhantomData)),
+            _ => self.inner.visit_none(),
+        }
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        match self.mode {
+            Mode::List => self.inner.visit_seq(NoItems(std::marker::PhantomData)),
+            _ => self.inner.visit_unit(),
+        }
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.inner.visit_some(Lenient(deserializer))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        self.inner.visit_newtype_struct(Lenient(deserializer))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.inner.visit_seq(LenientSeq(seq))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let fields = match self.mode {
+            Mode::Struct(fields) => Some(fields),
+            _ => None,
+        };
+        self.inner.visit_map(LenientMap { map, fields })
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        self.inner.visit_enum(LenientEnum(data))
+    }
+}
+
+/// The items of a `null` list: none.
+struct NoItems<E>(std::marker::PhantomData<E>);
+
+impl<'de, E: de::Error> SeqAccess<'de> for NoItems<E> {
+    type Error = E;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        _seed: T,
+    ) -> Result<Option<T::Value>, E> {
+        Ok(None)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(0)
+    }
+}
+
+/// A seed whose value is read leniently.
+struct LenientSeed<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for LenientSeed<S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<S::Value, D::Error> {
+        self.0.deserialize(Lenient(deserializer))
+    }
+}
+
+struct LenientSeq<A>(A);
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LenientSeq<A> {
+    type Error = A::Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, A::Error> {
+        self.0.next_element_seed(LenientSeed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+struct LenientMap<A> {
+    map: A,
+    fields: Option<&'static [&'static str]>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        match self.fields {
+            Some(fields) => self.map.next_key_seed(KeySeed { seed, fields }),
+            None => self.map.next_key_seed(seed),
+        }
+    }
+
+    fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
+        self.map.next_value_seed(LenientSeed(seed))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.map.size_hint()
+    }
+}
+
+/// A struct's key, matched to its fields case-insensitively.
+struct KeySeed<K> {
+    seed: K,
+    fields: &'static [&'static str],
+}
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<K> {
+    type Value = K::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<K::Value, D::Error> {
+        self.seed.deserialize(KeyDeserializer {
+            inner: deserializer,
+            fields: self.fields,
+        })
+    }
+}
+
+struct KeyDeserializer<D> {
+    inner: D,
+    fields: &'static [&'static str],
+}
+
+macro_rules! forward_key {
+    ($($method:ident),* $(,)?) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.inner.$method(wrap(visitor, Mode::Key(self.fields)))
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<D> {
+    type Error = D::Error;
+
+    forward_key!(
+        deserialize_any,
+        deserialize_str,
+        deserialize_string,
+        deserialize_identifier,
+    );
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum ignored_any
+    }
+}
+
+struct LenientEnum<A>(A);
+
+impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for LenientEnum<A> {
+    type Error = A::Error;
+    type Variant = LenientVariant<A::Variant>;
+
+    fn variant_seed<S: DeserializeSeed<'de>>(
+        self,
+        seed: S,
+    ) -> Result<(S::Value, Self::Variant), A::Error> {
+        let (value, variant) = self.0.variant_seed(seed)?;
+        Ok((value, LenientVariant(variant)))
+    }
+}
+
+struct LenientVariant<A>(A);
+
+impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for LenientVariant<A> {
+    type Error = A::Error;
+
+    fn unit_variant(self) -> Result<(), A::Error> {
+        self.0.unit_variant()
+    }
+
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
+        self.0.newtype_variant_seed(LenientSeed(seed))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
+        self.0.tuple_variant(len, wrap(visitor, Mode::Plain))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        self.0
+            .struct_variant(fields, wrap(visitor, Mode::Struct(fields)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Inner {
+        #[serde(rename = "Rate")]
+        rate: Option<f64>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Record {
+        #[serde(rename = "MemberId")]
+        member_id: i64,
+        #[serde(rename = "Items", default)]
+        items: Vec<i64>,
+        #[serde(rename = "Inner")]
+        inner: Option<Inner>,
+    }
+
+    fn read(json: &str) -> Record {
+        from_slice(json.as_bytes()).unwrap_or_else(|e| panic!("{json}: {e:?}"))
+    }
+
+    #[test]
+    fn keys_match_in_any_case() {
+        let expected = Record {
+            member_id: 5,
+            items: vec![1],
+            inner: Some(Inner { rate: Some(0.5) }),
+        };
+        for json in [
+            r#"{"MemberId": 5, "Items": [1], "Inner": {"Rate": 0.5}}"#,
+            r#"{"memberId": 5, "items": [1], "inner": {"rate": 0.5}}"#,
+            r#"{"MEMBERID": 5, "ITEMS": [1], "INNER": {"RATE": 0.5}}"#,
+        ] {
+            assert_eq!(read(json), expected, "{json}");
+        }
+    }
+
+    #[test]
+    fn null_lists_are_empty_and_missing_fields_absent() {
+        let record = read(r#"{"MemberId": 5, "Items": null}"#);
+        assert_eq!(record.items, Vec::<i64>::new());
+        assert_eq!(record.inner, None);
+        assert_eq!(read(r#"{"MemberId": 5, "Inner": null}"#).inner, None);
+    }
+
+    #[test]
+    fn doubles_read_newtonsoft_names_and_integers_read_integral_doubles() {
+        let rate = |json: &str| read(json).inner.unwrap().rate.unwrap();
+        assert!(rate(r#"{"MemberId": 1, "Inner": {"Rate": "NaN"}}"#).is_nan());
+        assert_eq!(
+            rate(r#"{"MemberId": 1, "Inner": {"Rate": "Infinity"}}"#),
+            f64::INFINITY
+        );
+        assert_eq!(
+            rate(r#"{"MemberId": 1, "Inner": {"Rate": "-Infinity"}}"#),
+            f64::NEG_INFINITY
+        );
+        assert_eq!(rate(r#"{"MemberId": 1, "Inner": {"Rate": 7}}"#), 7.0);
+        assert_eq!(read(r#"{"MemberId": 750.0}"#).member_id, 750);
+    }
+
+    #[test]
+    fn what_cannot_be_read_still_fails_with_its_place() {
+        let error = from_slice::<Vec<Record>>(br#"[{"MemberId": 1}, {"MemberId": 1.5}]"#)
+            .expect_err("1.5 is no member id");
+        assert_eq!(error.path.as_deref(), Some("[1].MemberId"));
+        let error = from_slice::<Record>(br#"{"MemberId": 1, "Items": "x"}"#).unwrap_err();
+        assert_eq!(error.path.as_deref(), Some("Items"));
+        assert!(from_slice::<Record>(br#"{"MemberId": 1} trailing"#).is_err());
+    }
+}
