@@ -360,6 +360,81 @@ async fn list_contacts_by_public_identifiers_posts_pascal_case_body() {
     );
 }
 
+/// A contact whose `PublicIdentifier` is `id`.
+fn contact_json(member_id: i64, id: &str) -> serde_json::Value {
+    json!({"MemberId": member_id, "PublicIdentifier": id})
+}
+
+#[tokio::test]
+async fn more_than_20_identifiers_go_in_batches_of_20_joined_in_order() {
+    let server = server().await;
+    let identifiers: Vec<String> = (0..45).map(|n| format!("id{n:02}")).collect();
+    // One mock a batch: it answers only for exactly its 20 (or 5) identifiers, in order.
+    let mocks: Vec<_> = identifiers
+        .chunks(20)
+        .enumerate()
+        .map(|(batch, chunk)| {
+            let answer_body: Vec<serde_json::Value> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, id)| contact_json((batch * 20 + i) as i64, id))
+                .collect();
+            let expected =
+                json!({"PublicIdentifiers": chunk, "UpdatedFromDate": "2024-01-01T00:00:00"});
+            server.list_contacts_by_public_identifiers(move |when, then| {
+                let when = when.account_id(ACCOUNT_ID).into_inner();
+                sends_only(when, &["accountId"]).json_body(expected.clone());
+                answer(
+                    then.into_inner(),
+                    200,
+                    &serde_json::to_string(&answer_body).unwrap(),
+                );
+            })
+        })
+        .collect();
+    assert_eq!(mocks.len(), 3);
+
+    let contacts = client(&server)
+        .account(ACCOUNT_ID)
+        .list_contacts_by_public_identifiers_batched()
+        .public_identifiers(identifiers.clone())
+        .updated_from_date(salesflow::chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())
+        .send()
+        .await
+        .expect("every batch answers");
+
+    for mock in &mocks {
+        assert_eq!(mock.calls_async().await, 1, "each batch is sent once");
+    }
+    let found: Vec<&str> = contacts
+        .iter()
+        .map(|c| c.public_identifier.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        found, identifiers,
+        "the answers are joined in the order asked"
+    );
+    assert_eq!(contacts[44].member_id, 44);
+}
+
+#[tokio::test]
+async fn twenty_identifiers_or_fewer_are_one_request() {
+    let server = server().await;
+    let mock = server.list_contacts_by_public_identifiers(|when, then| {
+        when.account_id(ACCOUNT_ID);
+        answer(then.into_inner(), 200, "[]");
+    });
+    let contacts = client(&server)
+        .list_contacts_by_public_identifiers_batched()
+        .account_id(ACCOUNT_ID)
+        .public_identifiers((0..20).map(|n| format!("id{n}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(contacts.is_empty());
+    assert_eq!(mock.calls_async().await, 1);
+}
+
 #[tokio::test]
 async fn list_contacts_by_account_decodes_statuses_and_campaigns() {
     let server = server().await;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use httpmock::MockServer;
 use salesflow::{ClientBuilder, Error, RetryPolicy, TransportKind};
 use salesflow_httpmock::MockServerExt;
+use salesflow_test_support::raw_server::{RawServer, Reply};
 use support::{ACCOUNT_ID, CapturedLogs, answer, server};
 
 /// A token no message would contain by chance.
@@ -208,6 +209,11 @@ async fn ok_with_malformed_json() {
         }
         other => panic!("{other:?}"),
     }
+    assert_eq!(
+        error.status(),
+        Some(200),
+        "a 200 that fails to decode keeps its status"
+    );
     assert_no_token(&error, &logs);
 }
 
@@ -283,4 +289,165 @@ async fn invalid_input_and_debug_of_the_client() {
     let shown = format!("{client:?} {:?}", client.list_campaigns());
     assert!(!shown.contains(MARKER), "{shown}");
     assert!(!logs.text().contains(MARKER));
+}
+
+/// Tokens with every character a URL, a form, JSON or HTML encodes differently.
+const HARD_TOKENS: [&str; 4] = [
+    "tokSECRET+/=12345==",
+    "tok SECRET~*12345",
+    "Ab9/+~* =&<>\"'%41z",
+    "MARKER+only+plus+signs",
+];
+
+/// Every way a server may write `token` back: raw, as .NET's `HttpUtility.UrlEncode` does
+/// (lower hex, `+` for a space), as `Uri.EscapeDataString` does (upper hex, `%20`), with the
+/// reserved characters left alone, twice encoded, JSON-escaped, HTML-escaped.
+fn echoed_forms(token: &str) -> Vec<String> {
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+    let percent = |upper: bool, space_plus: bool, keep_reserved: bool| -> String {
+        token
+            .bytes()
+            .map(|b| match b {
+                b' ' if space_plus => "+".to_owned(),
+                _ if unreserved(b) => (b as char).to_string(),
+                _ if keep_reserved && b != b' ' && b != b'%' => (b as char).to_string(),
+                _ if upper => format!("%{b:02X}"),
+                _ => format!("%{b:02x}"),
+            })
+            .collect()
+    };
+    let lower_form = percent(false, true, false);
+    let json: String = token
+        .chars()
+        .map(|c| match c {
+            '/' => "\\/".to_owned(),
+            '+' => "\\u002B".to_owned(),
+            '"' => "\\\"".to_owned(),
+            '<' => "\\u003c".to_owned(),
+            other => other.to_string(),
+        })
+        .collect();
+    let html: String = token
+        .chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '+' => "&#43;".to_owned(),
+            other => other.to_string(),
+        })
+        .collect();
+    vec![
+        token.to_owned(),
+        lower_form.clone(),
+        percent(true, false, false),
+        percent(true, true, false),
+        percent(false, false, true),
+        lower_form.replace('%', "%25"),
+        json,
+        html,
+    ]
+}
+
+/// A server that answers 500 with an HTML page and, on a second path, 400 with a JSON body,
+/// each repeating the token in every form of [`echoed_forms`].
+fn echoing_server(token: &'static str) -> RawServer {
+    RawServer::start(move |n, _| {
+        let forms = echoed_forms(token);
+        if n % 2 == 0 {
+            let page: String = forms
+                .iter()
+                .map(|form| format!("<p>Request: /api/campaigns/list-campaigns?token={form}</p>\n"))
+                .collect();
+            let page = format!("<html><body><h1>Server Error</h1>{page}</body></html>");
+            Reply::Bytes(
+                format!(
+                    "HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/html\r\n\
+                     content-length: {}\r\n\r\n{page}",
+                    page.len()
+                )
+                .into_bytes(),
+            )
+        } else {
+            let messages: Vec<String> = forms
+                .iter()
+                .map(|form| {
+                    format!(
+                        "\"token {}\"",
+                        form.replace('\\', "\\\\").replace('"', "\\\"")
+                    )
+                })
+                .collect();
+            let body = format!(
+                r#"{{"title": "Bad token {}", "status": 400, "errors": {{"token": [{}]}}}}"#,
+                forms[6].replace('"', "\\\""),
+                messages.join(", ")
+            );
+            Reply::json(400, &body)
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_server_that_echoes_the_token_in_any_encoding_never_shows_it() {
+    for token in HARD_TOKENS {
+        let server = echoing_server(token);
+        let client = ClientBuilder::new()
+            .token(token)
+            .base_url(server.base_url())
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        for expected_status in [500, 400] {
+            let logs = CapturedLogs::start();
+            let error = client
+                .list_campaigns()
+                .account_id(ACCOUNT_ID)
+                .send()
+                .await
+                .expect_err("the server fails");
+            assert_eq!(error.status(), Some(expected_status), "{error:?}");
+            let shown = format!("{error}\n{error:?}\n{error:#?}\n{}", logs.text());
+            for form in echoed_forms(token) {
+                assert!(
+                    !shown.contains(&form),
+                    "token {token:?} shows as {form:?} in: {shown}"
+                );
+            }
+            assert!(
+                shown.contains("***"),
+                "the token's place is marked: {shown}"
+            );
+        }
+        assert_eq!(server.requests().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn an_adjusted_http_client_still_follows_no_redirect_and_sends_no_referer() {
+    let elsewhere = server().await;
+    let followed = elsewhere.mock(|when, then| {
+        when.any_request();
+        then.status(200).body("[]");
+    });
+    let server = server().await;
+    let location = format!("{}/api/campaigns/list-campaigns", elsewhere.base_url());
+    server.list_campaigns(move |_, then| {
+        then.into_inner()
+            .status(307)
+            .header("location", location.as_str());
+    });
+    let adjusted = builder(&server.base_url()).configure_http(|http| {
+        http.redirect(salesflow::reqwest::redirect::Policy::limited(10))
+            .referer(true)
+    });
+    let (error, logs) = fail(adjusted).await;
+    assert_eq!(error.status(), Some(307));
+    assert_eq!(
+        followed.calls_async().await,
+        0,
+        "the redirect was not followed"
+    );
+    assert_no_token(&error, &logs);
 }

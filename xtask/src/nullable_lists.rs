@@ -75,7 +75,7 @@ impl VisitMut for NullableLists<'_> {
         {
             field.attrs.retain(|attr| !attr.path().is_ident("serde"));
             field.attrs.push(parse_quote!(
-                #[serde(rename = #name, default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                #[serde(rename = #name, default)]
             ));
             self.fields.push(name);
         }

@@ -13,6 +13,20 @@ impl Client {
     /// let client = salesflow::Client::builder().token("abcdefghijklmnop123").build()?;
     /// # Ok::<(), salesflow::ConfigError>(())
     /// ```
+    ///
+    /// Every client is made by [`ClientBuilder`], so none can follow redirects (which would
+    /// carry the token elsewhere). There is no constructor around it:
+    ///
+    /// ```compile_fail
+    /// let http = salesflow::reqwest::Client::new(); // follows redirects
+    /// let settings = salesflow::Settings::new("abcdefghijklmnop123");
+    /// let client = salesflow::Client::new_with_client("https://mvc.salesflow.io/api", http, settings);
+    /// ```
+    ///
+    /// ```compile_fail
+    /// let settings = salesflow::ClientInfo::inner(&salesflow::Client::with_token("t")).clone();
+    /// let client = salesflow::Client::new("https://mvc.salesflow.io/api", settings);
+    /// ```
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }

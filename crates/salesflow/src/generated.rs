@@ -166,11 +166,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContactMessages {
         ///Ordered by creation date, descending; null or left out means none.
-        #[serde(
-            rename = "IncomingMessages",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
+        #[serde(rename = "IncomingMessages", default)]
         pub incoming_messages: ::std::vec::Vec<IncomingMessage>,
         #[serde(rename = "MemberId")]
         pub member_id: i64,
@@ -381,11 +377,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Webhook {
         ///The webhook's attachments; null or left out means none.
-        #[serde(
-            rename = "AttachedWebhookCampaigns",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
+        #[serde(rename = "AttachedWebhookCampaigns", default)]
         pub attached_webhook_campaigns: ::std::vec::Vec<WebhookCampaign>,
         ///If true, the webhook is not triggered for muted contacts.
         #[serde(rename = "DisableForMutedContacts")]
@@ -547,11 +539,7 @@ pub mod types {
         ///The conversation so far, as HTML.
         #[serde(rename = "MemberActionsFormatted")]
         pub member_actions_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "MemberCampaigns",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
+        #[serde(rename = "MemberCampaigns", default)]
         pub member_campaigns: ::std::vec::Vec<WebhookCampaignRef>,
         #[serde(rename = "MemberId")]
         pub member_id: i64,

@@ -1,6 +1,7 @@
 // Type-checks (tsc --noEmit, strict) against types openapi-typescript generates from
 // spec/salesflow.yaml: requests for three operations, and three typed responses read with
-// every null handled. Nothing here runs; the compiler is the test.
+// every null and every left-out field handled (only ids are required: an ASP.NET server may
+// leave nulls out). Nothing here runs; the compiler is the test.
 import type { components, operations } from "../generated/salesflow";
 
 type Schemas = components["schemas"];
@@ -57,16 +58,23 @@ export function campaignNames(campaigns: Ok<"listCampaigns">): string[] {
 }
 
 export function contactLine(contact: Ok<"getContact">): string {
-  const name = [contact.FirstName, contact.LastName].filter((part): part is string => part !== null).join(" ");
+  const name = [contact.FirstName, contact.LastName]
+    .filter((part): part is string => part !== null && part !== undefined)
+    .join(" ");
   const campaign: number | null | undefined = contact.CampaignId;
   const status: string = contact.Status ?? "MEMBER_NOT_SET";
   return `${contact.MemberId} ${name} ${status} in ${campaign ?? "no campaign"}`;
 }
 
-export function attachments(webhooks: Ok<"listWebhooks">): Array<[number, number, number]> {
+export function attachments(webhooks: Ok<"listWebhooks">): Array<[number, number | null, number | null]> {
   return webhooks.flatMap((hook: Schemas["Webhook"]) =>
-    hook.AttachedWebhookCampaigns.map(
-      (a: Schemas["WebhookCampaign"]): [number, number, number] => [a.WebhookCampaignId, a.CampaignId, a.RunOn],
+    // A list sent as null or left out is empty.
+    (hook.AttachedWebhookCampaigns ?? []).map(
+      (a: Schemas["WebhookCampaign"]): [number, number | null, number | null] => [
+        a.WebhookCampaignId,
+        a.CampaignId ?? null,
+        a.RunOn ?? null,
+      ],
     ),
   );
 }

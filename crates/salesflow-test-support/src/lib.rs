@@ -1,0 +1,10 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod operations;
+pub mod raw_server;
+pub mod variants;
+
+/// The account every test acts for (the docs' examples use 321).
+pub const ACCOUNT_ID: i64 = 321;
