@@ -251,6 +251,10 @@ fn unknown_fields_and_new_enum_values_do_not_break_decoding() {
         campaign.status,
         Some(CampaignStatus::Other("CAMPAIGN_ARCHIVED".into()))
     );
+    // A .NET enum written without its names arrives as a number: kept, not a failure.
+    let numbered: types::Campaign =
+        serde_json::from_str(r#"{"CampaignId": 1, "Status": 2}"#).unwrap();
+    assert_eq!(numbered.status, Some(CampaignStatus::Other("2".into())));
     let attachment = r#"{"WebhookCampaignId": 1, "CampaignId": 2, "RunOn": 9}"#;
     let attachment: types::WebhookCampaign = serde_json::from_str(attachment).unwrap();
     assert_eq!(attachment.run_on, Some(RunOn::Other(9)));

@@ -222,6 +222,55 @@ pub fn server_variants() -> Vec<ServerVariant> {
             },
         },
         ServerVariant {
+            name: "microsoft-json-dates",
+            why: "Newtonsoft's DateFormatHandling.MicrosoftDateFormat: /Date(ms)/",
+            answer: |op| {
+                let mut changed = 0;
+                let body = edit(op.sample_json(), &mut |value| {
+                    map_timestamps(value, &mut |time| {
+                        (time.and_utc().timestamp_subsec_nanos() % 1_000_000 == 0).then(|| {
+                            changed += 1;
+                            format!("/Date({})/", time.and_utc().timestamp_millis())
+                        })
+                    });
+                });
+                (changed > 0).then(|| (Answer::json(200, body), Outcome::Decodes(same)))
+            },
+        },
+        ServerVariant {
+            name: "utc-designator",
+            why: "DateTimeKind.Utc values written with a Z (or +00:00)",
+            answer: |op| {
+                let mut turn = 0;
+                let body = edit(op.sample_json(), &mut |value| {
+                    map_timestamps(value, &mut |time| {
+                        turn += 1;
+                        let suffix = if turn % 2 == 0 { "Z" } else { "+00:00" };
+                        Some(format!("{}{suffix}", time.format("%Y-%m-%dT%H:%M:%S%.f")))
+                    });
+                });
+                (turn > 0).then(|| (Answer::json(200, body), Outcome::Decodes(same)))
+            },
+        },
+        ServerVariant {
+            name: "member-status-as-number",
+            why: "a [Flags] enum written without StringEnumConverter: its bits as a number",
+            answer: |op| {
+                let mut changed = 0;
+                let body = edit(op.sample_json(), &mut |value| {
+                    visit_fields(value, &mut |key, field| {
+                        if key == "Status"
+                            && let Some(bits) = field.as_str().and_then(member_bits)
+                        {
+                            *field = json!(bits);
+                            changed += 1;
+                        }
+                    });
+                });
+                (changed > 0).then(|| (Answer::json(200, body), Outcome::Decodes(same)))
+            },
+        },
+        ServerVariant {
             name: "no-content-204",
             why: "ASP.NET Core answers 204 when an action returns null",
             answer: |op| Some((Answer::bare(204), empty_outcome(op, 204))),
@@ -545,4 +594,50 @@ fn map_numbers(value: &mut Value, change: &dyn Fn(&serde_json::Number) -> Option
         Value::Array(items) => items.iter_mut().for_each(|item| map_numbers(item, change)),
         _ => {}
     }
+}
+
+/// Rewrites every offset-less date-and-time string (`2024-04-21T09:41:06.17`) that `change`
+/// gives a new text for.
+fn map_timestamps(
+    value: &mut Value,
+    change: &mut dyn FnMut(salesflow::chrono::NaiveDateTime) -> Option<String>,
+) {
+    match value {
+        Value::String(text) => {
+            if let Ok(time) =
+                salesflow::chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                && let Some(changed) = change(time)
+            {
+                *text = changed;
+            }
+        }
+        Value::Object(object) => object
+            .values_mut()
+            .for_each(|field| map_timestamps(field, change)),
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| map_timestamps(item, change)),
+        _ => {}
+    }
+}
+
+/// The bits of a member status written as names (`"MEMBER_PENDING, MEMBER_ERROR"` is 1025).
+fn member_bits(names: &str) -> Option<u32> {
+    const BITS: [(&str, u32); 10] = [
+        ("MEMBER_NOT_SET", 0),
+        ("MEMBER_PENDING", 1),
+        ("MEMBER_INVITATION_SENT", 2),
+        ("MEMBER_CONNECTED", 4),
+        ("MEMBER_DISCONNECTED", 8),
+        ("MEMBER_DELETED", 16),
+        ("MEMBER_IMPORTED", 32),
+        ("MEMBER_INVITATION_WITHDRAWN", 64),
+        ("MEMBER_ERROR", 1024),
+        ("MEMBER_DUPLICATE", 2048),
+    ];
+    names.split(',').try_fold(0, |bits, name| {
+        BITS.iter()
+            .find(|(known, _)| *known == name.trim())
+            .map(|(_, bit)| bits | bit)
+    })
 }

@@ -3551,6 +3551,11 @@ pub mod types {
 ///   MVC PascalCase (`MemberId`) as the docs show; .NET reads keys case-insensitively, and
 ///   so should a client.
 /// - **A UTF-8 byte-order mark** may precede the JSON (.NET's `Encoding.UTF8` writes one).
+/// - **Enumerations may be numbers**: a .NET enum serialized without its names is its
+///   integer (`MemberStatus` `1025` is `MEMBER_PENDING, MEMBER_ERROR`); keep an unknown
+///   one as it is, like any new value.
+/// - **Timestamps** may come in any form of the `Timestamp` schema, whichever the server's
+///   date settings pick (`/Date(ms)/`, with or without `Z`).
 /// - **Rates** (`format: double`) may be the strings `"NaN"`, `"Infinity"` or
 ///   `"-Infinity"` (Newtonsoft writes a 0/0 rate so), and integers where the docs show
 ///   floats.

@@ -66,9 +66,26 @@ macro_rules! open_string_enum {
         }
 
         impl<'de> ::serde::Deserialize<'de> for $name {
+            /// Reads the wire text; a number (a .NET enum written without its names) is kept
+            /// as `Other` with its digits.
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <::std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                Ok(Self::from(value.as_ref()))
+                struct Text;
+                impl ::serde::de::Visitor<'_> for Text {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " name"))
+                    }
+                    fn visit_str<E: ::serde::de::Error>(self, value: &str) -> Result<$name, E> {
+                        Ok($name::from(value))
+                    }
+                    fn visit_u64<E: ::serde::de::Error>(self, value: u64) -> Result<$name, E> {
+                        Ok($name::Other(value.to_string()))
+                    }
+                    fn visit_i64<E: ::serde::de::Error>(self, value: i64) -> Result<$name, E> {
+                        Ok($name::Other(value.to_string()))
+                    }
+                }
+                deserializer.deserialize_any(Text)
             }
         }
     };
