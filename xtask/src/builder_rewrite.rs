@@ -6,7 +6,7 @@
 //!   `serde_json::from_slice`, and returns `progenitor_client::Error<E>`, whose `Display`
 //!   prints the request URL with the token. The original body is kept up to the point where
 //!   it has a response; the status `match` becomes `Ok(response)`, and the response goes to
-//!   `crate::answer::finish`, which reads it as a real server sends it.
+//!   `crate::pipeline::answer::finish`, which reads it as a real server sends it.
 //! - The `api-version` header progenitor adds to every request goes: the API defines no such
 //!   header, and ASP.NET's API versioning reads that very name.
 //! - A parameter that can take one value only is pre-set.
@@ -55,6 +55,31 @@ pub fn rewrite(file: &mut syn::File, facts: &[OperationFacts]) -> Result<()> {
         );
     }
     hide_client_constructors(file)?;
+    document_client(file)?;
+    Ok(())
+}
+
+/// The hand-written user documentation of `Client`, instead of the spec's description of the
+/// API (which progenitor puts there, and which speaks of the document, not of the client).
+const CLIENT_DOC: &str = "../client/client.md";
+
+/// Replaces the doc comment of `pub struct Client` with `CLIENT_DOC`.
+fn document_client(file: &mut syn::File) -> Result<()> {
+    let mut found = 0;
+    for item in &mut file.items {
+        if let syn::Item::Struct(client) = item
+            && client.ident == "Client"
+        {
+            client.attrs.retain(|attr| !attr.path().is_ident("doc"));
+            client
+                .attrs
+                .insert(0, parse_quote!(#[doc = include_str!(#CLIENT_DOC)]));
+            found += 1;
+        }
+    }
+    if found != 1 {
+        bail!("expected one `pub struct Client` to document, found {found}");
+    }
     Ok(())
 }
 
@@ -94,7 +119,7 @@ impl VisitMut for BuilderRewrite<'_> {
 
 /// `send(self) -> Result<ResponseValue<T>, Error<E>>` becomes
 /// `send(self) -> Result<ResponseValue<T>, crate::Error>`: the original body up to the
-/// response, without the `api-version` header, then `crate::answer::finish`.
+/// response, without the `api-version` header, then `crate::pipeline::answer::finish`.
 fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<()> {
     let operation = &op.name;
     let ReturnType::Type(_, original) = &function.sig.output else {
@@ -107,6 +132,16 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<()> {
     let mut body = function.block.clone();
     let mut edits = ResponseEdits::default();
     edits.visit_block_mut(&mut body);
+    // The table is looked up by progenitor's operation id: a mismatch would make the
+    // operation "unknown" at run time (no rules, no host, not idempotent).
+    if edits.operation_ids != [op.snake.clone()] {
+        bail!(
+            "`send` of {operation} names the operation {:?}, but the operation table has {:?} \
+             (progenitor names operations differently now?)",
+            edits.operation_ids,
+            op.snake
+        );
+    }
     for (what, count) in [
         ("the `api-version` header", edits.api_version_removed),
         ("the header map", edits.header_map_removed),
@@ -128,7 +163,7 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<()> {
         let client = self.client;
         let result: ::std::result::Result<reqwest::Response, #progenitor_error> =
             async move #body.await;
-        crate::answer::finish::<#inner, _>(client, #operation, result).await
+        crate::pipeline::answer::finish::<#inner, _>(client, #operation, result).await
     });
     Ok(())
 }
@@ -176,6 +211,7 @@ struct ResponseEdits {
     api_version_removed: usize,
     header_map_removed: usize,
     status_match_replaced: usize,
+    operation_ids: Vec<String>,
 }
 
 impl VisitMut for ResponseEdits {
@@ -187,6 +223,19 @@ impl VisitMut for ResponseEdits {
         block.stmts.retain(|stmt| !is_header_map_let(stmt));
         self.header_map_removed += before - block.stmts.len();
         syn::visit_mut::visit_block_mut(self, block);
+    }
+
+    fn visit_field_value_mut(&mut self, field: &mut FieldValue) {
+        if let Member::Named(name) = &field.member
+            && name == "operation_id"
+            && let Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(id),
+                ..
+            }) = &field.expr
+        {
+            self.operation_ids.push(id.value());
+        }
+        syn::visit_mut::visit_field_value_mut(self, field);
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {

@@ -11,9 +11,11 @@ use quote::quote;
 /// The spec, relative to the workspace root.
 const SPEC: &str = "spec/salesflow.yaml";
 /// The generated client, relative to the workspace root.
-const CLIENT_FILE: &str = "crates/salesflow/src/generated.rs";
-/// The generated operation table and account-scoped builders, relative to the workspace root.
-const OPERATIONS_FILE: &str = "crates/salesflow/src/generated_operations.rs";
+const CLIENT_FILE: &str = "crates/salesflow/src/generated/client.rs";
+/// The generated operation table, beside its types and lookup, relative to the workspace root.
+const OPERATIONS_FILE: &str = "crates/salesflow/src/pipeline/operation/generated_table.rs";
+/// The generated account-scoped builders, relative to the workspace root.
+const ACCOUNT_SCOPE_FILE: &str = "crates/salesflow/src/client/generated_account_scope.rs";
 /// The generated httpmock helpers, relative to the workspace root.
 const MOCK_FILE: &str = "crates/salesflow-httpmock/src/generated.rs";
 /// The generated command-line interface, relative to the workspace root.
@@ -38,12 +40,14 @@ pub fn run(root: &Path, mode: Mode) -> Result<bool> {
     let lists = crate::nullable_lists::nullable_list_names(&spec)?;
     let request_bodies = crate::stable_shape::request_bodies(&spec)?;
     let spec = without_no_content_answers(spec)?;
+    let (table, account_scope) = crate::operations::render(&operations)?;
     let files = [
         (
             CLIENT_FILE,
             client(&spec, &operations, &lists, &request_bodies)?,
         ),
-        (OPERATIONS_FILE, crate::operations::render(&operations)?),
+        (OPERATIONS_FILE, table),
+        (ACCOUNT_SCOPE_FILE, account_scope),
         (MOCK_FILE, httpmock(&spec)?),
         (CLI_FILE, cli(&spec, &operations)?),
     ];
@@ -139,7 +143,7 @@ fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
 
 /// The spec as progenitor can take it: without the body-less 204 answers it documents beside
 /// a JSON 200 (progenitor allows one success type). The client reads a 204 as the
-/// operation's `x-empty-answer` says (crates/salesflow/src/answer.rs).
+/// operation's `x-empty-answer` says (crates/salesflow/src/pipeline/answer.rs).
 fn without_no_content_answers(mut spec: openapiv3::OpenAPI) -> Result<openapiv3::OpenAPI> {
     for (path, item) in spec.paths.paths.iter_mut() {
         let openapiv3::ReferenceOr::Item(item) = item else {

@@ -3,7 +3,7 @@
 //! would mean the same thing.
 //!
 //! The field keeps `#[serde(default)]` for a missing key; `null` is read as an empty list
-//! by the client's lenient decoding (crates/salesflow/src/lenient.rs).
+//! by the client's lenient decoding (crates/salesflow/src/wire/lenient_json.rs).
 
 use anyhow::{Result, bail};
 use serde_json::Value;

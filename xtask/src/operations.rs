@@ -1,5 +1,5 @@
 //! Reads per-operation facts from the spec (host, idempotency, validation rules, constant
-//! parameters) and renders `generated_operations.rs`: the table the hand-written hooks
+//! parameters) and renders the operation table (`pipeline/operation/generated_table.rs`) the hand-written hooks
 //! consult, and the account-scoped builders.
 
 use anyhow::{Context, Result, bail};
@@ -158,8 +158,7 @@ fn operation_facts(
              answer means (x-empty-answer)"
         );
     }
-    let mut builder = name.to_owned();
-    builder[..1].make_ascii_uppercase();
+    let builder = heck::ToUpperCamelCase::to_upper_camel_case(name);
     Ok(OperationFacts {
         name: name.to_owned(),
         snake: snake_case(name),
@@ -276,22 +275,14 @@ fn resolve<'a>(spec: &'a Value, node: &'a Value) -> Result<&'a Value> {
     Ok(node)
 }
 
-/// `listCampaigns` → `list_campaigns`, as progenitor names methods.
+/// `listCampaigns` → `list_campaigns`, with the crate progenitor itself names methods with.
 pub fn snake_case(camel: &str) -> String {
-    let mut out = String::with_capacity(camel.len() + 4);
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    heck::ToSnakeCase::to_snake_case(camel)
 }
 
-/// The table of operations and the account-scoped builders.
-pub fn render(facts: &[OperationFacts]) -> Result<TokenStream> {
+/// The table of operations (`pipeline/operation/generated_table.rs`) and the account-scoped
+/// builders (`client/generated_account_scope.rs`).
+pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
     let mut entries = Vec::new();
     let mut scoped = Vec::new();
     for op in facts {
@@ -351,18 +342,19 @@ pub fn render(facts: &[OperationFacts]) -> Result<TokenStream> {
         bail!("the spec has no operations");
     }
     let count = entries.len();
-    Ok(quote! {
-        use crate::operation::{EmptyAnswer, Operation};
-        use crate::validation::{Check, Place, Rule};
+    let table = quote! {
+        use super::{Check, EmptyAnswer, Operation, Place, Rule};
 
-        /// Every operation of the spec: its host, whether it may be repeated, and the rules
-        /// its input must meet.
+        /// Every operation of the spec: its host, whether it may be repeated, the rules its
+        /// input must meet, and what an empty answer means.
         pub(crate) const OPERATIONS: [Operation; #count] = [#(#entries),*];
-
+    };
+    let scope = quote! {
         impl<'a> crate::AccountScope<'a> {
             #(#scoped)*
         }
-    })
+    };
+    Ok((table, scope))
 }
 
 #[cfg(test)]

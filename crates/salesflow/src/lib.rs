@@ -6,44 +6,28 @@
 // here and in the generated mock crate.
 extern crate self as salesflow;
 
-mod account;
-mod answer;
-mod auth;
-mod batched;
+// The layout: `client/` builds a client, `pipeline/` carries every request and its answer,
+// `wire/` holds the values on the wire, `generated/` what progenitor writes from the spec.
 mod client;
-mod client_builder;
-mod error;
-#[allow(missing_docs, clippy::all, clippy::pedantic)]
 mod generated;
-#[allow(clippy::all)]
-mod generated_operations;
-mod hooks;
-mod hosts;
-mod lenient;
-mod member_status;
-mod open_enum;
-mod operation;
-mod retry;
-mod scrub;
-mod settings;
-mod statuses;
-mod timestamp;
-mod validation;
-mod webhook_kinds;
+mod pipeline;
+mod wire;
 
-pub use account::AccountScope;
-pub use auth::ApiToken;
-pub use batched::ContactsByPublicIdentifiers;
-pub use client_builder::{ACCOUNT_ID_VAR, BASE_URL_VAR, ClientBuilder, ConfigError, TOKEN_VAR};
-pub use error::{Error, FieldError, OptionalExt, TransportKind};
-pub use generated::*;
-pub use lenient::{JsonError, from_json};
-pub use member_status::{MemberFlags, MemberStatus};
-pub use retry::RetryPolicy;
-pub use settings::Settings;
-pub use statuses::{AccountStatus, CampaignStatus};
-pub use timestamp::{Timestamp, TimestampError};
-pub use webhook_kinds::{Distance, IntegrationRunOn, IntegrationType, RunOn, RunOnError};
+pub use client::{
+    ACCOUNT_ID_VAR, AccountScope, BASE_URL_VAR, ClientBuilder, ConfigError,
+    ContactsByPublicIdentifiers, Settings, TOKEN_VAR,
+};
+/// The builder of each operation (`builder::ListCampaigns`), returned by the methods of
+/// [`Client`]: set the parameters, then `send()`.
+pub use generated::client::builder;
+/// The request and response types of every operation, generated from the spec's schemas.
+pub use generated::client::types;
+pub use generated::client::{Client, ResponseValue};
+pub use pipeline::{ApiToken, Error, FieldError, OptionalExt, RetryPolicy, TransportKind};
+pub use wire::{
+    AccountStatus, CampaignStatus, Distance, IntegrationRunOn, IntegrationType, JsonError,
+    MemberFlags, MemberStatus, RunOn, RunOnError, Timestamp, TimestampError, from_json,
+};
 
 /// The date and time crate of the public API (`NaiveDate` parameters, [`Timestamp`]).
 pub use chrono;

@@ -4,7 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::{ApiToken, Client, RetryPolicy, Settings, hosts};
+use crate::pipeline::hosts;
+use crate::{ApiToken, Client, RetryPolicy, Settings};
 
 /// The environment variable [`ClientBuilder::from_env`] reads the token from.
 pub const TOKEN_VAR: &str = "SALESFLOW_TOKEN";

@@ -1,6 +1,6 @@
-//! The states of campaigns and accounts, as open enums (a new state never fails a response).
+//! `CampaignStatus`: the state of a campaign, an open enum (a new state never fails).
 
-use crate::open_enum::open_string_enum;
+use super::open_enum::open_string_enum;
 
 open_string_enum! {
     /// The state of a campaign.
@@ -19,21 +19,5 @@ open_string_enum! {
         Paused = "CAMPAIGN_PAUSED",
         /// `CAMPAIGN_STOPPED`: stopped, and never started automatically.
         Stopped = "CAMPAIGN_STOPPED",
-    }
-}
-
-open_string_enum! {
-    /// The state of a LinkedIn account. The docs show these two values only.
-    ///
-    /// ```
-    /// use salesflow::AccountStatus;
-    /// assert_eq!(AccountStatus::from("ACCOUNT_BLOCKED"), AccountStatus::Blocked);
-    /// assert!(!AccountStatus::from("ACCOUNT_PAUSED").is_known());
-    /// ```
-    pub enum AccountStatus {
-        /// `ACCOUNT_ACTIVE`: the account works.
-        Active = "ACCOUNT_ACTIVE",
-        /// `ACCOUNT_BLOCKED`: the account is blocked.
-        Blocked = "ACCOUNT_BLOCKED",
     }
 }

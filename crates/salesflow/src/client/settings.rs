@@ -7,7 +7,7 @@ use crate::{ApiToken, RetryPolicy};
 ///
 /// ```
 /// let client = salesflow::ClientBuilder::new().token("abc").account_id(321).build()?;
-/// let settings = salesflow::ClientInfo::inner(&client);
+/// let settings = client.settings();
 /// assert_eq!(settings.account_id(), Some(321));
 /// assert!(!format!("{settings:?}").contains("abc"));
 /// # Ok::<(), salesflow::ConfigError>(())

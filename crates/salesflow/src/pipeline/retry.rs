@@ -192,4 +192,26 @@ mod tests {
             assert!(policy.backoff(40) <= Duration::from_millis(350));
         }
     }
+
+    #[test]
+    fn backoff_is_spread_over_the_whole_window() {
+        // Full jitter: uniform between zero and the ceiling. A backoff that always waited
+        // zero, or always the ceiling, fails here; a fair one fails with a probability far
+        // below 1e-9 (the mean of 4,000 uniform draws is within 15% of the middle).
+        let policy = RetryPolicy::default()
+            .initial_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_secs(10));
+        for (retry, ceiling) in [(0, 100.0), (2, 400.0)] {
+            let draws: Vec<f64> = (0..4000)
+                .map(|_| policy.backoff(retry).as_secs_f64() * 1000.0)
+                .collect();
+            let mean = draws.iter().sum::<f64>() / draws.len() as f64;
+            assert!(
+                (mean - ceiling / 2.0).abs() < ceiling * 0.15,
+                "mean {mean} of {ceiling}"
+            );
+            assert!(draws.iter().any(|d| *d < ceiling * 0.1), "some short waits");
+            assert!(draws.iter().any(|d| *d > ceiling * 0.9), "some long waits");
+        }
+    }
 }

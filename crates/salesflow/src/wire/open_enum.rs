@@ -3,6 +3,7 @@
 /// Defines an enum of the known wire values of a string field, plus `Other(String)` that
 /// keeps any value this version does not know, so a new value never fails a response.
 /// It reads and writes the wire text (`FromStr`, `Display`, serde), and never fails to read.
+/// `#[non_exhaustive]`: a value named in a later version is not a breaking change.
 macro_rules! open_string_enum {
     (
         $(#[$meta:meta])*
@@ -12,6 +13,7 @@ macro_rules! open_string_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum $name {
             $( $(#[$variant_meta])* $variant, )+
             /// A value this version of the SDK does not know, kept as sent.

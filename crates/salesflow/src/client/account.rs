@@ -56,8 +56,6 @@ impl Client {
     /// # Ok::<(), salesflow::ConfigError>(())
     /// ```
     pub fn default_account(&self) -> Option<AccountScope<'_>> {
-        progenitor_client::ClientInfo::inner(self)
-            .account_id()
-            .map(|id| self.account(id))
+        self.settings().account_id().map(|id| self.account(id))
     }
 }

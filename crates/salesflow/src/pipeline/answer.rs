@@ -11,11 +11,12 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::one_line;
-use crate::operation::{self, EmptyAnswer, Operation};
-use crate::scrub::Scrubber;
-use crate::validation::Violation;
-use crate::{Client, Error, FieldError, lenient};
+use super::error::one_line;
+use super::operation::{self, EmptyAnswer, Operation};
+use super::scrub::Scrubber;
+use super::validation::Violation;
+use crate::wire::lenient_json;
+use crate::{Client, Error, FieldError};
 
 /// The UTF-8 byte-order mark .NET's `Encoding.UTF8` writes before a body.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -111,7 +112,7 @@ fn decode<T: DeserializeOwned>(
     body: &[u8],
     scrub: &impl Fn() -> Scrubber,
 ) -> Result<T, Error> {
-    lenient::from_slice(body).map_err(|located| {
+    lenient_json::from_slice(body).map_err(|located| {
         let scrub = scrub();
         Error::Decode {
             operation: name,

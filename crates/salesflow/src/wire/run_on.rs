@@ -1,11 +1,9 @@
-//! The kinds in webhook attachments and events, as open enums (a new kind never fails).
+//! `RunOn`: the event a webhook attachment fires on, an open enum of integer codes.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-use crate::open_enum::open_string_enum;
 
 /// The event a webhook attachment fires on (`runOn`), sent as an integer.
 ///
@@ -18,6 +16,7 @@ use crate::open_enum::open_string_enum;
 /// assert_eq!(RunOn::from(9), RunOn::Other(9));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum RunOn {
     /// 1, `MEMBER_CONNECTED`: a campaign member's status changed to connected.
     MemberConnected,
@@ -135,42 +134,6 @@ impl<'de> Deserialize<'de> for RunOn {
     }
 }
 
-open_string_enum! {
-    /// The kind of integration that sent a webhook event. The docs show one value.
-    pub enum IntegrationType {
-        /// `INTEGRATION_TYPE_WEBHOOK`: a webhook call.
-        Webhook = "INTEGRATION_TYPE_WEBHOOK",
-    }
-}
-
-open_string_enum! {
-    /// The event that triggered a webhook call. The docs spell out only the connected
-    /// event; the reply, withdrawn and follow-up events arrive as
-    /// [`Other`](IntegrationRunOn::Other) with the name Salesflow sends.
-    ///
-    /// ```
-    /// use salesflow::IntegrationRunOn;
-    /// assert_eq!(IntegrationRunOn::from("INTEGRATION_RUN_ON_CONNECTED"), IntegrationRunOn::Connected);
-    /// ```
-    pub enum IntegrationRunOn {
-        /// `INTEGRATION_RUN_ON_CONNECTED`: a campaign member connected.
-        Connected = "INTEGRATION_RUN_ON_CONNECTED",
-    }
-}
-
-open_string_enum! {
-    /// The LinkedIn network distance of a contact from the account. The docs show
-    /// `DISTANCE_3`; `DISTANCE_1` and `DISTANCE_2` follow LinkedIn's degrees.
-    pub enum Distance {
-        /// `DISTANCE_1`: a first-degree connection.
-        First = "DISTANCE_1",
-        /// `DISTANCE_2`: a second-degree connection.
-        Second = "DISTANCE_2",
-        /// `DISTANCE_3`: third degree or further.
-        Third = "DISTANCE_3",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,26 +158,6 @@ mod tests {
             error
                 .to_string()
                 .contains("\"SOMETIMES\" is not a webhook event kind")
-        );
-    }
-
-    #[test]
-    fn string_kinds_keep_unknown_values() {
-        let event: IntegrationRunOn =
-            serde_json::from_str("\"INTEGRATION_RUN_ON_FOLLOWUP\"").unwrap();
-        assert_eq!(
-            event,
-            IntegrationRunOn::Other("INTEGRATION_RUN_ON_FOLLOWUP".into())
-        );
-        assert_eq!(
-            serde_json::to_string(&event).unwrap(),
-            "\"INTEGRATION_RUN_ON_FOLLOWUP\""
-        );
-        let distance: Distance = serde_json::from_str("\"DISTANCE_3\"").unwrap();
-        assert_eq!(distance, Distance::Third);
-        assert_eq!(
-            IntegrationType::from("INTEGRATION_TYPE_WEBHOOK"),
-            IntegrationType::Webhook
         );
     }
 }

@@ -1,6 +1,7 @@
 //! Shortcuts for the common cases of [`ClientBuilder`](crate::ClientBuilder).
 
-use crate::{ApiToken, Client, ClientBuilder, hosts};
+use crate::pipeline::hosts;
+use crate::{ApiToken, Client, ClientBuilder};
 
 impl Client {
     /// The production API host of every operation but `getCampaignStatistics`, which the
@@ -24,7 +25,7 @@ impl Client {
     /// ```
     ///
     /// ```compile_fail
-    /// let settings = salesflow::ClientInfo::inner(&salesflow::Client::with_token("t")).clone();
+    /// let settings = salesflow::Client::with_token("t").settings().clone();
     /// let client = salesflow::Client::new("https://mvc.salesflow.io/api", settings);
     /// ```
     pub fn builder() -> ClientBuilder {
@@ -36,7 +37,7 @@ impl Client {
     ///
     /// ```
     /// let client = salesflow::Client::with_token("abcdefghijklmnop123");
-    /// assert_eq!(salesflow::ClientInfo::baseurl(&client), "https://mvc.salesflow.io/api");
+    /// assert_eq!(client.base_url(), "https://mvc.salesflow.io/api");
     /// ```
     ///
     /// # Panics
@@ -53,7 +54,7 @@ impl Client {
     ///
     /// ```
     /// let client = salesflow::Client::with_base_url("http://127.0.0.1:8080/api", "token")?;
-    /// assert_eq!(salesflow::ClientInfo::baseurl(&client), "http://127.0.0.1:8080/api");
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:8080/api");
     /// assert!(salesflow::Client::with_base_url("127.0.0.1:8080", "token").is_err());
     /// # Ok::<(), salesflow::ConfigError>(())
     /// ```

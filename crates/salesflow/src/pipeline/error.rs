@@ -4,7 +4,7 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
-use crate::operation;
+use super::operation;
 
 /// Why a call failed. Every variant names the operation (the spec's operationId). No
 /// rendering of it (`Display`, `Debug`, the `source` chain) contains the API token or the

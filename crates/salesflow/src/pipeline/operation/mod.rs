@@ -1,7 +1,9 @@
-//! What the spec says about each operation beyond its types (see `generated_operations.rs`).
+//! What the spec says about each operation beyond its types: the table's types and its
+//! lookup here, the table itself (generated from the spec) beside them.
 
-use crate::generated_operations::OPERATIONS;
-use crate::validation::Rule;
+mod generated_table;
+
+pub(crate) use generated_table::OPERATIONS;
 
 /// One operation of the spec, as the hooks need it.
 #[derive(Debug)]
@@ -33,6 +35,46 @@ pub(crate) enum EmptyAnswer {
     EmptyList,
     /// The record asked for does not exist.
     NotFound,
+}
+
+/// Where a rule's field is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// A query parameter.
+    Query,
+    /// A top-level field of the JSON body.
+    Body,
+}
+
+/// What a value must meet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Check {
+    /// At least this many characters (UTF-16 units, as the .NET server counts).
+    MinLength(usize),
+    /// At most this many characters (UTF-16 units, as the .NET server counts).
+    MaxLength(usize),
+    /// An array with at least this many items.
+    MinItems(usize),
+    /// An array whose every item has at least this many characters.
+    ItemsMinLength(usize),
+    /// Text with at least one character that is not white space (ASP.NET's `[Required]`).
+    NotBlank,
+    /// An array whose every item has a character that is not white space.
+    ItemsNotBlank,
+    /// An integer of at least this value.
+    Minimum(i64),
+    /// One of these values (as text).
+    OneOf(&'static [&'static str]),
+    /// An absolute http or https URL, on one of these hosts or their subdomains if any.
+    HttpUrl { hosts: &'static [&'static str] },
+}
+
+/// A rule of the spec: the field at `place` must meet `check`.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub place: Place,
+    pub field: &'static str,
+    pub check: Check,
 }
 
 /// An operation no table entry describes: retried only where that is always safe.

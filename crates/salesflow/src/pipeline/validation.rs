@@ -1,51 +1,12 @@
 //! Checks a request against the spec's rules before it is sent (lengths, URLs, known values).
+//! The rules themselves are read from the operation table (`operation/`).
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::operation::Operation;
-
-/// Where a rule's field is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Place {
-    /// A query parameter.
-    Query,
-    /// A top-level field of the JSON body.
-    Body,
-}
-
-/// What a value must meet.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Check {
-    /// At least this many characters (UTF-16 units, as the .NET server counts).
-    MinLength(usize),
-    /// At most this many characters (UTF-16 units, as the .NET server counts).
-    MaxLength(usize),
-    /// An array with at least this many items.
-    MinItems(usize),
-    /// An array whose every item has at least this many characters.
-    ItemsMinLength(usize),
-    /// Text with at least one character that is not white space (ASP.NET's `[Required]`).
-    NotBlank,
-    /// An array whose every item has a character that is not white space.
-    ItemsNotBlank,
-    /// An integer of at least this value.
-    Minimum(i64),
-    /// One of these values (as text).
-    OneOf(&'static [&'static str]),
-    /// An absolute http or https URL, on one of these hosts or their subdomains if any.
-    HttpUrl { hosts: &'static [&'static str] },
-}
-
-/// A rule of the spec: the field at `place` must meet `check`.
-#[derive(Debug)]
-pub(crate) struct Rule {
-    pub place: Place,
-    pub field: &'static str,
-    pub check: Check,
-}
+use super::operation::{Check, Operation, Place, Rule};
 
 /// A request that breaks a rule: which field, which rule, and what the value was like.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,7 +5,8 @@ use std::time::Duration;
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 use tracing::Instrument;
 
-use crate::{Client, Settings, answer, auth, hosts, operation, validation};
+use super::{answer, hosts, operation, token, validation};
+use crate::{Client, Settings};
 
 impl ClientHooks<Settings> for Client {
     /// Routes to the operation's host, checks the spec's rules, then adds the token (last,
@@ -20,7 +21,7 @@ impl ClientHooks<Settings> for Client {
         validation::check(operation, request)
             .map_err(|violation| Error::Custom(answer::encode_violation(&violation)))?;
         with_length(request);
-        auth::authenticate(request, self.inner().token());
+        token::authenticate(request, self.inner().token());
         Ok(())
     }
 

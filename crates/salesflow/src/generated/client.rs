@@ -3504,84 +3504,8 @@ pub mod types {
         }
     }
 }
+#[doc = include_str!("../client/client.md")]
 #[derive(Clone, Debug)]
-/// Client for Salesflow API
-///
-/// The Salesflow API lets other systems import leads into campaigns, read, update and delete
-/// contacts (campaign members), list and start campaigns, list LinkedIn accounts, manage
-/// webhooks, and read analytics and incoming replies.
-///
-/// This document formalises the public Salesflow API documentation (changelog version 1.12).
-/// It is hand-written and is the single source of truth of the salesflow-rs SDK; it is meant
-/// to serve clients in any language.
-///
-/// ## Conventions of the real API, and the decisions this document takes
-/// - **Authentication**: every call carries the API token in the `token` query parameter
-///   (security scheme `apiToken`). The token is obtained for one account; keep it secret, and
-///   keep URLs out of logs.
-/// - **Two hosts**: `getCampaignStatistics` is served by `https://app.salesflow.io/api`; every
-///   other operation by `https://mvc.salesflow.io/api` (operation-level `servers`).
-/// - **Names are case-insensitive** on the server (ASP.NET model binding): the docs write the
-///   same query parameter as `accountId` and `accountid`, and the same body key as `lastName`
-///   and `FirstName`. This document uses one spelling for each, as the docs' parameter lists
-///   give it.
-/// - **Timestamps** come in several forms (see the `Timestamp` schema); they are strings here,
-///   not `format: date-time`, because most of them are not RFC 3339.
-/// - **Enumerations are open**: member, campaign and account statuses, webhook event kinds and
-///   distances are plain strings or integers whose known values are listed in
-///   `x-extensible-enum`. A client must keep a value it does not know instead of failing.
-/// - **Responses carry more fields over time** (see the changelog): clients must ignore
-///   unknown fields.
-/// - **`x-idempotent`** on an operation says whether sending the same request twice is
-///   safe, so a client knows what it may retry after a timeout or a 5xx. Where it is
-///   absent, GET and DELETE are idempotent and POST is not.
-/// - **`x-allowed-hosts`** on a URL parameter lists the hosts (and their subdomains) the
-///   server accepts there.
-///
-/// ## What a client must accept: the server is ASP.NET on IIS
-/// Every sign in the docs (`/Date(...)/` dates, Newtonsoft-style doubles, `{Status, Message}`
-/// bodies) points to an ASP.NET / IIS server. Nobody outside Salesflow can check how it is
-/// configured, so this document promises only what any such server can send, and asks
-/// clients to be liberal in what they accept:
-/// - **Fields may be left out**: a serializer set to ignore nulls (Newtonsoft
-///   `NullValueHandling.Ignore`) omits every null field. Only the identity of each record
-///   (`MemberId`, `CampaignId`, `AccountId`, `WebhookId`, ...) is `required`; a missing
-///   field means null. A list sent as null or left out is empty.
-/// - **Keys in any case**: ASP.NET Core writes camelCase (`memberId`) by default, ASP.NET
-///   MVC PascalCase (`MemberId`) as the docs show; .NET reads keys case-insensitively, and
-///   so should a client.
-/// - **A UTF-8 byte-order mark** may precede the JSON (.NET's `Encoding.UTF8` writes one).
-/// - **Enumerations may be numbers**: a .NET enum serialized without its names is its
-///   integer (`MemberStatus` `1025` is `MEMBER_PENDING, MEMBER_ERROR`); keep an unknown
-///   one as it is, like any new value.
-/// - **Timestamps** may come in any form of the `Timestamp` schema, whichever the server's
-///   date settings pick (`/Date(ms)/`, with or without `Z`).
-/// - **Rates** (`format: double`) may be the strings `"NaN"`, `"Infinity"` or
-///   `"-Infinity"` (Newtonsoft writes a 0/0 rate so), and integers where the docs show
-///   floats.
-/// - **Empty answers**: ASP.NET Core answers `204 No Content` when an action returns null.
-///   `x-empty-answer` on an operation says what a 2xx answer without a body (or with the
-///   body `null`) means: `outcome` (the operation succeeded; the HTTP status is the
-///   outcome), `empty-list` (no items) or `not-found` (the record does not exist). Such
-///   operations document the 204 answer.
-/// - **Errors keep their HTTP status**, whatever the body: the documented `{Status,
-///   Message}`, `{Message}` alone, ASP.NET's ProblemDetails (`{type, title, status,
-///   errors: {Field: [messages]}}`, whose field errors are worth showing), HTML from IIS or
-///   a proxy, or nothing.
-/// - **Compressed answers**: send `Accept-Encoding: gzip`; a list of 100,000 contacts is
-///   about 46 MB of JSON and compresses about tenfold.
-///
-/// ## What a client must send: strict, as IIS and ASP.NET accept
-/// - **A POST without a body carries `Content-Length: 0`** and no `Content-Type`
-///   (`startCampaign`, `attachWebhook`, `detachWebhook`): IIS (http.sys) answers a POST
-///   with neither a body nor a length `411 Length Required`.
-/// - **No header the API does not define** (in particular no `api-version`, a name
-///   ASP.NET's API versioning reads).
-/// - **Required text is not blank**: where the docs say a value can't be null or empty,
-///   `pattern: '\S'` also rejects white space only, as ASP.NET's `[Required]` does.
-///
-///
-/// Version: 1.12
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -4347,7 +4271,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<types::CampaignStatistics, _>(
+            crate::pipeline::answer::finish::<types::CampaignStatistics, _>(
                 client,
                 "getCampaignStatistics",
                 result,
@@ -4531,7 +4455,8 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<types::Contact, _>(client, "importMember", result).await
+            crate::pipeline::answer::finish::<types::Contact, _>(client, "importMember", result)
+                .await
         }
     }
     /// Builder for [`Client::get_contact_by_public_identifier`]
@@ -4612,7 +4537,7 @@ pub mod builder {
                     Ok(response)
                 }
                 .await;
-            crate::answer::finish::<types::Contact, _>(
+            crate::pipeline::answer::finish::<types::Contact, _>(
                 client,
                 "getContactByPublicIdentifier",
                 result,
@@ -4697,7 +4622,7 @@ pub mod builder {
                     Ok(response)
                 }
                 .await;
-            crate::answer::finish::<types::Contact, _>(client, "getContact", result).await
+            crate::pipeline::answer::finish::<types::Contact, _>(client, "getContact", result).await
         }
     }
     /// Builder for [`Client::update_contact`]
@@ -4801,7 +4726,8 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<types::Contact, _>(client, "updateContact", result).await
+            crate::pipeline::answer::finish::<types::Contact, _>(client, "updateContact", result)
+                .await
         }
     }
     /// Builder for [`Client::delete_contact`]
@@ -4880,7 +4806,12 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<types::StatusMessage, _>(client, "deleteContact", result).await
+            crate::pipeline::answer::finish::<types::StatusMessage, _>(
+                client,
+                "deleteContact",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::list_contacts_by_campaign`]
@@ -4977,7 +4908,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<::std::vec::Vec<types::Contact>, _>(
+            crate::pipeline::answer::finish::<::std::vec::Vec<types::Contact>, _>(
                 client,
                 "listContactsByCampaign",
                 result,
@@ -5070,7 +5001,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<::std::vec::Vec<types::Contact>, _>(
+            crate::pipeline::answer::finish::<::std::vec::Vec<types::Contact>, _>(
                 client,
                 "listContactsByPublicIdentifiers",
                 result,
@@ -5155,7 +5086,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<::std::vec::Vec<types::Contact>, _>(
+            crate::pipeline::answer::finish::<::std::vec::Vec<types::Contact>, _>(
                 client,
                 "listContactsByAccount",
                 result,
@@ -5240,7 +5171,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<::std::vec::Vec<types::Campaign>, _>(
+            crate::pipeline::answer::finish::<::std::vec::Vec<types::Campaign>, _>(
                 client,
                 "listCampaigns",
                 result,
@@ -5325,7 +5256,12 @@ pub mod builder {
                     Ok(response)
                 }
                 .await;
-            crate::answer::finish::<types::StatusMessage, _>(client, "startCampaign", result).await
+            crate::pipeline::answer::finish::<types::StatusMessage, _>(
+                client,
+                "startCampaign",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::list_accounts`]
@@ -5367,7 +5303,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<::std::vec::Vec<types::Account>, _>(
+            crate::pipeline::answer::finish::<::std::vec::Vec<types::Account>, _>(
                 client,
                 "listAccounts",
                 result,
@@ -5461,7 +5397,8 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<types::Webhook, _>(client, "createWebhook", result).await
+            crate::pipeline::answer::finish::<types::Webhook, _>(client, "createWebhook", result)
+                .await
         }
     }
     /// Builder for [`Client::delete_webhook`]
@@ -5540,7 +5477,12 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<types::StatusMessage, _>(client, "deleteWebhook", result).await
+            crate::pipeline::answer::finish::<types::StatusMessage, _>(
+                client,
+                "deleteWebhook",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::list_webhooks`]
@@ -5600,7 +5542,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<::std::vec::Vec<types::Webhook>, _>(
+            crate::pipeline::answer::finish::<::std::vec::Vec<types::Webhook>, _>(
                 client,
                 "listWebhooks",
                 result,
@@ -5715,8 +5657,12 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<types::WebhookCampaign, _>(client, "attachWebhook", result)
-                .await
+            crate::pipeline::answer::finish::<types::WebhookCampaign, _>(
+                client,
+                "attachWebhook",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::detach_webhook`]
@@ -5795,7 +5741,12 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<types::StatusMessage, _>(client, "detachWebhook", result).await
+            crate::pipeline::answer::finish::<types::StatusMessage, _>(
+                client,
+                "detachWebhook",
+                result,
+            )
+            .await
         }
     }
     /// Builder for [`Client::get_analytics_by_campaign`]
@@ -5902,7 +5853,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<types::CampaignAnalytics, _>(
+            crate::pipeline::answer::finish::<types::CampaignAnalytics, _>(
                 client,
                 "getAnalyticsByCampaign",
                 result,
@@ -6000,7 +5951,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<::std::vec::Vec<types::CampaignAnalytics>, _>(
+            crate::pipeline::answer::finish::<::std::vec::Vec<types::CampaignAnalytics>, _>(
                 client,
                 "getAnalyticsByAccount",
                 result,
@@ -6087,7 +6038,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<::std::vec::Vec<types::ContactMessages>, _>(
+            crate::pipeline::answer::finish::<::std::vec::Vec<types::ContactMessages>, _>(
                 client,
                 "listIncomingMessagesByAccount",
                 result,
@@ -6191,7 +6142,7 @@ pub mod builder {
                 Ok(response)
             }
             .await;
-            crate::answer::finish::<::std::vec::Vec<types::ContactMessages>, _>(
+            crate::pipeline::answer::finish::<::std::vec::Vec<types::ContactMessages>, _>(
                 client,
                 "listIncomingMessagesByCampaign",
                 result,

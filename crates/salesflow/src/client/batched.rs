@@ -1,8 +1,9 @@
 //! `listContactsByPublicIdentifiers` for a list of any length: batches of the size the spec
 //! advises (`x-batch-size`, 20), sent one after the other, answers joined in order.
 
+use crate::pipeline::{operation, validation};
 use crate::types::{Contact, ContactsQuery};
-use crate::{AccountScope, Client, Error, Timestamp, operation, validation};
+use crate::{AccountScope, Client, Error, Timestamp};
 
 /// The spec's operationId of the call that is batched.
 const OPERATION: &str = "listContactsByPublicIdentifiers";

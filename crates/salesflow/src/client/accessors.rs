@@ -1,0 +1,32 @@
+//! What a built client can tell about itself, without progenitor's `ClientInfo` trait.
+
+use progenitor_client::ClientInfo;
+
+use crate::{Client, Settings};
+
+impl Client {
+    /// The base URL every operation is sent to (but `getCampaignStatistics`, see
+    /// [`Settings::statistics_url`]).
+    ///
+    /// ```
+    /// let client = salesflow::Client::with_base_url("http://127.0.0.1:8080/api", "token")?;
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:8080/api");
+    /// # Ok::<(), salesflow::ConfigError>(())
+    /// ```
+    pub fn base_url(&self) -> &str {
+        self.baseurl()
+    }
+
+    /// The settings the client applies to every request: default account, retries, hosts.
+    /// `Debug` masks the token.
+    ///
+    /// ```
+    /// let client = salesflow::ClientBuilder::new().token("abc").account_id(321).build()?;
+    /// assert_eq!(client.settings().account_id(), Some(321));
+    /// assert!(!format!("{:?}", client.settings()).contains("abc"));
+    /// # Ok::<(), salesflow::ConfigError>(())
+    /// ```
+    pub fn settings(&self) -> &Settings {
+        self.inner()
+    }
+}

@@ -1,0 +1,16 @@
+//! Building a client: the builder and its settings, the shortcuts, the account-scoped
+//! handle, and the calls built on the generated operations.
+
+mod accessors;
+mod account;
+mod batched;
+mod builder;
+mod constructors;
+#[allow(clippy::all)]
+mod generated_account_scope;
+mod settings;
+
+pub use account::AccountScope;
+pub use batched::ContactsByPublicIdentifiers;
+pub use builder::{ACCOUNT_ID_VAR, BASE_URL_VAR, ClientBuilder, ConfigError, TOKEN_VAR};
+pub use settings::Settings;

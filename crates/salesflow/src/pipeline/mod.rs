@@ -1,0 +1,17 @@
+//! The request pipeline every call goes through: the operation's facts from the spec, its
+//! rules checked, its host chosen, the token added last, retries, and the answer read into
+//! a value or one [`Error`](crate::Error) without the token.
+
+pub(crate) mod answer;
+mod error;
+mod hooks;
+pub(crate) mod hosts;
+pub(crate) mod operation;
+mod retry;
+mod scrub;
+mod token;
+pub(crate) mod validation;
+
+pub use error::{Error, FieldError, OptionalExt, TransportKind};
+pub use retry::RetryPolicy;
+pub use token::ApiToken;

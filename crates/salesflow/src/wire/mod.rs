@@ -1,0 +1,22 @@
+//! The values on the wire: every form of timestamp the API sends, member statuses as bit
+//! flags, the open enumerations that keep values they don't know, and the lenient JSON
+//! reading that a .NET server needs.
+
+mod account_status;
+mod campaign_status;
+mod distance;
+mod integration;
+pub(crate) mod lenient_json;
+mod member_status;
+mod open_enum;
+mod run_on;
+mod timestamp;
+
+pub use account_status::AccountStatus;
+pub use campaign_status::CampaignStatus;
+pub use distance::Distance;
+pub use integration::{IntegrationRunOn, IntegrationType};
+pub use lenient_json::{JsonError, from_json};
+pub use member_status::{MemberFlags, MemberStatus};
+pub use run_on::{RunOn, RunOnError};
+pub use timestamp::{Timestamp, TimestampError};
