@@ -17,7 +17,7 @@ fn assert_is_john_doe(contact: &Contact) {
     assert_eq!(contact.location.as_deref(), Some("New York"));
     assert_eq!(contact.occupation.as_deref(), Some("CEO"));
     assert_eq!(contact.industry.as_deref(), Some("marketing"));
-    assert_eq!(contact.email.as_deref(), Some("[email protected]"));
+    assert_eq!(contact.email.as_deref(), Some("john.doe@example.com"));
     assert_eq!(contact.phone.as_deref(), Some("1555123456"));
     assert_eq!(contact.company.as_deref(), Some("some company"));
 }
@@ -183,7 +183,7 @@ async fn update_contact_posts_the_camel_case_body_and_decodes_the_contact() {
             "location": "New York",
             "occupation": "CEO",
             "industry": "marketing",
-            "email": "[email protected]",
+            "email": "john.doe@example.com",
             "phone": "1555123458",
         }));
         answer(then.into_inner(), 200, fixture!("update_contact"));
@@ -195,7 +195,7 @@ async fn update_contact_posts_the_camel_case_body_and_decodes_the_contact() {
         location: Some("New York".parse().unwrap()),
         occupation: Some("CEO".parse().unwrap()),
         industry: Some("marketing".parse().unwrap()),
-        email: Some("[email protected]".parse().unwrap()),
+        email: Some("john.doe@example.com".parse().unwrap()),
         phone: Some("1555123458".parse().unwrap()),
     };
     let contact = client(&server)

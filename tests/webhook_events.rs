@@ -29,7 +29,7 @@ fn the_docs_sample_decodes_with_every_value_typed() {
         Some("Miami/Fort Lauderdale Area")
     );
     assert_eq!(event.phone_number.as_deref(), Some("123 4567890"));
-    assert_eq!(event.email.as_deref(), Some("[email protected]"));
+    assert_eq!(event.email.as_deref(), Some("john.smith@example.com"));
     assert_eq!(event.address.as_deref(), Some(""));
     assert_eq!(
         (
@@ -72,7 +72,7 @@ fn the_docs_sample_decodes_with_every_value_typed() {
     let account = event.linked_in_account.as_ref().expect("an account");
     assert_eq!(account.first_name.as_deref(), Some("Bob"));
     assert_eq!(account.last_name.as_deref(), Some("White"));
-    assert_eq!(account.username.as_deref(), Some("[email protected]"));
+    assert_eq!(account.username.as_deref(), Some("bob.white@example.org"));
     let expected: Vec<String> = (1..=10).map(|i| format!("CustomValue{i}")).collect();
     let custom: Vec<&str> = event.custom_fields().iter().map(|f| f.unwrap()).collect();
     assert_eq!(custom, expected);
