@@ -25,7 +25,10 @@ async fn list_accounts_sends_only_the_token_and_decodes_the_sample() {
     assert_eq!(accounts.len(), 2);
     let blocked = &accounts[0];
     assert_eq!(blocked.account_id, 10);
-    assert_eq!(blocked.account_email.as_deref(), Some("linkedin.account10@example.org"));
+    assert_eq!(
+        blocked.account_email.as_deref(),
+        Some("linkedin.account10@example.org")
+    );
     assert_eq!(blocked.status, Some(AccountStatus::Blocked));
     assert_eq!(
         blocked.user_db_id.as_deref(),

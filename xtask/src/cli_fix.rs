@@ -8,19 +8,80 @@
 //! - A parameter that can take one value only (pre-set by the builder) is not required.
 //! - An array parameter (`Vec<T>`) is a repeatable flag (`--custom-fields a --custom-fields
 //!   b`): clap has no parser for `Vec<T>`, so the generated code would not compile.
+//!
+//! Every edit matches syntax-tree nodes (a call `Arg::new("name")`, a `Vec<T>` type), is
+//! counted, and the pass fails when it makes fewer or more edits than the spec implies.
 
+use anyhow::{Result, bail};
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ItemTrait, TraitItem, TypeParamBound, WherePredicate, parse_quote};
 
-/// Applies every adjustment to the generated CLI file. `constants` are the flag names of
-/// the parameters the builders pre-set.
-pub fn fix(file: &mut syn::File, constants: &[String]) {
-    CliFix { constants }.visit_file_mut(file);
+/// What the spec implies the CLI has: the number of the edits to expect.
+pub struct Expected<'a> {
+    /// Flag names of the parameters the builders pre-set (`is-force-request`).
+    pub constants: &'a [String],
+    /// How many operations take a JSON body (each has a `--json-body-template` flag).
+    pub bodies: usize,
+    /// How many array parameters there are (each has a parser and a reader to fix).
+    pub arrays: usize,
+}
+
+/// Applies every adjustment to the generated CLI file; fails if one no longer finds what
+/// it expects.
+pub fn fix(file: &mut syn::File, expected: &Expected<'_>) -> Result<()> {
+    let mut fix = CliFix {
+        constants: expected.constants,
+        error_signatures: 0,
+        schema_bounds: 0,
+        templates_removed: 0,
+        repeatable: 0,
+        constants_optional: Vec::new(),
+    };
+    fix.visit_file_mut(file);
+    let mut constants: Vec<String> = expected.constants.to_vec();
+    constants.sort();
+    fix.constants_optional.sort();
+    let counts = [
+        ("`CliConfig` error methods", fix.error_signatures, 2),
+        (
+            "`--json-body-template` flags",
+            fix.templates_removed,
+            expected.bodies,
+        ),
+        (
+            "array flag parsers and readers",
+            fix.repeatable,
+            2 * expected.arrays,
+        ),
+    ];
+    for (what, made, wanted) in counts {
+        if made != wanted {
+            bail!(
+                "CLI fix: changed {made} {what}, expected {wanted} (progenitor's CLI output \
+                 changed; update xtask/src/cli_fix.rs)"
+            );
+        }
+    }
+    if fix.schema_bounds == 0 {
+        bail!("CLI fix: no `JsonSchema` bound found to drop from `CliConfig`");
+    }
+    if fix.constants_optional != constants {
+        bail!(
+            "CLI fix: made {:?} optional, expected the pre-set parameters {constants:?}",
+            fix.constants_optional
+        );
+    }
+    Ok(())
 }
 
 struct CliFix<'a> {
     constants: &'a [String],
+    error_signatures: usize,
+    schema_bounds: usize,
+    templates_removed: usize,
+    repeatable: usize,
+    constants_optional: Vec<String>,
 }
 
 impl VisitMut for CliFix<'_> {
@@ -38,17 +99,20 @@ impl VisitMut for CliFix<'_> {
                 *function = parse_quote! {
                     fn #ident(&self, value: &salesflow::Error);
                 };
+                self.error_signatures += 1;
                 continue;
             }
             if let Some(where_clause) = &mut function.sig.generics.where_clause {
                 for predicate in &mut where_clause.predicates {
                     if let WherePredicate::Type(bound) = predicate {
+                        let before = bound.bounds.len();
                         bound.bounds = bound
                             .bounds
                             .iter()
                             .filter(|b| !is_json_schema(b))
                             .cloned()
                             .collect();
+                        self.schema_bounds += before - bound.bounds.len();
                     }
                 }
             }
@@ -59,33 +123,60 @@ impl VisitMut for CliFix<'_> {
         // `x.arg(Arg::new("json-body-template")...)` becomes `x`.
         while let Expr::MethodCall(call) = expr {
             let is_template = call.method == "arg"
-                && call.args.first().is_some_and(|arg| {
-                    arg.to_token_stream()
-                        .to_string()
-                        .contains("\"json-body-template\"")
-                });
+                && call
+                    .args
+                    .first()
+                    .and_then(arg_name)
+                    .is_some_and(|name| name == "json-body-template");
             if !is_template {
                 break;
             }
             *expr = (*call.receiver).clone();
+            self.templates_removed += 1;
         }
         if let Some(repeatable) = repeatable_flag(expr) {
             *expr = repeatable;
+            self.repeatable += 1;
         }
         // `Arg::new("is-force-request")...required(true)` becomes `required(false)`.
         if let Expr::MethodCall(call) = expr
             && call.method == "required"
+            && let Some(name) = arg_name(&call.receiver)
+            && self.constants.contains(&name)
         {
-            let chain = call.receiver.to_token_stream().to_string();
-            if self
-                .constants
-                .iter()
-                .any(|flag| chain.contains(&format!("Arg :: new (\"{flag}\")")))
-            {
-                call.args = parse_quote!(false);
-            }
+            call.args = parse_quote!(false);
+            self.constants_optional.push(name);
         }
         syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
+/// The name of the flag a builder chain starts from: `"x"` of `Arg::new("x").long(..)...`.
+fn arg_name(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::MethodCall(call) => arg_name(&call.receiver),
+        Expr::Call(call) => {
+            let Expr::Path(function) = &*call.func else {
+                return None;
+            };
+            let segments: Vec<String> = function
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            if !segments.ends_with(&["Arg".to_owned(), "new".to_owned()]) {
+                return None;
+            }
+            match call.args.first()? {
+                Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(name),
+                    ..
+                }) => Some(name.value()),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

@@ -48,7 +48,7 @@ pub fn run(root: &Path, mode: Mode) -> Result<bool> {
         ),
         (OPERATIONS_FILE, table),
         (ACCOUNT_SCOPE_FILE, account_scope),
-        (MOCK_FILE, httpmock(&spec)?),
+        (MOCK_FILE, httpmock(&spec, &operations)?),
         (CLI_FILE, cli(&spec, &operations)?),
     ];
     let mut fresh = true;
@@ -211,12 +211,19 @@ fn check_replacements(generated: &str) -> Result<()> {
     Ok(())
 }
 
-fn httpmock(spec: &openapiv3::OpenAPI) -> Result<proc_macro2::TokenStream> {
+fn httpmock(
+    spec: &openapiv3::OpenAPI,
+    operations: &[crate::operations::OperationFacts],
+) -> Result<proc_macro2::TokenStream> {
     let tokens = Generator::new(&settings(spec))
         .httpmock(spec, "salesflow")
         .context("progenitor could not generate the httpmock helpers")?;
     let mut file: syn::File = syn::parse2(tokens).context("parsing the generated mocks")?;
-    crate::mock_fix::fix_array_query_params(&mut file);
+    let arrays: Vec<String> = operations
+        .iter()
+        .flat_map(|op| op.array_params.iter().cloned())
+        .collect();
+    crate::mock_fix::fix_array_query_params(&mut file, &arrays)?;
     Ok(quote!(#file))
 }
 
@@ -233,7 +240,12 @@ fn cli(
         .flat_map(|op| &op.constants)
         .map(|(field, _)| field.replace('_', "-"))
         .collect();
-    crate::cli_fix::fix(&mut file, &constants);
+    let expected = crate::cli_fix::Expected {
+        constants: &constants,
+        bodies: operations.iter().filter(|op| op.has_body).count(),
+        arrays: operations.iter().map(|op| op.array_params.len()).sum(),
+    };
+    crate::cli_fix::fix(&mut file, &expected)?;
     Ok(quote!(#file))
 }
 

@@ -4,41 +4,83 @@
 //! parameter; for an array (`&Vec<String>`) that does not compile. An array is sent as
 //! repeated keys (`name=a&name=b`), so the matcher becomes one `query_param` per element.
 
-use quote::ToTokens;
+use anyhow::{Result, bail};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItemFn, parse_quote};
 
-/// Rewrites the matcher of every mock method whose parameter is a `Vec`.
-pub fn fix_array_query_params(file: &mut syn::File) {
-    ArrayParamFix.visit_file_mut(file);
+/// Rewrites the matcher of every mock method whose `value` is a `Vec`; `arrays` are the
+/// spec's names of the array query parameters (`customFields`). Fails unless each got
+/// exactly one matcher rewritten.
+pub fn fix_array_query_params(file: &mut syn::File, arrays: &[String]) -> Result<()> {
+    let mut fix = ArrayParamFix {
+        arrays,
+        rewritten: Vec::new(),
+    };
+    fix.visit_file_mut(file);
+    let mut expected = arrays.to_vec();
+    expected.sort();
+    fix.rewritten.sort();
+    if fix.rewritten != expected {
+        bail!(
+            "mock fix: rewrote the matchers of {:?}, expected one each for the array parameters \
+             {expected:?} (progenitor's httpmock output changed?)",
+            fix.rewritten
+        );
+    }
+    Ok(())
 }
 
-struct ArrayParamFix;
+struct ArrayParamFix<'a> {
+    arrays: &'a [String],
+    rewritten: Vec<String>,
+}
 
-impl VisitMut for ArrayParamFix {
+impl VisitMut for ArrayParamFix<'_> {
     fn visit_impl_item_fn_mut(&mut self, function: &mut ImplItemFn) {
         if takes_vec(function) {
-            QueryParamRewrite.visit_block_mut(&mut function.block);
+            let mut rewrite = QueryParamRewrite {
+                arrays: self.arrays,
+                rewritten: Vec::new(),
+            };
+            rewrite.visit_block_mut(&mut function.block);
+            self.rewritten.extend(rewrite.rewritten);
         }
     }
 }
 
-/// Whether the method's `value` parameter (or its `Into<Option<_>>` bound) is a `Vec`.
+/// Whether a generic parameter of the method is bound by `Into<Option<&Vec<_>>>`, or its
+/// `value` argument is a `Vec`: the syntax tree is searched for a `Vec` path segment.
 fn takes_vec(function: &ImplItemFn) -> bool {
-    let signature = function.sig.to_token_stream().to_string();
-    signature.contains("Vec <")
+    struct FindVec(bool);
+    impl VisitMut for FindVec {
+        fn visit_path_segment_mut(&mut self, segment: &mut syn::PathSegment) {
+            self.0 |= segment.ident == "Vec";
+            syn::visit_mut::visit_path_segment_mut(self, segment);
+        }
+    }
+    let mut find = FindVec(false);
+    find.visit_signature_mut(&mut function.sig.clone());
+    find.0
 }
 
-struct QueryParamRewrite;
+struct QueryParamRewrite<'a> {
+    arrays: &'a [String],
+    rewritten: Vec<String>,
+}
 
-impl VisitMut for QueryParamRewrite {
+impl VisitMut for QueryParamRewrite<'_> {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         if let Expr::MethodCall(call) = expr
             && call.method == "query_param"
             && call.args.len() == 2
+            && let Some(Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(name),
+                ..
+            })) = call.args.first()
+            && self.arrays.contains(&name.value())
         {
             let receiver = &call.receiver;
-            let name = &call.args[0];
+            self.rewritten.push(name.value());
             *expr = parse_quote! {
                 value.iter().fold(#receiver, |when, item| when.query_param(#name, item.to_string()))
             };

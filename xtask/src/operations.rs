@@ -26,6 +26,10 @@ pub struct OperationFacts {
     empty_answer: EmptyAnswer,
     /// How many items of the body's list one request should carry (`x-batch-size`).
     batch_size: Option<usize>,
+    /// The spec's names of the array query parameters (`customFields`).
+    pub array_params: Vec<String>,
+    /// Whether the operation takes a JSON body.
+    pub has_body: bool,
 }
 
 /// The values of `x-empty-answer`.
@@ -111,6 +115,7 @@ fn operation_facts(
     let mut rules = Vec::new();
     let mut constants = Vec::new();
     let mut has_account_id = false;
+    let mut array_params = Vec::new();
     for parameter in parameters {
         let field = parameter["name"].as_str().context("parameter name")?;
         if parameter["in"] != "query" {
@@ -118,6 +123,9 @@ fn operation_facts(
         }
         has_account_id |= field == "accountId";
         let schema = resolve(spec, &parameter["schema"])?;
+        if schema["type"] == "array" {
+            array_params.push(field.to_owned());
+        }
         if let Some([only]) = schema
             .get("enum")
             .and_then(Value::as_array)
@@ -171,6 +179,10 @@ fn operation_facts(
         rules,
         empty_answer,
         batch_size,
+        array_params,
+        has_body: operation["requestBody"]["content"]["application/json"]
+            .get("schema")
+            .is_some(),
     })
 }
 
