@@ -125,14 +125,59 @@ pub fn docs(root: &Path) -> Result<()> {
     let paths = Paths::new(root);
     install_node_tools(&paths)?;
     let output = root.join("target/doc/salesflow-api.html");
+    // The rendered page is read by maintainers too: each `x-decision` (why the spec says what
+    // it says) is shown after the description it belongs to.
+    let with_decisions = root.join("target/doc/salesflow-api.yaml");
+    let text = std::fs::read_to_string(&paths.spec)?;
+    let mut spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text)?;
+    let shown = show_decisions(&mut spec);
+    if shown == 0 {
+        anyhow::bail!("the spec has no x-decision to show");
+    }
+    std::fs::create_dir_all(root.join("target/doc"))?;
+    std::fs::write(&with_decisions, serde_yaml_ng::to_string(&spec)?)?;
     step("redocly build-docs");
     run(Command::new(paths.bin("redocly"))
         .arg("build-docs")
-        .arg(&paths.spec)
+        .arg(&with_decisions)
         .arg("--output")
         .arg(&output))?;
-    println!("wrote {}", output.display());
+    println!("wrote {} ({shown} decisions shown)", output.display());
     Ok(())
+}
+
+/// Appends every `x-decision` to the `description` beside it; returns how many.
+fn show_decisions(node: &mut serde_yaml_ng::Value) -> usize {
+    use serde_yaml_ng::Value;
+    let mut shown = 0;
+    match node {
+        Value::Mapping(map) => {
+            let decision = map
+                .get("x-decision")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if let Some(decision) = decision {
+                let description = map
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let joined = format!("{description}\n\n**Why (spec decision):** {decision}");
+                map.insert(Value::from("description"), Value::from(joined));
+                shown += 1;
+            }
+            for (_, child) in map.iter_mut() {
+                shown += show_decisions(child);
+            }
+        }
+        Value::Sequence(items) => {
+            for item in items {
+                shown += show_decisions(item);
+            }
+        }
+        _ => {}
+    }
+    shown
 }
 
 fn install_node_tools(paths: &Paths) -> Result<()> {

@@ -70,7 +70,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Get the statistics of a campaign\n\nRetrieves the statistics of one campaign: member counts by state, replies and the time\nthey were computed.\n\nThis operation lives on a different host, `https://app.salesflow.io/api`, as the docs\nsay; every other operation lives on `https://mvc.salesflow.io/api`.\n\n`isForceRequest` should always be `true`, otherwise the statistics will not be returned\n(docs, changelog 1.11).\n\n`UpdatedAt` is sent in the old .NET JSON form `/Date(milliseconds since the epoch)/`.\n",
+                "Get the statistics of a campaign\n\nRetrieves the statistics of one campaign: member counts by state, replies and the time\nthey were computed.\n\nThis operation is served by `https://app.salesflow.io/api`; every other operation by\n`https://mvc.salesflow.io/api`.\n\n`isForceRequest` must be `true`, otherwise the statistics are not returned.\n",
             )
     }
     pub fn cli_import_member() -> ::clap::Command {
@@ -95,9 +95,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .action(::clap::ArgAction::Append)
                     .required(false)
-                    .help(
-                        "Values of the campaign's custom fields, in order (changelog 1.10).",
-                    ),
+                    .help("Values of the campaign's custom fields, in order."),
             )
             .arg(
                 ::clap::Arg::new("first-name")
@@ -135,7 +133,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Occupation (headline) of the contact."),
             )
             .about(
-                "Import a contact into a campaign\n\nAdds a new contact (campaign member) to a campaign, as the CSV import feature does, and\nreturns the created member (changelog 1.5).\n\n**Not safe to repeat**: the docs define this as a `GET`, but it creates a member. This\ndocument keeps `GET` because that is what the server routes; clients must not treat it\nas idempotent (no automatic retry once the request may have reached the server).\n\n`customFields` is an array of strings, sent as repeated query keys\n(`customFields=a&customFields=b`), the form ASP.NET binds to a string array.\n",
+                "Import a contact into a campaign\n\nAdds a new contact (campaign member) to a campaign, as the CSV import feature does, and\nreturns the created member.\n\n**Not safe to repeat**: the call creates a member although it is a `GET`; a client must\nnot send it again once it may have reached the server.\n\n`customFields` holds the values of the campaign's custom fields, in order, sent as\nrepeated query keys (`customFields=a&customFields=b`).\n",
             )
     }
     pub fn cli_get_contact_by_public_identifier() -> ::clap::Command {
@@ -155,7 +153,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The member's LinkedIn public identifier."),
             )
             .about(
-                "Get a contact by its LinkedIn public identifier\n\nGets a contact (campaign member) by the public identifier of its LinkedIn profile (the\nlast segment of `linkedin.com/in/<publicIdentifier>`), added in changelog 1.3.\n\n**Decision, a contact that does not exist**: as for `getContact`, a 404, a 204 with no\nbody and a 200 with the body `null` all mean \"no such contact\", reported as one\nnot-found outcome.\n",
+                "Get a contact by its LinkedIn public identifier\n\nGets a contact (campaign member) by the public identifier of its LinkedIn profile (the\nlast segment of `linkedin.com/in/<publicIdentifier>`).\n\nA contact that does not exist is answered with 404, or with no content: see\n`x-empty-answer`.\n",
             )
     }
     pub fn cli_get_contact() -> ::clap::Command {
@@ -175,7 +173,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The contact (campaign member)."),
             )
             .about(
-                "Get a contact by member id\n\nGets a contact (campaign member) by its member id, with its status and campaign\n(extended in changelog 1.6).\n\n`CampaignId` (and so `CampaignName`) can be null. `Status` is a bit field (see\n`MemberStatus`), e.g. `\"MEMBER_PENDING, MEMBER_ERROR\"`.\n\n**Decision, a contact that does not exist**: the docs don't say. An ASP.NET server\nanswers 404, or, where the action returns null, 204 with no body (ASP.NET Core) or\n200 with the body `null` (ASP.NET MVC). All three mean \"no such contact\", and a\nclient reports them as one not-found outcome (the Rust SDK: an error for which\n`is_not_found()` is true), the same for `getContactByPublicIdentifier`.\n",
+                "Get a contact by member id\n\nGets a contact (campaign member) by its member id, with its status and campaign.\n\n`CampaignId` (and so `CampaignName`) can be null. `Status` is a bit field (see\n`MemberStatus`), e.g. `\"MEMBER_PENDING, MEMBER_ERROR\"`.\n\nA contact that does not exist is answered with 404, or with no content: see\n`x-empty-answer`.\n",
             )
     }
     pub fn cli_update_contact() -> ::clap::Command {
@@ -245,7 +243,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Update a contact\n\nUpdates an existing contact (campaign member) and returns it.\n\nThe body keys are camelCase as the docs' parameter list gives them; the docs' curl\nexample mixes `lastName` with `FirstName`, which works only because the server matches\nkeys case-insensitively. Each field has a maximum length (63, 63, 127, then 1023).\nFields left out are not sent.\n",
+                "Update a contact\n\nUpdates an existing contact (campaign member) and returns it.\n\nOnly the fields given are changed. Each has a maximum length: first and last name 63,\nlocation 127, occupation, industry, email and phone 1023.\n",
             )
     }
     pub fn cli_delete_contact() -> ::clap::Command {
@@ -265,7 +263,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The contact (campaign member)."),
             )
             .about(
-                "Delete a contact\n\nDeletes a contact (campaign member).\n\n**Decision, the answer**: the docs' sample answer is the body `{\"Status\": 204,\n\"Message\": null}`. An HTTP 204 answer cannot carry a body, so the sample most likely\ncomes with HTTP 200, the body's `Status` repeating the outcome. An ASP.NET Core server\nmay as well answer HTTP 204 with no body. Both mean the contact was deleted, and so do\nan empty 200, the body `null` and `{\"Status\": 204}` without `Message`.\n",
+                "Delete a contact\n\nDeletes a contact (campaign member).\n\nThe answer is `{\"Status\": 204, \"Message\": null}`, or no content (see `x-empty-answer`):\neither means the contact was deleted.\n",
             )
     }
     pub fn cli_list_contacts_by_campaign() -> ::clap::Command {
@@ -290,11 +288,11 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::salesflow::Timestamp))
                     .required(false)
                     .help(
-                        "Only members (or campaigns) updated after this date or time. The docs show\n`2024-01-01` and `2024-07-16T05:00:00`; see `Timestamp` for the forms.\n",
+                        "Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a\ndate and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.\n",
                     ),
             )
             .about(
-                "List the contacts of a campaign\n\nLists the contacts (campaign members) of one campaign.\n\nIf `updatedFromDate` is present, the result contains only members updated after that\ndate (changelog 1.8). See `Timestamp` for the forms the server reads; a date\n(`2024-01-01`) or a date and time (`2024-07-16T05:00:00`) both work.\n",
+                "List the contacts of a campaign\n\nLists the contacts (campaign members) of one campaign.\n\nWith `updatedFromDate`, only members updated after that date or time: a date\n(`2024-01-01`) or a date and time (`2024-07-16T05:00:00`); see `Timestamp`.\n",
             )
     }
     pub fn cli_list_contacts_by_public_identifiers() -> ::clap::Command {
@@ -324,7 +322,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "List contacts by LinkedIn public identifiers\n\nLists the contacts whose LinkedIn public identifiers are given (changelog 1.3).\n\nIt is a `POST` only to carry the identifiers in a body: it reads and changes nothing,\nso it is safe to repeat (`x-idempotent: true`).\n\nThe path is `members/list-contacts`, as the docs' \"Resource\" line says; the docs' curl\nexample writes `/api/list-contacts`, which does not match the `members/` prefix of every\nother contact operation and is taken to be a typo.\n\n`PublicIdentifiers` can't be null or empty, and no element of it can be null or empty.\nIf `UpdatedFromDate` is present, the result contains only members updated after that\ndate (changelog 1.8).\n\n**Doubt and decision, 20 identifiers**: the docs' rules read \"can't be null or empty\",\n\"Collection can have more than 20 elements\", \"Elements can't be null or empty\". A\npermission between two prohibitions is most likely a lost \"not\": the server probably\nrefuses more than 20. It is not certain, so a longer list is not rejected here\n(no `maxItems`), but `x-batch-size: 20` advises clients to send at most 20 a request.\nThe call reads and changes nothing, so a client can split a longer list into batches\nof 20 and join the answers in order (the Rust SDK:\n`list_contacts_by_public_identifiers_batched`).\n",
+                "List contacts by LinkedIn public identifiers\n\nLists the contacts whose LinkedIn public identifiers are given. It reads and changes\nnothing, and is safe to repeat.\n\n`PublicIdentifiers` can't be empty, and none of its elements can be empty or blank.\nSend at most 20 identifiers a request (`x-batch-size`), in several requests if there are\nmore. With `UpdatedFromDate`, only members updated after that date or time.\n",
             )
     }
     pub fn cli_list_contacts_by_account() -> ::clap::Command {
@@ -342,11 +340,11 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::salesflow::Timestamp))
                     .required(false)
                     .help(
-                        "Only members (or campaigns) updated after this date or time. The docs show\n`2024-01-01` and `2024-07-16T05:00:00`; see `Timestamp` for the forms.\n",
+                        "Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a\ndate and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.\n",
                     ),
             )
             .about(
-                "List the contacts of every campaign of an account\n\nLists all contacts across all campaigns of an account (changelog 1.12).\n\nIf `updatedFromDate` is present, the result contains only members updated after that\ndate; the docs' example sends a date (`updatedFromDate=2024-01-01`).\n",
+                "List the contacts of every campaign of an account\n\nLists all contacts across all campaigns of an account.\n\nWith `updatedFromDate`, only members updated after that date or time (`2024-01-01`).\n",
             )
     }
     pub fn cli_list_campaigns() -> ::clap::Command {
@@ -364,11 +362,11 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::salesflow::Timestamp))
                     .required(false)
                     .help(
-                        "Only members (or campaigns) updated after this date or time. The docs show\n`2024-01-01` and `2024-07-16T05:00:00`; see `Timestamp` for the forms.\n",
+                        "Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a\ndate and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.\n",
                     ),
             )
             .about(
-                "List campaigns\n\nLists the campaigns of an account with their status (changelog 1.7) and last change\n(changelog 1.9).\n\nThe docs write this filter `UpdatedFromDate`; this document spells it\n`updatedFromDate` like the other operations (the server matches names\ncase-insensitively). Filtering by `2024-07-16T05:00:00` returns only campaigns changed\nafter that time.\n",
+                "List campaigns\n\nLists the campaigns of an account with their status and last change.\n\nWith `updatedFromDate`, only campaigns changed after that date or time\n(`2024-07-16T05:00:00`).\n",
             )
     }
     pub fn cli_start_campaign() -> ::clap::Command {
@@ -388,13 +386,13 @@ impl<T: CliConfig> Cli<T> {
                     .help("The campaign (see `listCampaigns`)."),
             )
             .about(
-                "Start a campaign\n\nStarts a campaign (changelog 1.7).\n\nThe outcome is in the HTTP status and repeated in the body:\n200 the campaign was started; 403 invalid token or account; 404 campaign not found;\n409 campaign is already running; 422 the campaign can't be started, and `Message` can\ncontain the reason.\n\n**Decision, the empty body**: the request has no body and is sent with\n`Content-Length: 0` and no `Content-Type`. The docs' curl line sends `-d {}`, which\ncurl labels `application/x-www-form-urlencoded`: the server cannot be reading it as\nJSON, so it ignores it. An empty body with its length is what HTTP asks of a POST\nwithout content, and what IIS needs (without a length it answers `411 Length\nRequired`); a `{}` JSON body would invite a server-side JSON parse for nothing.\n\n**Decision, answers without a body**: a 2xx answer without a body, with the body\n`null`, or with `Status` and no `Message`, means the campaign was started. A 2xx\nanswer whose body `Status` is an error code (409) is that error.\n",
+                "Start a campaign\n\nStarts a campaign.\n\nThe outcome is in the HTTP status and repeated in the body:\n200 the campaign was started; 403 invalid token or account; 404 campaign not found;\n409 campaign is already running; 422 the campaign can't be started, and `Message` can\ncontain the reason.\n\nThe request has no body (`Content-Length: 0`).\n",
             )
     }
     pub fn cli_list_accounts() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
-                "List accounts\n\nLists the LinkedIn accounts the token gives access to (changelog 1.4), with the\nSalesflow user that owns each (changelog 1.9). This is the one operation without an\n`accountId`.\n",
+                "List accounts\n\nLists the LinkedIn accounts the token gives access to, with the Salesflow user that owns\neach. This is the one operation without an `accountId`.\n",
             )
     }
     pub fn cli_create_webhook() -> ::clap::Command {
@@ -436,7 +434,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Create a webhook\n\nCreates a webhook: a URL Salesflow will POST `WebhookEvent`s to once the webhook is\nattached to a campaign (see `attachWebhook`).\n\n**Method**: the docs name this `GET` but send a JSON body (`--data-raw`, which curl\nsends as `POST`). A body on a GET is dropped by many proxies and HTTP clients, and the\ndocs' own example is a POST, so this document takes `POST`.\n\n`Name` is required, at most 255 characters; `Url` is required, at most 511 characters.\n`DisableForMutedContacts` is optional and nullable: if true, the webhook is not\ntriggered for muted contacts.\n",
+                "Create a webhook\n\nCreates a webhook: a URL Salesflow will POST `WebhookEvent`s to once the webhook is\nattached to a campaign (see `attachWebhook`).\n\n`Name` is required, at most 255 characters; `Url` is required, at most 511 characters.\nWith `DisableForMutedContacts` true, the webhook is not triggered for muted contacts.\n",
             )
     }
     pub fn cli_delete_webhook() -> ::clap::Command {
@@ -456,7 +454,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The webhook (see `listWebhooks`)."),
             )
             .about(
-                "Delete a webhook\n\nDeletes a webhook.\n\n**Decision, the answer**: as with `deleteContact`, the sample body `{\"Status\": 204}`\nmost likely comes with HTTP 200 (an HTTP 204 answer has no body); HTTP 204 with no\nbody, an empty 200, the body `null` and `{\"Status\": 204}` without `Message` all mean\nthe webhook was deleted.\n",
+                "Delete a webhook\n\nDeletes a webhook.\n\nThe answer is `{\"Status\": 204}`, or no content (see `x-empty-answer`): either means the\nwebhook was deleted.\n",
             )
     }
     pub fn cli_list_webhooks() -> ::clap::Command {
@@ -469,7 +467,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The LinkedIn account (see `listAccounts`) the call acts for."),
             )
             .about(
-                "List webhooks\n\nLists the account's webhooks and the campaigns each is attached to.\n\n`AttachedWebhookCampaigns` holds, per attachment, the campaign, the event kind\n(`RunOn`) and the `WebhookCampaignId` to pass to `detachWebhook`. The docs' sample is\nnot valid JSON (a missing comma between two attachments, a trailing comma after the\nlast webhook); the example here is that sample repaired.\n",
+                "List webhooks\n\nLists the account's webhooks and the campaigns each is attached to.\n\n`AttachedWebhookCampaigns` holds, per attachment, the campaign, the event kind (`RunOn`)\nand the `WebhookCampaignId` to pass to `detachWebhook`.\n",
             )
     }
     pub fn cli_attach_webhook() -> ::clap::Command {
@@ -505,7 +503,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The webhook (see `listWebhooks`)."),
             )
             .about(
-                "Attach a webhook to a campaign\n\nAttaches a webhook to a campaign for one event kind. Every webhook can be attached up\nto 3 times per campaign, each time with a different `runOn`.\n\n**Decision, the empty body**: as for `startCampaign`, the request has no body and is\nsent with `Content-Length: 0` and no `Content-Type` (IIS answers a POST without a\nlength `411`; the docs' `-d {}` is form data the server ignores).\n\n**Decision, new kinds**: `runOn` is open: changelog 1.12 adds a follow-up event whose\ncode the docs don't give, so a client sends any positive code, not only 1, 2 and 7.\n",
+                "Attach a webhook to a campaign\n\nAttaches a webhook to a campaign for one event kind. Every webhook can be attached up to 3\ntimes per campaign, each time with a different `runOn`.\n\nThe request has no body (`Content-Length: 0`).\n",
             )
     }
     pub fn cli_detach_webhook() -> ::clap::Command {
@@ -525,7 +523,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The attachment to remove (`WebhookCampaignId`)."),
             )
             .about(
-                "Detach a webhook from a campaign\n\nRemoves one attachment of a webhook to a campaign, named by the `WebhookCampaignId`\nthat `attachWebhook` and `listWebhooks` return.\n\n**Decision, the empty body**: as for `startCampaign`, the request has no body and is\nsent with `Content-Length: 0` and no `Content-Type` (IIS answers a POST without a\nlength `411`; the docs' `-d {}` is form data the server ignores).\n\n**Decision, the answer**: the sample body `{\"Status\": 204}` most likely comes with HTTP\n200; HTTP 204 with no body, an empty 200, the body `null` and `{\"Status\": 204}`\nwithout `Message` all mean the attachment was removed.\n",
+                "Detach a webhook from a campaign\n\nRemoves one attachment of a webhook to a campaign, named by the `WebhookCampaignId` that\n`attachWebhook` and `listWebhooks` return.\n\nThe request has no body (`Content-Length: 0`). The answer is `{\"Status\": 204}`, or no\ncontent (see `x-empty-answer`): either means the attachment was removed.\n",
             )
     }
     pub fn cli_get_analytics_by_campaign() -> ::clap::Command {
@@ -563,7 +561,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Get the analytics of a campaign\n\nLinkedIn, email and overall analytics of one campaign over a period (changelog 1.12).\n\n`from` and `to` are rounded by the server to the beginning of their day:\n`2024-01-05T10:10:10` is read as `2024-01-05`. They are therefore dates here. The docs'\nexample spells the parameters `accountid` and `campaignid`; the server matches names\ncase-insensitively and this document uses `accountId` and `campaignId` throughout.\n",
+                "Get the analytics of a campaign\n\nLinkedIn, email and overall analytics of one campaign over a period.\n\n`from` and `to` are days: the server rounds a date and time down to the beginning of its\nday (`2024-01-05T10:10:10` is read as `2024-01-05`).\n",
             )
     }
     pub fn cli_get_analytics_by_account() -> ::clap::Command {
@@ -594,7 +592,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Get the analytics of every campaign of an account\n\nThe analytics of each campaign of an account over a period, one entry per campaign\n(changelog 1.12). The docs' summary line says \"by campaign id\"; that is a copy of the\noperation above, the sample answer is an array with one entry per campaign.\n\n`from` and `to` are rounded by the server to the beginning of their day:\n`2024-01-05T10:10:10` is read as `2024-01-05`.\n",
+                "Get the analytics of every campaign of an account\n\nThe analytics of each campaign of an account over a period, one entry per campaign.\n\n`from` and `to` are days: the server rounds a date and time down to the beginning of its\nday (`2024-01-05T10:10:10` is read as `2024-01-05`).\n",
             )
     }
     pub fn cli_list_incoming_messages_by_account() -> ::clap::Command {
@@ -614,7 +612,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Only messages received on or after this date."),
             )
             .about(
-                "List the incoming messages of an account's contacts\n\nLists, per contact, the messages received from that contact since `from`\n(changelog 1.12).\n\nEach contact's messages are ordered by creation date, descending (newest first).\n`Interested`, when available, is set only on the latest (first) message; it is null on\nthe others.\n",
+                "List the incoming messages of an account's contacts\n\nLists, per contact, the messages received from that contact since `from`.\n\nEach contact's messages are ordered by creation date, descending (newest first).\n`Interested`, when available, is set only on the latest (first) message; it is null on\nthe others.\n",
             )
     }
     pub fn cli_list_incoming_messages_by_campaign() -> ::clap::Command {
@@ -641,7 +639,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Only messages received on or after this date."),
             )
             .about(
-                "List the incoming messages of a campaign's contacts\n\nLists, per contact of one campaign, the messages received from that contact since\n`from` (changelog 1.12).\n\nEach contact's messages are ordered by creation date, descending (newest first).\n`Interested`, when available, is set only on the latest (first) message; it is null on\nthe others.\n",
+                "List the incoming messages of a campaign's contacts\n\nLists, per contact of one campaign, the messages received from that contact since\n`from`.\n\nEach contact's messages are ordered by creation date, descending (newest first).\n`Interested`, when available, is set only on the latest (first) message; it is null on\nthe others.\n",
             )
     }
     pub async fn execute(

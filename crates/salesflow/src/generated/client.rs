@@ -18,10 +18,10 @@ pub mod types {
         pub account_id: i64,
         #[serde(rename = "Status")]
         pub status: ::std::option::Option<::salesflow::AccountStatus>,
-        ///The id (a GUID) of the Salesflow user owning the account (changelog 1.9).
+        ///The id (a GUID) of the Salesflow user owning the account.
         #[serde(rename = "UserDbId")]
         pub user_db_id: ::std::option::Option<::std::string::String>,
-        ///The email of the Salesflow user owning the account (changelog 1.9).
+        ///The email of the Salesflow user owning the account.
         #[serde(rename = "UserEmail")]
         pub user_email: ::std::option::Option<::std::string::String>,
     }
@@ -37,7 +37,7 @@ pub mod types {
         pub campaign_id: i64,
         #[serde(rename = "CampaignName")]
         pub campaign_name: ::std::option::Option<::std::string::String>,
-        ///When the campaign last changed; null if never (changelog 1.9).
+        ///When the campaign last changed; null if never.
         #[serde(rename = "LastModifiedAt")]
         pub last_modified_at: ::std::option::Option<::salesflow::Timestamp>,
         #[serde(rename = "Status")]
@@ -111,9 +111,8 @@ pub mod types {
     }
     /// A contact: a campaign member. Each operation returns a subset of these fields:
     /// `PublicIdentifier` is missing from `listContactsByCampaign`, `Status` from the update
-    /// and public-identifier operations, `CampaignId` and `CampaignName` from most; `Company`,
-    /// `MemberUrl`, `LastModifiedAt` and `AddedAt` exist since changelog 1.8. Text fields are
-    /// null when unknown.
+    /// and public-identifier operations, `CampaignId` and `CampaignName` from most. Text fields
+    /// are null when unknown.
     ///
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Contact {
@@ -462,8 +461,8 @@ pub mod types {
     /// What Salesflow POSTs, as a JSON body, to the URL of a webhook attached to a campaign,
     /// when one of its events happens: MEMBER_CONNECTED (a campaign member's status changed
     /// to connected), REPLY_DETECTED (an incoming message from the contact; not sent for muted
-    /// contacts), INVITATION_WITHDRAWN (an invitation was withdrawn), and the follow-up event
-    /// of changelog 1.12. `IntegrationRunOn` tells which. Salesflow does not sign the request:
+    /// contacts), INVITATION_WITHDRAWN (an invitation was withdrawn), and a follow-up event.
+    /// `IntegrationRunOn` tells which. Salesflow does not sign the request:
     /// put a secret in the URL you register and check it.
     ///
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -3558,13 +3557,10 @@ impl Client {
     /// Retrieves the statistics of one campaign: member counts by state, replies and the time
     /// they were computed.
     ///
-    /// This operation lives on a different host, `https://app.salesflow.io/api`, as the docs
-    /// say; every other operation lives on `https://mvc.salesflow.io/api`.
+    /// This operation is served by `https://app.salesflow.io/api`; every other operation by
+    /// `https://mvc.salesflow.io/api`.
     ///
-    /// `isForceRequest` should always be `true`, otherwise the statistics will not be returned
-    /// (docs, changelog 1.11).
-    ///
-    /// `UpdatedAt` is sent in the old .NET JSON form `/Date(milliseconds since the epoch)/`.
+    /// `isForceRequest` must be `true`, otherwise the statistics are not returned.
     ///
     ///
     /// Sends a `GET` request to `/statistics/GetCampaignStatistics`
@@ -3587,14 +3583,13 @@ impl Client {
     /// Import a contact into a campaign
     ///
     /// Adds a new contact (campaign member) to a campaign, as the CSV import feature does, and
-    /// returns the created member (changelog 1.5).
+    /// returns the created member.
     ///
-    /// **Not safe to repeat**: the docs define this as a `GET`, but it creates a member. This
-    /// document keeps `GET` because that is what the server routes; clients must not treat it
-    /// as idempotent (no automatic retry once the request may have reached the server).
+    /// **Not safe to repeat**: the call creates a member although it is a `GET`; a client must
+    /// not send it again once it may have reached the server.
     ///
-    /// `customFields` is an array of strings, sent as repeated query keys
-    /// (`customFields=a&customFields=b`), the form ASP.NET binds to a string array.
+    /// `customFields` holds the values of the campaign's custom fields, in order, sent as
+    /// repeated query keys (`customFields=a&customFields=b`).
     ///
     ///
     /// Sends a `GET` request to `/members/Import`
@@ -3602,7 +3597,7 @@ impl Client {
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `campaign_id`: The campaign (see `listCampaigns`).
-    /// - `custom_fields`: Values of the campaign's custom fields, in order (changelog 1.10).
+    /// - `custom_fields`: Values of the campaign's custom fields, in order.
     /// - `first_name`: First name of the contact.
     /// - `last_name`: Last name of the contact.
     /// - `linked_in_url`: The LinkedIn profile URL of the contact to add.
@@ -3627,11 +3622,10 @@ impl Client {
     /// Get a contact by its LinkedIn public identifier
     ///
     /// Gets a contact (campaign member) by the public identifier of its LinkedIn profile (the
-    /// last segment of `linkedin.com/in/<publicIdentifier>`), added in changelog 1.3.
+    /// last segment of `linkedin.com/in/<publicIdentifier>`).
     ///
-    /// **Decision, a contact that does not exist**: as for `getContact`, a 404, a 204 with no
-    /// body and a 200 with the body `null` all mean "no such contact", reported as one
-    /// not-found outcome.
+    /// A contact that does not exist is answered with 404, or with no content: see
+    /// `x-empty-answer`.
     ///
     ///
     /// Sends a `GET` request to `/members`
@@ -3651,17 +3645,13 @@ impl Client {
     }
     /// Get a contact by member id
     ///
-    /// Gets a contact (campaign member) by its member id, with its status and campaign
-    /// (extended in changelog 1.6).
+    /// Gets a contact (campaign member) by its member id, with its status and campaign.
     ///
     /// `CampaignId` (and so `CampaignName`) can be null. `Status` is a bit field (see
     /// `MemberStatus`), e.g. `"MEMBER_PENDING, MEMBER_ERROR"`.
     ///
-    /// **Decision, a contact that does not exist**: the docs don't say. An ASP.NET server
-    /// answers 404, or, where the action returns null, 204 with no body (ASP.NET Core) or
-    /// 200 with the body `null` (ASP.NET MVC). All three mean "no such contact", and a
-    /// client reports them as one not-found outcome (the Rust SDK: an error for which
-    /// `is_not_found()` is true), the same for `getContactByPublicIdentifier`.
+    /// A contact that does not exist is answered with 404, or with no content: see
+    /// `x-empty-answer`.
     ///
     ///
     /// Sends a `GET` request to `/members/{memberId}`
@@ -3683,10 +3673,8 @@ impl Client {
     ///
     /// Updates an existing contact (campaign member) and returns it.
     ///
-    /// The body keys are camelCase as the docs' parameter list gives them; the docs' curl
-    /// example mixes `lastName` with `FirstName`, which works only because the server matches
-    /// keys case-insensitively. Each field has a maximum length (63, 63, 127, then 1023).
-    /// Fields left out are not sent.
+    /// Only the fields given are changed. Each has a maximum length: first and last name 63,
+    /// location 127, occupation, industry, email and phone 1023.
     ///
     ///
     /// Sends a `POST` request to `/members/{memberId}`
@@ -3710,11 +3698,8 @@ impl Client {
     ///
     /// Deletes a contact (campaign member).
     ///
-    /// **Decision, the answer**: the docs' sample answer is the body `{"Status": 204,
-    /// "Message": null}`. An HTTP 204 answer cannot carry a body, so the sample most likely
-    /// comes with HTTP 200, the body's `Status` repeating the outcome. An ASP.NET Core server
-    /// may as well answer HTTP 204 with no body. Both mean the contact was deleted, and so do
-    /// an empty 200, the body `null` and `{"Status": 204}` without `Message`.
+    /// The answer is `{"Status": 204, "Message": null}`, or no content (see `x-empty-answer`):
+    /// either means the contact was deleted.
     ///
     ///
     /// Sends a `DELETE` request to `/members/{memberId}`
@@ -3736,9 +3721,8 @@ impl Client {
     ///
     /// Lists the contacts (campaign members) of one campaign.
     ///
-    /// If `updatedFromDate` is present, the result contains only members updated after that
-    /// date (changelog 1.8). See `Timestamp` for the forms the server reads; a date
-    /// (`2024-01-01`) or a date and time (`2024-07-16T05:00:00`) both work.
+    /// With `updatedFromDate`, only members updated after that date or time: a date
+    /// (`2024-01-01`) or a date and time (`2024-07-16T05:00:00`); see `Timestamp`.
     ///
     ///
     /// Sends a `GET` request to `/members/list-contacts`
@@ -3746,8 +3730,8 @@ impl Client {
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `campaign_id`: The campaign (see `listCampaigns`).
-    /// - `updated_from_date`: Only members (or campaigns) updated after this date or time. The docs show
-    /// `2024-01-01` and `2024-07-16T05:00:00`; see `Timestamp` for the forms.
+    /// - `updated_from_date`: Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a
+    /// date and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.
     ///
     /// ```ignore
     /// let response = client.list_contacts_by_campaign()
@@ -3762,27 +3746,12 @@ impl Client {
     }
     /// List contacts by LinkedIn public identifiers
     ///
-    /// Lists the contacts whose LinkedIn public identifiers are given (changelog 1.3).
+    /// Lists the contacts whose LinkedIn public identifiers are given. It reads and changes
+    /// nothing, and is safe to repeat.
     ///
-    /// It is a `POST` only to carry the identifiers in a body: it reads and changes nothing,
-    /// so it is safe to repeat (`x-idempotent: true`).
-    ///
-    /// The path is `members/list-contacts`, as the docs' "Resource" line says; the docs' curl
-    /// example writes `/api/list-contacts`, which does not match the `members/` prefix of every
-    /// other contact operation and is taken to be a typo.
-    ///
-    /// `PublicIdentifiers` can't be null or empty, and no element of it can be null or empty.
-    /// If `UpdatedFromDate` is present, the result contains only members updated after that
-    /// date (changelog 1.8).
-    ///
-    /// **Doubt and decision, 20 identifiers**: the docs' rules read "can't be null or empty",
-    /// "Collection can have more than 20 elements", "Elements can't be null or empty". A
-    /// permission between two prohibitions is most likely a lost "not": the server probably
-    /// refuses more than 20. It is not certain, so a longer list is not rejected here
-    /// (no `maxItems`), but `x-batch-size: 20` advises clients to send at most 20 a request.
-    /// The call reads and changes nothing, so a client can split a longer list into batches
-    /// of 20 and join the answers in order (the Rust SDK:
-    /// `list_contacts_by_public_identifiers_batched`).
+    /// `PublicIdentifiers` can't be empty, and none of its elements can be empty or blank.
+    /// Send at most 20 identifiers a request (`x-batch-size`), in several requests if there are
+    /// more. With `UpdatedFromDate`, only members updated after that date or time.
     ///
     ///
     /// Sends a `POST` request to `/members/list-contacts`
@@ -3804,18 +3773,17 @@ impl Client {
     }
     /// List the contacts of every campaign of an account
     ///
-    /// Lists all contacts across all campaigns of an account (changelog 1.12).
+    /// Lists all contacts across all campaigns of an account.
     ///
-    /// If `updatedFromDate` is present, the result contains only members updated after that
-    /// date; the docs' example sends a date (`updatedFromDate=2024-01-01`).
+    /// With `updatedFromDate`, only members updated after that date or time (`2024-01-01`).
     ///
     ///
     /// Sends a `GET` request to `/members/list-contacts-by-accountid`
     ///
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
-    /// - `updated_from_date`: Only members (or campaigns) updated after this date or time. The docs show
-    /// `2024-01-01` and `2024-07-16T05:00:00`; see `Timestamp` for the forms.
+    /// - `updated_from_date`: Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a
+    /// date and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.
     ///
     /// ```ignore
     /// let response = client.list_contacts_by_account()
@@ -3829,21 +3797,18 @@ impl Client {
     }
     /// List campaigns
     ///
-    /// Lists the campaigns of an account with their status (changelog 1.7) and last change
-    /// (changelog 1.9).
+    /// Lists the campaigns of an account with their status and last change.
     ///
-    /// The docs write this filter `UpdatedFromDate`; this document spells it
-    /// `updatedFromDate` like the other operations (the server matches names
-    /// case-insensitively). Filtering by `2024-07-16T05:00:00` returns only campaigns changed
-    /// after that time.
+    /// With `updatedFromDate`, only campaigns changed after that date or time
+    /// (`2024-07-16T05:00:00`).
     ///
     ///
     /// Sends a `GET` request to `/campaigns/list-campaigns`
     ///
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
-    /// - `updated_from_date`: Only members (or campaigns) updated after this date or time. The docs show
-    /// `2024-01-01` and `2024-07-16T05:00:00`; see `Timestamp` for the forms.
+    /// - `updated_from_date`: Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a
+    /// date and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.
     ///
     /// ```ignore
     /// let response = client.list_campaigns()
@@ -3857,23 +3822,14 @@ impl Client {
     }
     /// Start a campaign
     ///
-    /// Starts a campaign (changelog 1.7).
+    /// Starts a campaign.
     ///
     /// The outcome is in the HTTP status and repeated in the body:
     /// 200 the campaign was started; 403 invalid token or account; 404 campaign not found;
     /// 409 campaign is already running; 422 the campaign can't be started, and `Message` can
     /// contain the reason.
     ///
-    /// **Decision, the empty body**: the request has no body and is sent with
-    /// `Content-Length: 0` and no `Content-Type`. The docs' curl line sends `-d {}`, which
-    /// curl labels `application/x-www-form-urlencoded`: the server cannot be reading it as
-    /// JSON, so it ignores it. An empty body with its length is what HTTP asks of a POST
-    /// without content, and what IIS needs (without a length it answers `411 Length
-    /// Required`); a `{}` JSON body would invite a server-side JSON parse for nothing.
-    ///
-    /// **Decision, answers without a body**: a 2xx answer without a body, with the body
-    /// `null`, or with `Status` and no `Message`, means the campaign was started. A 2xx
-    /// answer whose body `Status` is an error code (409) is that error.
+    /// The request has no body (`Content-Length: 0`).
     ///
     ///
     /// Sends a `POST` request to `/campaigns/start`
@@ -3893,9 +3849,8 @@ impl Client {
     }
     /// List accounts
     ///
-    /// Lists the LinkedIn accounts the token gives access to (changelog 1.4), with the
-    /// Salesflow user that owns each (changelog 1.9). This is the one operation without an
-    /// `accountId`.
+    /// Lists the LinkedIn accounts the token gives access to, with the Salesflow user that owns
+    /// each. This is the one operation without an `accountId`.
     ///
     ///
     /// Sends a `GET` request to `/accounts/list`
@@ -3913,13 +3868,8 @@ impl Client {
     /// Creates a webhook: a URL Salesflow will POST `WebhookEvent`s to once the webhook is
     /// attached to a campaign (see `attachWebhook`).
     ///
-    /// **Method**: the docs name this `GET` but send a JSON body (`--data-raw`, which curl
-    /// sends as `POST`). A body on a GET is dropped by many proxies and HTTP clients, and the
-    /// docs' own example is a POST, so this document takes `POST`.
-    ///
     /// `Name` is required, at most 255 characters; `Url` is required, at most 511 characters.
-    /// `DisableForMutedContacts` is optional and nullable: if true, the webhook is not
-    /// triggered for muted contacts.
+    /// With `DisableForMutedContacts` true, the webhook is not triggered for muted contacts.
     ///
     ///
     /// Sends a `POST` request to `/webhooks/create`
@@ -3941,10 +3891,8 @@ impl Client {
     ///
     /// Deletes a webhook.
     ///
-    /// **Decision, the answer**: as with `deleteContact`, the sample body `{"Status": 204}`
-    /// most likely comes with HTTP 200 (an HTTP 204 answer has no body); HTTP 204 with no
-    /// body, an empty 200, the body `null` and `{"Status": 204}` without `Message` all mean
-    /// the webhook was deleted.
+    /// The answer is `{"Status": 204}`, or no content (see `x-empty-answer`): either means the
+    /// webhook was deleted.
     ///
     ///
     /// Sends a `DELETE` request to `/webhooks/delete`
@@ -3966,10 +3914,8 @@ impl Client {
     ///
     /// Lists the account's webhooks and the campaigns each is attached to.
     ///
-    /// `AttachedWebhookCampaigns` holds, per attachment, the campaign, the event kind
-    /// (`RunOn`) and the `WebhookCampaignId` to pass to `detachWebhook`. The docs' sample is
-    /// not valid JSON (a missing comma between two attachments, a trailing comma after the
-    /// last webhook); the example here is that sample repaired.
+    /// `AttachedWebhookCampaigns` holds, per attachment, the campaign, the event kind (`RunOn`)
+    /// and the `WebhookCampaignId` to pass to `detachWebhook`.
     ///
     ///
     /// Sends a `GET` request to `/webhooks/list`
@@ -3987,15 +3933,10 @@ impl Client {
     }
     /// Attach a webhook to a campaign
     ///
-    /// Attaches a webhook to a campaign for one event kind. Every webhook can be attached up
-    /// to 3 times per campaign, each time with a different `runOn`.
+    /// Attaches a webhook to a campaign for one event kind. Every webhook can be attached up to 3
+    /// times per campaign, each time with a different `runOn`.
     ///
-    /// **Decision, the empty body**: as for `startCampaign`, the request has no body and is
-    /// sent with `Content-Length: 0` and no `Content-Type` (IIS answers a POST without a
-    /// length `411`; the docs' `-d {}` is form data the server ignores).
-    ///
-    /// **Decision, new kinds**: `runOn` is open: changelog 1.12 adds a follow-up event whose
-    /// code the docs don't give, so a client sends any positive code, not only 1, 2 and 7.
+    /// The request has no body (`Content-Length: 0`).
     ///
     ///
     /// Sends a `POST` request to `/webhooks/attach`
@@ -4023,16 +3964,11 @@ impl Client {
     }
     /// Detach a webhook from a campaign
     ///
-    /// Removes one attachment of a webhook to a campaign, named by the `WebhookCampaignId`
-    /// that `attachWebhook` and `listWebhooks` return.
+    /// Removes one attachment of a webhook to a campaign, named by the `WebhookCampaignId` that
+    /// `attachWebhook` and `listWebhooks` return.
     ///
-    /// **Decision, the empty body**: as for `startCampaign`, the request has no body and is
-    /// sent with `Content-Length: 0` and no `Content-Type` (IIS answers a POST without a
-    /// length `411`; the docs' `-d {}` is form data the server ignores).
-    ///
-    /// **Decision, the answer**: the sample body `{"Status": 204}` most likely comes with HTTP
-    /// 200; HTTP 204 with no body, an empty 200, the body `null` and `{"Status": 204}`
-    /// without `Message` all mean the attachment was removed.
+    /// The request has no body (`Content-Length: 0`). The answer is `{"Status": 204}`, or no
+    /// content (see `x-empty-answer`): either means the attachment was removed.
     ///
     ///
     /// Sends a `POST` request to `/webhooks/detach`
@@ -4052,12 +3988,10 @@ impl Client {
     }
     /// Get the analytics of a campaign
     ///
-    /// LinkedIn, email and overall analytics of one campaign over a period (changelog 1.12).
+    /// LinkedIn, email and overall analytics of one campaign over a period.
     ///
-    /// `from` and `to` are rounded by the server to the beginning of their day:
-    /// `2024-01-05T10:10:10` is read as `2024-01-05`. They are therefore dates here. The docs'
-    /// example spells the parameters `accountid` and `campaignid`; the server matches names
-    /// case-insensitively and this document uses `accountId` and `campaignId` throughout.
+    /// `from` and `to` are days: the server rounds a date and time down to the beginning of its
+    /// day (`2024-01-05T10:10:10` is read as `2024-01-05`).
     ///
     ///
     /// Sends a `GET` request to `/analytics/by-campaignid`
@@ -4085,12 +4019,10 @@ impl Client {
     }
     /// Get the analytics of every campaign of an account
     ///
-    /// The analytics of each campaign of an account over a period, one entry per campaign
-    /// (changelog 1.12). The docs' summary line says "by campaign id"; that is a copy of the
-    /// operation above, the sample answer is an array with one entry per campaign.
+    /// The analytics of each campaign of an account over a period, one entry per campaign.
     ///
-    /// `from` and `to` are rounded by the server to the beginning of their day:
-    /// `2024-01-05T10:10:10` is read as `2024-01-05`.
+    /// `from` and `to` are days: the server rounds a date and time down to the beginning of its
+    /// day (`2024-01-05T10:10:10` is read as `2024-01-05`).
     ///
     ///
     /// Sends a `GET` request to `/analytics/by-accountid`
@@ -4116,8 +4048,7 @@ impl Client {
     }
     /// List the incoming messages of an account's contacts
     ///
-    /// Lists, per contact, the messages received from that contact since `from`
-    /// (changelog 1.12).
+    /// Lists, per contact, the messages received from that contact since `from`.
     ///
     /// Each contact's messages are ordered by creation date, descending (newest first).
     /// `Interested`, when available, is set only on the latest (first) message; it is null on
@@ -4142,7 +4073,7 @@ impl Client {
     /// List the incoming messages of a campaign's contacts
     ///
     /// Lists, per contact of one campaign, the messages received from that contact since
-    /// `from` (changelog 1.12).
+    /// `from`.
     ///
     /// Each contact's messages are ordered by creation date, descending (newest first).
     /// `Interested`, when available, is set only on the latest (first) message; it is null on
