@@ -187,6 +187,7 @@ fn client(
     check_replacements(&tokens.to_string())?;
     let mut file: syn::File = syn::parse2(tokens).context("parsing the generated client")?;
     crate::builder_rewrite::rewrite(&mut file, operations)?;
+    crate::builder_docs::document(&mut file, operations)?;
     crate::nullable_lists::rewrite(&mut file, lists)?;
     crate::stable_shape::rewrite(&mut file, request_bodies)?;
     Ok(quote!(#file))

@@ -2,10 +2,12 @@
 
 #![forbid(unsafe_code)]
 
+mod builder_docs;
 mod builder_rewrite;
 mod cli_fix;
 mod constraints;
 mod doc_comments;
+mod examples;
 mod generate;
 mod mock_fix;
 mod nullable_lists;

@@ -30,6 +30,10 @@ pub struct OperationFacts {
     pub array_params: Vec<String>,
     /// Whether the operation takes a JSON body.
     pub has_body: bool,
+    /// The doc comment of each setter of the builder.
+    pub setter_docs: Vec<crate::examples::ParamDoc>,
+    /// A compiling example of the call, for the method's doc comment.
+    pub example: String,
 }
 
 /// The values of `x-empty-answer`.
@@ -167,9 +171,13 @@ fn operation_facts(
         );
     }
     let builder = heck::ToUpperCamelCase::to_upper_camel_case(name);
+    let snake = snake_case(name);
+    let mut setter_docs = crate::examples::parameter_docs(spec, parameters)?;
+    let example = crate::examples::example(spec, &snake, operation, &setter_docs)?;
+    setter_docs.extend(crate::examples::body_docs(operation).into_iter().flatten());
     Ok(OperationFacts {
         name: name.to_owned(),
-        snake: snake_case(name),
+        snake,
         builder,
         summary: operation["summary"].as_str().unwrap_or(name).to_owned(),
         idempotent,
@@ -183,6 +191,8 @@ fn operation_facts(
         has_body: operation["requestBody"]["content"]["application/json"]
             .get("schema")
             .is_some(),
+        setter_docs,
+        example,
     })
 }
 
@@ -269,7 +279,7 @@ fn strings(value: &Value) -> Vec<String> {
 }
 
 /// Follows a local `$ref`; an `allOf` of one schema is that schema.
-fn resolve<'a>(spec: &'a Value, node: &'a Value) -> Result<&'a Value> {
+pub(crate) fn resolve<'a>(spec: &'a Value, node: &'a Value) -> Result<&'a Value> {
     if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
         let pointer = reference.strip_prefix('#').context("only local $refs")?;
         let target = spec

@@ -3569,13 +3569,17 @@ impl Client {
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `campaign_id`: The campaign (see `listCampaigns`).
     /// - `is_force_request`: Should always be `true`; otherwise the statistics are not returned.
-    /// ```ignore
-    /// let response = client.get_campaign_statistics()
-    ///     .account_id(account_id)
-    ///     .campaign_id(campaign_id)
-    ///     .is_force_request(is_force_request)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .get_campaign_statistics()
+    ///     .account_id(321)
+    ///     .campaign_id(10)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn get_campaign_statistics(&self) -> builder::GetCampaignStatistics<'_> {
         builder::GetCampaignStatistics::new(self)
@@ -3603,18 +3607,18 @@ impl Client {
     /// - `linked_in_url`: The LinkedIn profile URL of the contact to add.
     /// - `location`: Location of the contact.
     /// - `occupation`: Occupation (headline) of the contact.
-    /// ```ignore
-    /// let response = client.import_member()
-    ///     .account_id(account_id)
-    ///     .campaign_id(campaign_id)
-    ///     .custom_fields(custom_fields)
-    ///     .first_name(first_name)
-    ///     .last_name(last_name)
-    ///     .linked_in_url(linked_in_url)
-    ///     .location(location)
-    ///     .occupation(occupation)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .import_member()
+    ///     .account_id(321)
+    ///     .campaign_id(10)
+    ///     .linked_in_url("https://www.linkedin.com/in/john-smith-123456".to_owned())
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn import_member(&self) -> builder::ImportMember<'_> {
         builder::ImportMember::new(self)
@@ -3633,12 +3637,17 @@ impl Client {
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `public_identifier`: The member's LinkedIn public identifier.
-    /// ```ignore
-    /// let response = client.get_contact_by_public_identifier()
-    ///     .account_id(account_id)
-    ///     .public_identifier(public_identifier)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .get_contact_by_public_identifier()
+    ///     .public_identifier("identity100".to_owned())
+    ///     .account_id(321)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn get_contact_by_public_identifier(&self) -> builder::GetContactByPublicIdentifier<'_> {
         builder::GetContactByPublicIdentifier::new(self)
@@ -3659,12 +3668,17 @@ impl Client {
     /// Arguments:
     /// - `member_id`: The contact (campaign member).
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
-    /// ```ignore
-    /// let response = client.get_contact()
-    ///     .member_id(member_id)
-    ///     .account_id(account_id)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .get_contact()
+    ///     .member_id(46875434)
+    ///     .account_id(321)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn get_contact(&self) -> builder::GetContact<'_> {
         builder::GetContact::new(self)
@@ -3683,13 +3697,18 @@ impl Client {
     /// - `member_id`: The contact (campaign member).
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `body`
-    /// ```ignore
-    /// let response = client.update_contact()
-    ///     .member_id(member_id)
-    ///     .account_id(account_id)
-    ///     .body(body)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .update_contact()
+    ///     .member_id(46875434)
+    ///     .account_id(321)
+    ///     .body_map(|body| body.email("john.doe@example.com".to_owned()).first_name("John".to_owned()).industry("marketing".to_owned()).last_name("Doe".to_owned()).location("New York".to_owned()).occupation("CEO".to_owned()).phone("1555123458".to_owned()))
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn update_contact(&self) -> builder::UpdateContact<'_> {
         builder::UpdateContact::new(self)
@@ -3707,12 +3726,17 @@ impl Client {
     /// Arguments:
     /// - `member_id`: The contact (campaign member).
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
-    /// ```ignore
-    /// let response = client.delete_contact()
-    ///     .member_id(member_id)
-    ///     .account_id(account_id)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .delete_contact()
+    ///     .member_id(46875434)
+    ///     .account_id(321)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn delete_contact(&self) -> builder::DeleteContact<'_> {
         builder::DeleteContact::new(self)
@@ -3733,13 +3757,18 @@ impl Client {
     /// - `updated_from_date`: Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a
     /// date and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.
     ///
-    /// ```ignore
-    /// let response = client.list_contacts_by_campaign()
-    ///     .account_id(account_id)
-    ///     .campaign_id(campaign_id)
-    ///     .updated_from_date(updated_from_date)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .list_contacts_by_campaign()
+    ///     .account_id(321)
+    ///     .campaign_id(10)
+    ///     .updated_from_date("2024-07-16T05:00:00".parse::<salesflow::Timestamp>()?)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn list_contacts_by_campaign(&self) -> builder::ListContactsByCampaign<'_> {
         builder::ListContactsByCampaign::new(self)
@@ -3759,12 +3788,17 @@ impl Client {
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `body`
-    /// ```ignore
-    /// let response = client.list_contacts_by_public_identifiers()
-    ///     .account_id(account_id)
-    ///     .body(body)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .list_contacts_by_public_identifiers()
+    ///     .account_id(321)
+    ///     .body_map(|body| body.public_identifiers(vec!["identity1".to_owned(), "identity2".to_owned(), "identity3".to_owned()]))
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn list_contacts_by_public_identifiers(
         &self,
@@ -3785,12 +3819,17 @@ impl Client {
     /// - `updated_from_date`: Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a
     /// date and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.
     ///
-    /// ```ignore
-    /// let response = client.list_contacts_by_account()
-    ///     .account_id(account_id)
-    ///     .updated_from_date(updated_from_date)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .list_contacts_by_account()
+    ///     .account_id(321)
+    ///     .updated_from_date("2024-07-16T05:00:00".parse::<salesflow::Timestamp>()?)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn list_contacts_by_account(&self) -> builder::ListContactsByAccount<'_> {
         builder::ListContactsByAccount::new(self)
@@ -3810,12 +3849,17 @@ impl Client {
     /// - `updated_from_date`: Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a
     /// date and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.
     ///
-    /// ```ignore
-    /// let response = client.list_campaigns()
-    ///     .account_id(account_id)
-    ///     .updated_from_date(updated_from_date)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .list_campaigns()
+    ///     .account_id(321)
+    ///     .updated_from_date("2024-07-16T05:00:00".parse::<salesflow::Timestamp>()?)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn list_campaigns(&self) -> builder::ListCampaigns<'_> {
         builder::ListCampaigns::new(self)
@@ -3837,12 +3881,17 @@ impl Client {
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `campaign_id`: The campaign (see `listCampaigns`).
-    /// ```ignore
-    /// let response = client.start_campaign()
-    ///     .account_id(account_id)
-    ///     .campaign_id(campaign_id)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .start_campaign()
+    ///     .campaign_id(10)
+    ///     .account_id(321)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn start_campaign(&self) -> builder::StartCampaign<'_> {
         builder::StartCampaign::new(self)
@@ -3855,10 +3904,15 @@ impl Client {
     ///
     /// Sends a `GET` request to `/accounts/list`
     ///
-    /// ```ignore
-    /// let response = client.list_accounts()
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .list_accounts()
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn list_accounts(&self) -> builder::ListAccounts<'_> {
         builder::ListAccounts::new(self)
@@ -3877,12 +3931,17 @@ impl Client {
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `body`
-    /// ```ignore
-    /// let response = client.create_webhook()
-    ///     .account_id(account_id)
-    ///     .body(body)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .create_webhook()
+    ///     .account_id(321)
+    ///     .body_map(|body| body.name("Doe".to_owned()).url("https://www.somesite.com/abc".to_owned()))
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn create_webhook(&self) -> builder::CreateWebhook<'_> {
         builder::CreateWebhook::new(self)
@@ -3900,12 +3959,17 @@ impl Client {
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `webhook_id`: The webhook (see `listWebhooks`).
-    /// ```ignore
-    /// let response = client.delete_webhook()
-    ///     .account_id(account_id)
-    ///     .webhook_id(webhook_id)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .delete_webhook()
+    ///     .webhook_id(789)
+    ///     .account_id(321)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn delete_webhook(&self) -> builder::DeleteWebhook<'_> {
         builder::DeleteWebhook::new(self)
@@ -3922,11 +3986,16 @@ impl Client {
     ///
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
-    /// ```ignore
-    /// let response = client.list_webhooks()
-    ///     .account_id(account_id)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .list_webhooks()
+    ///     .account_id(321)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn list_webhooks(&self) -> builder::ListWebhooks<'_> {
         builder::ListWebhooks::new(self)
@@ -3950,14 +4019,19 @@ impl Client {
     /// or the positive code of a newer kind.
     ///
     /// - `webhook_id`: The webhook (see `listWebhooks`).
-    /// ```ignore
-    /// let response = client.attach_webhook()
-    ///     .account_id(account_id)
-    ///     .campaign_id(campaign_id)
-    ///     .run_on(run_on)
-    ///     .webhook_id(webhook_id)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .attach_webhook()
+    ///     .account_id(321)
+    ///     .webhook_id(789)
+    ///     .campaign_id(10)
+    ///     .run_on(salesflow::RunOn::from(2))
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn attach_webhook(&self) -> builder::AttachWebhook<'_> {
         builder::AttachWebhook::new(self)
@@ -3976,12 +4050,17 @@ impl Client {
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `webhook_campaign_id`: The attachment to remove (`WebhookCampaignId`).
-    /// ```ignore
-    /// let response = client.detach_webhook()
-    ///     .account_id(account_id)
-    ///     .webhook_campaign_id(webhook_campaign_id)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .detach_webhook()
+    ///     .account_id(321)
+    ///     .webhook_campaign_id(456)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn detach_webhook(&self) -> builder::DetachWebhook<'_> {
         builder::DetachWebhook::new(self)
@@ -4005,14 +4084,19 @@ impl Client {
     /// - `to`: The end of the period. The server rounds a date and time down to the beginning of its
     /// day (`2024-01-05T10:10:10` is read as `2024-01-05`).
     ///
-    /// ```ignore
-    /// let response = client.get_analytics_by_campaign()
-    ///     .account_id(account_id)
-    ///     .campaign_id(campaign_id)
-    ///     .from(from)
-    ///     .to(to)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .get_analytics_by_campaign()
+    ///     .account_id(321)
+    ///     .campaign_id(10)
+    ///     .from("2024-01-01".parse::<salesflow::chrono::NaiveDate>()?)
+    ///     .to("2025-01-01".parse::<salesflow::chrono::NaiveDate>()?)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn get_analytics_by_campaign(&self) -> builder::GetAnalyticsByCampaign<'_> {
         builder::GetAnalyticsByCampaign::new(self)
@@ -4035,13 +4119,18 @@ impl Client {
     /// - `to`: The end of the period. The server rounds a date and time down to the beginning of its
     /// day (`2024-01-05T10:10:10` is read as `2024-01-05`).
     ///
-    /// ```ignore
-    /// let response = client.get_analytics_by_account()
-    ///     .account_id(account_id)
-    ///     .from(from)
-    ///     .to(to)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .get_analytics_by_account()
+    ///     .account_id(321)
+    ///     .from("2024-01-01".parse::<salesflow::chrono::NaiveDate>()?)
+    ///     .to("2025-01-01".parse::<salesflow::chrono::NaiveDate>()?)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn get_analytics_by_account(&self) -> builder::GetAnalyticsByAccount<'_> {
         builder::GetAnalyticsByAccount::new(self)
@@ -4060,12 +4149,17 @@ impl Client {
     /// Arguments:
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `from`: Only messages received on or after this date.
-    /// ```ignore
-    /// let response = client.list_incoming_messages_by_account()
-    ///     .account_id(account_id)
-    ///     .from(from)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .list_incoming_messages_by_account()
+    ///     .account_id(321)
+    ///     .from("2020-01-01".parse::<salesflow::chrono::NaiveDate>()?)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn list_incoming_messages_by_account(&self) -> builder::ListIncomingMessagesByAccount<'_> {
         builder::ListIncomingMessagesByAccount::new(self)
@@ -4086,13 +4180,18 @@ impl Client {
     /// - `account_id`: The LinkedIn account (see `listAccounts`) the call acts for.
     /// - `campaign_id`: The campaign (see `listCampaigns`).
     /// - `from`: Only messages received on or after this date.
-    /// ```ignore
-    /// let response = client.list_incoming_messages_by_campaign()
-    ///     .account_id(account_id)
-    ///     .campaign_id(campaign_id)
-    ///     .from(from)
+    /// ```no_run
+    /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client
+    ///     .list_incoming_messages_by_campaign()
+    ///     .account_id(321)
+    ///     .campaign_id(10)
+    ///     .from("2020-01-01".parse::<salesflow::chrono::NaiveDate>()?)
     ///     .send()
-    ///     .await;
+    ///     .await?;
+    /// println!("{:?}", answer.into_inner());
+    /// # Ok(())
+    /// # }
     /// ```
     pub fn list_incoming_messages_by_campaign(
         &self,
@@ -4128,6 +4227,9 @@ pub mod builder {
                 is_force_request: Ok(true),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4137,6 +4239,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The campaign (see `listCampaigns`).
+        ///
+        /// **Required.**
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4146,6 +4251,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for campaign_id failed".to_string());
             self
         }
+        /// Should always be `true`; otherwise the statistics are not returned.
+        ///
+        /// Pre-set to the one value the API accepts; no need to set it.
         pub fn is_force_request<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -4239,6 +4347,9 @@ pub mod builder {
                 occupation: Ok(None),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4248,6 +4359,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The campaign (see `listCampaigns`).
+        ///
+        /// **Required.**
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4257,6 +4371,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for campaign_id failed".to_string());
             self
         }
+        /// Values of the campaign's custom fields, in order.
+        ///
+        /// Optional.
         pub fn custom_fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4270,6 +4387,9 @@ pub mod builder {
                 });
             self
         }
+        /// First name of the contact.
+        ///
+        /// Optional.
         pub fn first_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4279,6 +4399,9 @@ pub mod builder {
             });
             self
         }
+        /// Last name of the contact.
+        ///
+        /// Optional.
         pub fn last_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4288,6 +4411,9 @@ pub mod builder {
             });
             self
         }
+        /// The LinkedIn profile URL of the contact to add.
+        ///
+        /// **Required.**
         pub fn linked_in_url<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4297,6 +4423,9 @@ pub mod builder {
             });
             self
         }
+        /// Location of the contact.
+        ///
+        /// Optional.
         pub fn location<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4306,6 +4435,9 @@ pub mod builder {
             });
             self
         }
+        /// Occupation (headline) of the contact.
+        ///
+        /// Optional.
         pub fn occupation<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4407,6 +4539,9 @@ pub mod builder {
                 public_identifier: Err("public_identifier was not initialized".to_string()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4416,6 +4551,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The member's LinkedIn public identifier.
+        ///
+        /// **Required.**
         pub fn public_identifier<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -4493,6 +4631,9 @@ pub mod builder {
                 account_id: Err("account_id was not initialized".to_string()),
             }
         }
+        /// The contact (campaign member).
+        ///
+        /// **Required.**
         pub fn member_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4502,6 +4643,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for member_id failed".to_string());
             self
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4575,6 +4719,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// The contact (campaign member).
+        ///
+        /// **Required.**
         pub fn member_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4584,6 +4731,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for member_id failed".to_string());
             self
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4593,6 +4743,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The JSON body, a [`types::ContactUpdate`](crate::types::ContactUpdate).
+        ///
+        /// **Required.**
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ContactUpdate>,
@@ -4604,6 +4757,7 @@ pub mod builder {
                 .map_err(|s| format!("conversion to `ContactUpdate` for body failed: {}", s));
             self
         }
+        ///Sets the fields of the JSON body one by one, on a [`types::builder::ContactUpdate`](crate::types::builder::ContactUpdate).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(types::builder::ContactUpdate) -> types::builder::ContactUpdate,
@@ -4678,6 +4832,9 @@ pub mod builder {
                 account_id: Err("account_id was not initialized".to_string()),
             }
         }
+        /// The contact (campaign member).
+        ///
+        /// **Required.**
         pub fn member_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4687,6 +4844,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for member_id failed".to_string());
             self
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4764,6 +4924,9 @@ pub mod builder {
                 updated_from_date: Ok(None),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4773,6 +4936,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The campaign (see `listCampaigns`).
+        ///
+        /// **Required.**
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4782,6 +4948,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for campaign_id failed".to_string());
             self
         }
+        /// Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a date and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.
+        ///
+        /// Optional.
         pub fn updated_from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::salesflow::Timestamp>,
@@ -4864,6 +5033,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4873,6 +5045,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The JSON body, a [`types::ContactsQuery`](crate::types::ContactsQuery).
+        ///
+        /// **Required.**
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ContactsQuery>,
@@ -4884,6 +5059,7 @@ pub mod builder {
                 .map_err(|s| format!("conversion to `ContactsQuery` for body failed: {}", s));
             self
         }
+        ///Sets the fields of the JSON body one by one, on a [`types::builder::ContactsQuery`](crate::types::builder::ContactsQuery).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(types::builder::ContactsQuery) -> types::builder::ContactsQuery,
@@ -4957,6 +5133,9 @@ pub mod builder {
                 updated_from_date: Ok(None),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -4966,6 +5145,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a date and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.
+        ///
+        /// Optional.
         pub fn updated_from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::salesflow::Timestamp>,
@@ -5042,6 +5224,9 @@ pub mod builder {
                 updated_from_date: Ok(None),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5051,6 +5236,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// Only members (or campaigns) updated after this date or time: a date (`2024-01-01`) or a date and time (`2024-07-16T05:00:00`), in UTC; see `Timestamp` for the forms.
+        ///
+        /// Optional.
         pub fn updated_from_date<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::salesflow::Timestamp>,
@@ -5127,6 +5315,9 @@ pub mod builder {
                 campaign_id: Err("campaign_id was not initialized".to_string()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5136,6 +5327,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The campaign (see `listCampaigns`).
+        ///
+        /// **Required.**
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5259,6 +5453,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5268,6 +5465,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The JSON body, a [`types::WebhookDefinition`](crate::types::WebhookDefinition).
+        ///
+        /// **Required.**
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::WebhookDefinition>,
@@ -5279,6 +5479,7 @@ pub mod builder {
                 .map_err(|s| format!("conversion to `WebhookDefinition` for body failed: {}", s));
             self
         }
+        ///Sets the fields of the JSON body one by one, on a [`types::builder::WebhookDefinition`](crate::types::builder::WebhookDefinition).
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -5349,6 +5550,9 @@ pub mod builder {
                 webhook_id: Err("webhook_id was not initialized".to_string()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5358,6 +5562,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The webhook (see `listWebhooks`).
+        ///
+        /// **Required.**
         pub fn webhook_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5431,6 +5638,9 @@ pub mod builder {
                 account_id: Err("account_id was not initialized".to_string()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5502,6 +5712,9 @@ pub mod builder {
                 webhook_id: Err("webhook_id was not initialized".to_string()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5511,6 +5724,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The campaign (see `listCampaigns`).
+        ///
+        /// **Required.**
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5520,6 +5736,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for campaign_id failed".to_string());
             self
         }
+        /// The event kind that triggers the webhook: 1 MEMBER_CONNECTED (a member's status changed to connected), 2 REPLY_DETECTED (an incoming message from the contact; not called for muted contacts), 7 INVITATION_WITHDRAWN (an invitation was withdrawn), or the positive code of a newer kind.
+        ///
+        /// **Required.**
         pub fn run_on<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::salesflow::RunOn>,
@@ -5529,6 +5748,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `:: salesflow :: RunOn` for run_on failed".to_string());
             self
         }
+        /// The webhook (see `listWebhooks`).
+        ///
+        /// **Required.**
         pub fn webhook_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5613,6 +5835,9 @@ pub mod builder {
                 webhook_campaign_id: Err("webhook_campaign_id was not initialized".to_string()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5622,6 +5847,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The attachment to remove (`WebhookCampaignId`).
+        ///
+        /// **Required.**
         pub fn webhook_campaign_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5701,6 +5929,9 @@ pub mod builder {
                 to: Err("to was not initialized".to_string()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5710,6 +5941,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The campaign (see `listCampaigns`).
+        ///
+        /// **Required.**
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5719,6 +5953,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for campaign_id failed".to_string());
             self
         }
+        /// The first day of the period. The server rounds a date and time down to the beginning of its day (`2024-01-05T10:10:10` is read as `2024-01-05`).
+        ///
+        /// **Required.**
         pub fn from<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -5728,6 +5965,9 @@ pub mod builder {
             });
             self
         }
+        /// The end of the period. The server rounds a date and time down to the beginning of its day (`2024-01-05T10:10:10` is read as `2024-01-05`).
+        ///
+        /// **Required.**
         pub fn to<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -5811,6 +6051,9 @@ pub mod builder {
                 to: Err("to was not initialized".to_string()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5820,6 +6063,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The first day of the period. The server rounds a date and time down to the beginning of its day (`2024-01-05T10:10:10` is read as `2024-01-05`).
+        ///
+        /// **Required.**
         pub fn from<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -5829,6 +6075,9 @@ pub mod builder {
             });
             self
         }
+        /// The end of the period. The server rounds a date and time down to the beginning of its day (`2024-01-05T10:10:10` is read as `2024-01-05`).
+        ///
+        /// **Required.**
         pub fn to<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -5907,6 +6156,9 @@ pub mod builder {
                 from: Err("from was not initialized".to_string()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -5916,6 +6168,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// Only messages received on or after this date.
+        ///
+        /// **Required.**
         pub fn from<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
@@ -5996,6 +6251,9 @@ pub mod builder {
                 from: Err("from was not initialized".to_string()),
             }
         }
+        /// The LinkedIn account (see `listAccounts`) the call acts for.
+        ///
+        /// **Required.**
         pub fn account_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -6005,6 +6263,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for account_id failed".to_string());
             self
         }
+        /// The campaign (see `listCampaigns`).
+        ///
+        /// **Required.**
         pub fn campaign_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<i64>,
@@ -6014,6 +6275,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `i64` for campaign_id failed".to_string());
             self
         }
+        /// Only messages received on or after this date.
+        ///
+        /// **Required.**
         pub fn from<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::chrono::naive::NaiveDate>,
