@@ -1,10 +1,8 @@
 //! listAccounts: the one operation without an account id.
 
-mod support;
-
+use crate::support::{answer, client, sends_only, server};
 use salesflow::AccountStatus;
 use salesflow_httpmock::MockServerExt;
-use support::{answer, client, sends_only, server};
 
 #[tokio::test]
 async fn list_accounts_sends_only_the_token_and_decodes_the_sample() {

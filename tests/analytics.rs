@@ -1,11 +1,9 @@
 //! getAnalyticsByCampaign and getAnalyticsByAccount: dates sent as days, figures decoded.
 
-mod support;
-
+use crate::support::{ACCOUNT_ID, answer, client, sends_only, server};
 use chrono::NaiveDate;
 use salesflow_ext::{AnalyticsPeriod, DateRange};
 use salesflow_httpmock::MockServerExt;
-use support::{ACCOUNT_ID, answer, client, sends_only, server};
 
 fn day(year: i32, month: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap()

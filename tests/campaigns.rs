@@ -1,11 +1,9 @@
 //! listCampaigns and startCampaign, with startCampaign's documented error answers.
 
-mod support;
-
+use crate::support::{ACCOUNT_ID, answer, at, client, no_body, sends_only, server};
 use httpmock::MockServer;
 use salesflow::{CampaignStatus, Error};
 use salesflow_httpmock::MockServerExt;
-use support::{ACCOUNT_ID, answer, at, client, no_body, sends_only, server};
 
 #[tokio::test]
 async fn list_campaigns_decodes_the_sample() {

@@ -1,13 +1,11 @@
 //! What the client builder sets: hosts per operation, User-Agent, default account,
 //! configuration from the environment.
 
-mod support;
-
 use std::collections::HashMap;
 
+use crate::support::{ACCOUNT_ID, TOKEN, answer, sends_only, server};
 use salesflow::ClientBuilder;
 use salesflow_httpmock::MockServerExt;
-use support::{ACCOUNT_ID, TOKEN, answer, sends_only, server};
 
 #[tokio::test]
 async fn statistics_and_every_other_operation_go_to_their_own_hosts() {

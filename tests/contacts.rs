@@ -1,13 +1,11 @@
 //! The contact (campaign member) operations: import, get (two ways), update, delete, and the
 //! three lists.
 
-mod support;
-
+use crate::support::{ACCOUNT_ID, answer, at, client, no_body, sends_only, server};
 use salesflow::types::{Contact, ContactUpdate, ContactsQuery};
 use salesflow::{MemberFlags, MemberStatus};
 use salesflow_httpmock::MockServerExt;
 use serde_json::json;
-use support::{ACCOUNT_ID, answer, at, client, no_body, sends_only, server};
 
 /// The values of the docs' `GetContact` samples for John Doe, member 46875434.
 fn assert_is_john_doe(contact: &Contact) {

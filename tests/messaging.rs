@@ -1,11 +1,9 @@
 //! listIncomingMessagesByAccount and listIncomingMessagesByCampaign: replies per contact.
 
-mod support;
-
+use crate::support::{ACCOUNT_ID, answer, at, client, sends_only, server};
 use chrono::NaiveDate;
 use salesflow::types::ContactMessages;
 use salesflow_httpmock::MockServerExt;
-use support::{ACCOUNT_ID, answer, at, client, sends_only, server};
 
 fn since() -> NaiveDate {
     NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()

@@ -1,13 +1,11 @@
 //! Retries on a paused clock: what is retried, how often, and how long the client waits.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{ACCOUNT_ID, TOKEN, answer, server};
 use httpmock::MockServer;
 use salesflow::{Client, ClientBuilder, Error, RetryPolicy};
 use salesflow_httpmock::MockServerExt;
-use support::{ACCOUNT_ID, TOKEN, answer, server};
 use tokio::time::Instant;
 
 /// A client without timers of its own (no timeouts, no idle-pool timer), so that on a
@@ -208,8 +206,8 @@ async fn a_404_is_one_request() {
 #[tokio::test(start_paused = true)]
 async fn a_connection_refused_is_retried_even_for_a_post() {
     // Nothing listens: every try fails to connect, so the request surely never arrived.
-    let port = support::closed_port();
-    let logs = support::CapturedLogs::start();
+    let port = crate::support::closed_port();
+    let logs = crate::support::CapturedLogs::start();
     let client = ClientBuilder::new()
         .token(TOKEN)
         .base_url(format!("http://127.0.0.1:{port}"))

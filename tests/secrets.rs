@@ -1,15 +1,13 @@
 //! The token never shows: for every kind of failure, no rendering of the error (Display,
 //! Debug, pretty Debug, source chain) and nothing traced contains it.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{ACCOUNT_ID, CapturedLogs, answer, server};
 use httpmock::MockServer;
 use salesflow::{ClientBuilder, Error, RetryPolicy, TransportKind};
 use salesflow_httpmock::MockServerExt;
 use salesflow_test_support::raw_server::{RawServer, Reply};
-use support::{ACCOUNT_ID, CapturedLogs, answer, server};
 
 /// A token no message would contain by chance.
 const MARKER: &str = "MARKERtok3nSecret9f2";
@@ -67,7 +65,7 @@ fn assert_no_token(error: &Error, logs: &str) {
 
 #[tokio::test]
 async fn connection_refused() {
-    let port = support::closed_port();
+    let port = crate::support::closed_port();
     let (error, logs) = fail(builder(&format!("http://127.0.0.1:{port}"))).await;
     assert!(
         matches!(

@@ -1,9 +1,7 @@
 //! getCampaignStatistics: the request it sends and the docs' sample answer decoded.
 
-mod support;
-
+use crate::support::{ACCOUNT_ID, answer, at, client, sends_only, server};
 use salesflow_httpmock::MockServerExt;
-use support::{ACCOUNT_ID, answer, at, client, sends_only, server};
 
 #[tokio::test]
 async fn get_campaign_statistics_sends_force_flag_and_decodes_the_sample() {

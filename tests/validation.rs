@@ -1,11 +1,9 @@
 //! Every rule the docs state rejects bad input with a clear error, before any request.
 
-mod support;
-
+use crate::support::{ACCOUNT_ID, client, server};
 use httpmock::{Mock, MockServer};
 use salesflow::types::{ContactUpdate, ContactsQuery, WebhookDefinition};
 use salesflow::{Error, RunOn};
-use support::{ACCOUNT_ID, client, server};
 
 /// A mock server and a client of it.
 async fn watching() -> (MockServer, salesflow::Client) {

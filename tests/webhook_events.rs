@@ -5,9 +5,7 @@ use salesflow_ext::{
     Distance, IntegrationRunOn, IntegrationType, MemberFlags, WebhookEventExt, parse_webhook_event,
 };
 
-mod support;
-
-use support::at;
+use crate::support::at;
 
 #[test]
 fn the_docs_sample_decodes_with_every_value_typed() {

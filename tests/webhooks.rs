@@ -1,12 +1,10 @@
 //! The webhook operations: create, delete, list, attach, detach.
 
-mod support;
-
+use crate::support::{ACCOUNT_ID, answer, client, no_body, sends_only, server};
 use salesflow::RunOn;
 use salesflow::types::WebhookDefinition;
 use salesflow_httpmock::MockServerExt;
 use serde_json::json;
-use support::{ACCOUNT_ID, answer, client, no_body, sends_only, server};
 
 #[tokio::test]
 async fn create_webhook_posts_the_definition_and_decodes_the_webhook() {

@@ -1,27 +1,12 @@
 //! What every test file shares: the mock server, the client pointed at it, and matchers for
 //! the parts of a request the typed mock helpers don't cover.
 
-#![allow(dead_code)] // each test file uses its own subset
-
-use httpmock::{HttpMockRequest, MockServer, Then, When};
+use httpmock::{MockServer, When};
 
 /// The token every test client sends; a mock only answers requests that carry it.
 pub const TOKEN: &str = "test-token-7f3a";
 /// The account every test acts for (the docs' examples use 321).
 pub const ACCOUNT_ID: i64 = 321;
-
-/// A docs sample answer from `tests/fixtures/`, by operation name.
-#[macro_export]
-macro_rules! fixture {
-    ($name:literal) => {
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fixtures/",
-            $name,
-            ".json"
-        ))
-    };
-}
 
 /// A fresh mock server on 127.0.0.1.
 pub async fn server() -> MockServer {
@@ -36,10 +21,7 @@ pub fn client(server: &MockServer) -> salesflow::Client {
 /// Requires the query string to hold `token=TOKEN` and, besides it, exactly the parameter
 /// names in `names` (each once, unless listed more than once), and nothing else.
 pub fn sends_only(when: When, names: &[&'static str]) -> When {
-    let mut expected: Vec<&str> = names.iter().copied().chain(["token"]).collect();
-    expected.sort_unstable();
-    when.query_param("token", TOKEN)
-        .is_true(move |request| query_names(request) == expected)
+    salesflow_test_support::http_mocks::sends_only(when, TOKEN, names)
 }
 
 /// Requires the request to have no body (the operations whose docs send `-d {}` send none).
@@ -47,29 +29,7 @@ pub fn no_body(when: When) -> When {
     when.is_true(|request| request.body().is_empty())
 }
 
-/// A port on 127.0.0.1 where nothing listens: connecting to it is refused.
-pub fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-    listener.local_addr().expect("a bound address").port()
-}
-
-/// Answers with `status` and the JSON text `body`.
-pub fn answer(then: Then, status: u16, body: &str) -> Then {
-    then.status(status)
-        .header("content-type", "application/json; charset=utf-8")
-        .body(body)
-}
-
-fn query_names(request: &HttpMockRequest) -> Vec<String> {
-    let url = reqwest::Url::parse(&format!("http://localhost{}", request.uri_str()))
-        .expect("httpmock hands over a valid URI");
-    let mut names: Vec<String> = url
-        .query_pairs()
-        .map(|(name, _)| name.into_owned())
-        .collect();
-    names.sort_unstable();
-    names
-}
+pub use salesflow_test_support::http_mocks::{answer, closed_port};
 
 /// The UTC timestamp with these fields (`nanos` past the second).
 pub fn at(date: (i32, u32, u32), time: (u32, u32, u32), nanos: u32) -> salesflow::Timestamp {

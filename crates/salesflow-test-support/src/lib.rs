@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod http_mocks;
 pub mod operations;
 pub mod raw_server;
 pub mod variants;

@@ -1,24 +1,17 @@
 //! The `salesflow` binary against httpmock servers: every subcommand once (request and
-//! output checked), the CSV and table formats, each exit code, and the token never shown.
+//! output checked), the CSV and table formats, each exit code, and the token never shown;
+//! and, in `conformance`, the server variants of the conformance table. One test binary.
+
+mod conformance;
 
 use assert_cmd::Command;
 use httpmock::{Mock, MockServer, Then, When};
 use predicates::prelude::*;
 use salesflow_httpmock::MockServerExt;
+use salesflow_test_support::fixture;
 
 /// A token no output would contain by chance.
 const TOKEN: &str = "MARKERcliTok3n77";
-
-macro_rules! fixture {
-    ($name:literal) => {
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../tests/fixtures/",
-            $name,
-            ".json"
-        ))
-    };
-}
 
 /// The binary, configured through the environment for `server`.
 fn salesflow(server: &MockServer) -> Command {
@@ -30,28 +23,10 @@ fn salesflow(server: &MockServer) -> Command {
     command
 }
 
-/// Requires the token and exactly these other query parameters.
+/// Requires the token and exactly these other query parameters (decoded, as the server
+/// reads them).
 fn only(when: When, names: &[&'static str]) -> When {
-    let mut expected: Vec<String> = names
-        .iter()
-        .map(|n| n.to_string())
-        .chain(["token".to_owned()])
-        .collect();
-    expected.sort();
-    when.query_param("token", TOKEN).is_true(move |request| {
-        let url = format!("http://x{}", request.uri_str());
-        let mut names: Vec<String> = url
-            .split_once('?')
-            .map(|(_, query)| {
-                query
-                    .split('&')
-                    .map(|pair| pair.split('=').next().unwrap_or("").to_owned())
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names == expected
-    })
+    salesflow_test_support::http_mocks::sends_only(when, TOKEN, names)
 }
 
 fn json(then: Then, body: &str) -> Then {
@@ -781,10 +756,7 @@ fn exit_2_for_usage_and_invalid_input() {
 
 #[test]
 fn exit_3_when_there_is_no_answer() {
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = salesflow_test_support::http_mocks::closed_port();
     let (code, _, stderr) = fails(
         Command::new(env!("CARGO_BIN_EXE_salesflow"))
             .env("SALESFLOW_TOKEN", TOKEN)
