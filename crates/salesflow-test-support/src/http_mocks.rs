@@ -134,7 +134,7 @@ pub fn sends_only(when: When, token: &'static str, names: &[&'static str]) -> Wh
 /// The decoded names of the query parameters of `request`, sorted.
 pub fn query_names(request: &HttpMockRequest) -> Vec<String> {
     let uri = request.uri_str();
-    let url = uri.split_once('#').map_or(&*uri, |(before, _)| before);
+    let url = uri.split_once('#').map_or(uri, |(before, _)| before);
     let mut names: Vec<String> = url
         .split_once('?')
         .map(|(_, query)| {
