@@ -261,14 +261,5 @@ fn unknown_fields_and_new_enum_values_do_not_break_decoding() {
 }
 
 fn snake_case(camel: &str) -> String {
-    let mut out = String::new();
-    for c in camel.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    heck::ToSnakeCase::to_snake_case(camel)
 }

@@ -323,21 +323,9 @@ fn invalid_builder_input(operation: &'static str, message: &str) -> Error {
     }
 }
 
-/// `first_name` → `firstName`: errors use the API's names.
+/// `first_name` → `firstName`: errors use the API's names (heck, as progenitor converts).
 fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    heck::ToLowerCamelCase::to_lower_camel_case(snake)
 }
 
 #[cfg(test)]
