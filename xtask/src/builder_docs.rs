@@ -50,10 +50,7 @@ impl VisitMut for BuilderDocs<'_> {
         if item.trait_.is_some() {
             return;
         }
-        let syn::Type::Path(self_type) = &*item.self_ty else {
-            return;
-        };
-        let Some(name) = self_type.path.segments.last().map(|s| s.ident.to_string()) else {
+        let Some(name) = crate::syntax::self_type_name(item) else {
             return;
         };
         if name == "Client" {

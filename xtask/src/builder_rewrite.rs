@@ -24,6 +24,7 @@ use syn::{
 };
 
 use crate::operations::OperationFacts;
+use crate::syntax::{only_type_argument, self_type_name, type_arguments};
 
 /// Rewrites every builder of `file`; fails if a builder of `facts` was not found, or any
 /// expected edit could not be made.
@@ -92,10 +93,7 @@ struct BuilderRewrite<'a> {
 
 impl VisitMut for BuilderRewrite<'_> {
     fn visit_item_impl_mut(&mut self, item: &mut ItemImpl) {
-        let syn::Type::Path(self_type) = &*item.self_ty else {
-            return;
-        };
-        let Some(name) = self_type.path.segments.last().map(|s| s.ident.to_string()) else {
+        let Some(name) = self_type_name(item) else {
             return;
         };
         let Some(op) = self.facts.iter().find(|op| op.builder == name) else {
@@ -125,9 +123,10 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<()> {
     let ReturnType::Type(_, original) = &function.sig.output else {
         bail!("`send` of {operation} returns nothing");
     };
-    let (ok, error) = result_arguments(original)
+    let [ok, error]: [syn::Type; 2] = type_arguments(original, "Result")
+        .and_then(|arguments| arguments.try_into().ok())
         .with_context(|| format!("`send` of {operation} does not return `Result<T, E>`"))?;
-    let inner = response_value_argument(&ok)
+    let inner = only_type_argument(&ok, "ResponseValue")
         .with_context(|| format!("`send` of {operation} does not return a `ResponseValue<T>`"))?;
     let mut body = function.block.clone();
     let mut edits = ResponseEdits::default();
@@ -166,43 +165,6 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<()> {
         crate::pipeline::answer::finish::<#inner, _>(client, #operation, result).await
     });
     Ok(())
-}
-
-/// `T` and `E` of `Result<T, E>`.
-fn result_arguments(ty: &syn::Type) -> Option<(syn::Type, syn::Type)> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let segment = path.path.segments.last()?;
-    if segment.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
-        return None;
-    };
-    let mut types = arguments.args.iter().filter_map(|arg| match arg {
-        syn::GenericArgument::Type(ty) => Some(ty.clone()),
-        _ => None,
-    });
-    Some((types.next()?, types.next()?))
-}
-
-/// `T` of `ResponseValue<T>`.
-fn response_value_argument(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let segment = path.path.segments.last()?;
-    if segment.ident != "ResponseValue" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(arguments) = &segment.arguments else {
-        return None;
-    };
-    match arguments.args.first()? {
-        syn::GenericArgument::Type(ty) => Some(ty.clone()),
-        _ => None,
-    }
 }
 
 /// The edits inside one `send` body, counted.

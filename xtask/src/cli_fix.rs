@@ -220,18 +220,5 @@ fn repeatable_flag(expr: &Expr) -> Option<Expr> {
 /// `T` of a `::std::vec::Vec<T>` type written as tokens.
 fn vec_element(tokens: proc_macro2::TokenStream) -> Option<syn::Type> {
     let ty: syn::Type = syn::parse2(tokens).ok()?;
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != "Vec" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
-        return None;
-    };
-    match arguments.args.first()? {
-        syn::GenericArgument::Type(element) => Some(element.clone()),
-        _ => None,
-    }
+    crate::syntax::only_type_argument(&ty, "Vec")
 }

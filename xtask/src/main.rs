@@ -14,6 +14,7 @@ mod nullable_lists;
 mod operations;
 mod spec_check;
 mod stable_shape;
+mod syntax;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -8,7 +8,9 @@
 use anyhow::{Result, bail};
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
-use syn::{Field, GenericArgument, PathArguments, Type, parse_quote};
+use syn::{Field, Type, parse_quote};
+
+use crate::syntax::only_type_argument;
 
 /// The JSON names of the nullable array properties of the spec's schemas.
 pub fn nullable_list_names(spec: &openapiv3::OpenAPI) -> Result<Vec<String>> {
@@ -33,18 +35,15 @@ pub fn nullable_list_names(spec: &openapiv3::OpenAPI) -> Result<Vec<String>> {
 /// Rewrites the fields named `names` (and every `Option<Vec<T>>` of the `types` module, which
 /// only these have); fails unless each name was found.
 pub fn rewrite(file: &mut syn::File, names: &[String]) -> Result<()> {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "types" => Some(module),
-        _ => None,
-    }) else {
-        bail!("the generated client has no `types` module");
-    };
+    let types = crate::syntax::types_module(file)?;
     let mut pass = NullableLists {
         names,
         fields: Vec::new(),
         types_rewritten: 0,
     };
-    pass.visit_item_mod_mut(types);
+    for item in types.iter_mut() {
+        pass.visit_item_mut(item);
+    }
     let mut missing: Vec<&String> = names.iter().filter(|n| !pass.fields.contains(n)).collect();
     missing.dedup();
     if !missing.is_empty() {
@@ -94,26 +93,9 @@ impl VisitMut for NullableLists<'_> {
 
 /// `T` of `Option<T>` when `T` is a `Vec<_>`.
 fn option_of_vec(ty: &Type) -> Option<Type> {
-    let inner = only_argument(ty, "Option")?;
-    only_argument(&inner, "Vec")?;
+    let inner = only_type_argument(ty, "Option")?;
+    only_type_argument(&inner, "Vec")?;
     Some(inner)
-}
-
-fn only_argument(ty: &Type, name: &str) -> Option<Type> {
-    let Type::Path(path) = ty else {
-        return None;
-    };
-    let segment = path.path.segments.last()?;
-    if segment.ident != name {
-        return None;
-    }
-    let PathArguments::AngleBracketed(arguments) = &segment.arguments else {
-        return None;
-    };
-    match arguments.args.first()? {
-        GenericArgument::Type(ty) => Some(ty.clone()),
-        _ => None,
-    }
 }
 
 /// The `rename = "..."` of a field's `#[serde(...)]`.

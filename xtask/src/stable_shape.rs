@@ -30,15 +30,7 @@ pub fn request_bodies(spec: &openapiv3::OpenAPI) -> Result<Vec<String>> {
 /// Drops `skip_serializing_if = "Option::is_none"` from the fields of every generated
 /// struct but `request_bodies`; fails if it changed none.
 pub fn rewrite(file: &mut syn::File, request_bodies: &[String]) -> Result<()> {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(module) if module.ident == "types" => Some(module),
-        _ => None,
-    }) else {
-        bail!("the generated client has no `types` module");
-    };
-    let Some((_, items)) = &mut types.content else {
-        bail!("the `types` module is empty");
-    };
+    let items = crate::syntax::types_module(file)?;
     let mut pass = StableShape {
         request_bodies,
         changed: 0,
