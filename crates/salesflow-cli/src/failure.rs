@@ -62,28 +62,90 @@ pub fn one_line(rendered: &str) -> String {
     format!("{} (see --help)", parts.join(" ").trim_end_matches(':'))
 }
 
-/// The line printed for an SDK error: what went wrong and what to do.
+/// The line printed for an SDK error: what went wrong once and what to do once, in the
+/// command's words: subcommands and flags, not operationIds, API fields or library types.
 pub fn describe(error: &Error) -> String {
+    let command = subcommand(error.operation());
+    if let Error::InvalidRequest { field, rule, .. } = error {
+        let rule = rule.trim_end_matches("; set it on the builder");
+        let also = (field == "accountId" && rule.starts_with("is required"))
+            .then_some(format!(" (or set {})", salesflow::ACCOUNT_ID_VAR))
+            .unwrap_or_default();
+        return format!(
+            "salesflow: {command}: {} {rule}{also}; nothing was sent",
+            flag(field)
+        );
+    }
     let hint = match error {
         Error::Api { status, .. } => match status.as_u16() {
-            401 | 403 => {
-                Some("check --token (SALESFLOW_TOKEN) and that it belongs to --account-id")
-            }
+            300..=399 => Some("redirects are not followed: they would carry the token"),
+            401 | 403 => Some(
+                "check the token (SALESFLOW_TOKEN or --token-file) and that it belongs to --account-id",
+            ),
             404 => Some("check the ids given"),
-            409 if error.operation() == "startCampaign" => Some("the campaign is already running"),
             429 => Some("Salesflow is rate-limiting: wait, then try again"),
             500..=599 => Some("Salesflow failed: try again later"),
             _ => None,
         },
-        Error::Transport {
-            kind: TransportKind::Connect,
-            ..
-        } => Some("check the network, and --base-url if set"),
-        Error::InvalidRequest { .. } => Some("fix the input; see --help"),
+        Error::NotFound { .. } => Some("check the ids given"),
+        Error::Transport { kind, .. } => Some(match kind {
+            TransportKind::Connect => "check the network, and --base-url if set",
+            TransportKind::Timeout => "try again later, or raise --timeout",
+            _ => "try again",
+        }),
         _ => None,
     };
     match hint {
-        Some(hint) => format!("salesflow: {error} ({hint})"),
-        None => format!("salesflow: {error}"),
+        Some(hint) => format!("salesflow: {command}: {} ({hint})", error.detail()),
+        None => format!("salesflow: {command}: {}", error.detail()),
+    }
+}
+
+/// `listCampaigns` → `list-campaigns`: the subcommand of an operation.
+pub fn subcommand(operation: &str) -> String {
+    heck::ToKebabCase::to_kebab_case(operation)
+}
+
+/// The flag of a request field (`linkedInUrl` → `--linked-in-url`), or, for a field of the
+/// JSON body (`PublicIdentifiers[2]`, `Name`), the field as `--json-body` holds it.
+fn flag(field: &str) -> String {
+    let is_parameter = field.starts_with(|c: char| c.is_ascii_lowercase())
+        && field.chars().all(|c| c.is_ascii_alphanumeric());
+    if is_parameter {
+        format!("--{}", heck::ToKebabCase::to_kebab_case(field))
+    } else {
+        format!("the --json-body field {field}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_become_flags() {
+        assert_eq!(flag("linkedInUrl"), "--linked-in-url");
+        assert_eq!(flag("accountId"), "--account-id");
+        assert_eq!(
+            flag("PublicIdentifiers[2]"),
+            "the --json-body field PublicIdentifiers[2]"
+        );
+        assert_eq!(
+            subcommand("getContactByPublicIdentifier"),
+            "get-contact-by-public-identifier"
+        );
+    }
+
+    #[test]
+    fn one_hint_in_the_commands_words() {
+        let missing = Error::InvalidRequest {
+            operation: "listCampaigns",
+            field: "accountId".into(),
+            rule: "is required; set it on the builder".into(),
+        };
+        assert_eq!(
+            describe(&missing),
+            "salesflow: list-campaigns: --account-id is required (or set SALESFLOW_ACCOUNT_ID); nothing was sent"
+        );
     }
 }

@@ -18,8 +18,9 @@ use crate::generated::{Cli, CliCommand};
 use crate::output::{Format, Output};
 
 const AFTER_HELP: &str = "\
-Configuration: --token or SALESFLOW_TOKEN (required), --account-id or SALESFLOW_ACCOUNT_ID
-(the default of every --account-id), --base-url or SALESFLOW_BASE_URL.
+Configuration: the token from SALESFLOW_TOKEN or --token-file (prefer these to --token, which
+shows in `ps` and in the shell's history); --account-id or SALESFLOW_ACCOUNT_ID (the default
+of every --account-id); --base-url or SALESFLOW_BASE_URL; --timeout or SALESFLOW_TIMEOUT.
 
 Output: JSON on stdout (pretty on a terminal, one line when piped); --format csv or table
 for a spreadsheet or a person. Errors: one line on stderr.
@@ -30,6 +31,13 @@ Exit codes: 0 success, 1 Salesflow answered with an error, 2 usage or invalid in
 fn main() -> ExitCode {
     let matches = match command().try_get_matches() {
         Ok(matches) => matches,
+        // `salesflow` alone: the whole help, as a person reads it.
+        Err(error)
+            if error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            let _ = error.print();
+            return Exit::Usage.into();
+        }
         // Help and version go to stdout as clap writes them; a usage error is one line.
         Err(error) if !error.use_stderr() => {
             let _ = error.print();
@@ -57,15 +65,42 @@ fn command() -> Command {
                 .hide_env_values(true)
                 .global(true)
                 .value_name("TOKEN")
-                .help("The Salesflow API token (never printed)"),
+                .help("The Salesflow API token (never printed); prefer SALESFLOW_TOKEN or --token-file, a --token shows in `ps` and in shell history"),
+        )
+        .arg(
+            Arg::new("token-file")
+                .long("token-file")
+                .global(true)
+                .value_name("PATH")
+                .conflicts_with("token")
+                .help("Read the token from this file (`-`: from standard input)"),
         )
         .arg(
             Arg::new("base-url")
                 .long("base-url")
                 .env(salesflow::BASE_URL_VAR)
+                .hide_env_values(true)
                 .global(true)
                 .value_name("URL")
                 .help("Send every request to this URL instead of the Salesflow hosts"),
+        )
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .env(TIMEOUT_VAR)
+                .hide_env_values(true)
+                .global(true)
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .help("Give up an attempt after this many seconds [default: 60]"),
+        )
+        .arg(
+            Arg::new("retries")
+                .long("retries")
+                .global(true)
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32))
+                .help("Send a failed request again up to N times, where that is safe [default: 3]"),
         )
         .arg(
             Arg::new("format")
@@ -92,7 +127,9 @@ fn command() -> Command {
         let summary = about.split("\n\n").next().unwrap_or_default().to_owned();
         sub = sub.about(summary).long_about(reflow(&about));
         if sub.get_arguments().any(|arg| arg.get_id() == "account-id") {
-            sub = sub.mut_arg("account-id", |arg| arg.env(salesflow::ACCOUNT_ID_VAR));
+            sub = sub.mut_arg("account-id", |arg| {
+                arg.env(salesflow::ACCOUNT_ID_VAR).hide_env_values(true)
+            });
         }
         root = root.subcommand(sub);
     }
@@ -118,6 +155,32 @@ fn reflow(text: &str) -> String {
         .join("\n\n")
 }
 
+/// The environment variable `--timeout` reads.
+const TIMEOUT_VAR: &str = "SALESFLOW_TIMEOUT";
+
+/// The token: from --token-file (`-` for standard input), --token or SALESFLOW_TOKEN.
+fn token(sub: &ArgMatches) -> Result<String, String> {
+    let token = match sub.get_one::<String>("token-file") {
+        Some(path) if path == "-" => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .map_err(|error| format!("cannot read the token from standard input: {error}"))?;
+            text
+        }
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|error| format!("cannot read --token-file {path}: {error}"))?,
+        None => sub.get_one::<String>("token").cloned().unwrap_or_default(),
+    };
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(format!(
+            "no API token: set {} or pass --token-file PATH (or --token)",
+            salesflow::TOKEN_VAR
+        ));
+    }
+    Ok(token.to_owned())
+}
+
 /// `list_campaigns` → `list-campaigns`.
 fn subcommand_name(operation: CliCommand) -> String {
     operation.operation_id().replace('_', "-")
@@ -137,17 +200,28 @@ fn run(matches: &ArgMatches) -> Exit {
     let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
         return Exit::Usage;
     };
-    let Some(token) = sub.get_one::<String>("token") else {
-        return failure::usage(&format!(
-            "no API token: pass --token or set {}",
-            salesflow::TOKEN_VAR
-        ));
+    let token = match token(sub) {
+        Ok(token) => token,
+        Err(message) => return failure::usage(&message),
     };
     let mut builder = ClientBuilder::new()
-        .token(token.as_str())
+        .token(token)
         .application(concat!("salesflow-cli/", env!("CARGO_PKG_VERSION")));
-    if let Some(url) = sub.get_one::<String>("base-url") {
-        builder = builder.base_url(url.as_str());
+    // An empty SALESFLOW_BASE_URL means the default, as if it were not set.
+    if let Some(url) = sub
+        .get_one::<String>("base-url")
+        .filter(|url| !url.trim().is_empty())
+    {
+        builder = builder.base_url(url.trim());
+    }
+    if let Some(seconds) = sub.get_one::<u64>("timeout") {
+        let timeout = std::time::Duration::from_secs(*seconds);
+        builder = builder
+            .timeout(timeout)
+            .connect_timeout(timeout.min(std::time::Duration::from_secs(10)));
+    }
+    if let Some(retries) = sub.get_one::<u32>("retries") {
+        builder = builder.retry(salesflow::RetryPolicy::default().max_retries(*retries));
     }
     let client = match builder.build() {
         Ok(client) => client,

@@ -676,10 +676,10 @@ fn exit_1_when_salesflow_answers_an_error() {
     ]));
     assert_eq!(code, 1);
     assert!(stdout.is_empty());
-    assert!(
-        stderr.contains("Campaign is already running")
-            && stderr.contains("(the campaign is already running)"),
-        "{stderr}"
+    assert_eq!(
+        stderr.trim_end(),
+        "salesflow: start-campaign: Salesflow answered 409 Conflict: Campaign is already running",
+        "one line, the message once, no operationId"
     );
 }
 
@@ -694,9 +694,11 @@ fn exit_1_and_a_hint_for_a_bad_token() {
     let (code, _, stderr) = fails(salesflow(&server).arg("list-accounts"));
     assert_eq!(code, 1);
     assert!(
-        stderr.contains("check --token (SALESFLOW_TOKEN)"),
+        stderr.contains("(check the token (SALESFLOW_TOKEN or --token-file) and that it belongs to --account-id)"),
         "{stderr}"
     );
+    assert_eq!(stderr.matches("check").count(), 1, "one hint: {stderr}");
+    assert!(!stderr.contains("listAccounts"), "{stderr}");
 }
 
 #[test]
@@ -723,7 +725,9 @@ fn exit_2_for_usage_and_invalid_input() {
     ]));
     assert_eq!(code, 2, "a rule of the API");
     assert!(
-        stderr.contains("firstName is 64 characters long; the API accepts at most 63"),
+        stderr.contains(
+            "update-contact: --first-name is 64 characters long; the API accepts at most 63"
+        ),
         "{stderr}"
     );
 
@@ -748,7 +752,7 @@ fn exit_2_for_usage_and_invalid_input() {
     );
     assert_eq!(code, 2, "no token");
     assert!(
-        stderr.contains("pass --token or set SALESFLOW_TOKEN"),
+        stderr.contains("no API token: set SALESFLOW_TOKEN or pass --token-file PATH"),
         "{stderr}"
     );
     assert_eq!(any.calls(), 0, "nothing was sent");
@@ -796,4 +800,128 @@ fn completions_for_a_shell() {
         .stdout(
             predicate::str::contains("list-campaigns").and(predicate::str::contains("_salesflow")),
         );
+}
+
+#[test]
+fn no_subcommand_prints_the_whole_help() {
+    let output = Command::new(env!("CARGO_BIN_EXE_salesflow"))
+        .env_remove("SALESFLOW_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let help = String::from_utf8_lossy(&output.stderr);
+    assert!(help.lines().count() > 20, "multi-line help: {help}");
+    assert!(
+        help.contains("Usage:") && help.contains("list-campaigns"),
+        "{help}"
+    );
+}
+
+#[test]
+fn help_names_environment_variables_without_their_values() {
+    let output = Command::new(env!("CARGO_BIN_EXE_salesflow"))
+        .env(
+            "SALESFLOW_BASE_URL",
+            "https://user:pa55word@proxy.example.com/api",
+        )
+        .env("SALESFLOW_ACCOUNT_ID", "321")
+        .env("SALESFLOW_TIMEOUT", "7")
+        .args(["list-campaigns", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for name in [
+        "SALESFLOW_BASE_URL",
+        "SALESFLOW_ACCOUNT_ID",
+        "SALESFLOW_TIMEOUT",
+        "SALESFLOW_TOKEN",
+    ] {
+        assert!(help.contains(&format!("[env: {name}]")), "{name}: {help}");
+    }
+    assert!(
+        !help.contains("pa55word") && !help.contains("=321"),
+        "{help}"
+    );
+    assert!(help.contains("--token-file"), "{help}");
+}
+
+#[test]
+fn the_token_can_come_from_a_file_or_standard_input() {
+    let server = MockServer::start();
+    let mock = server.list_accounts(|when, then| {
+        when.into_inner().query_param("token", TOKEN);
+        json(then.into_inner(), "[]");
+    });
+    let file = std::env::temp_dir().join(format!("salesflow-token-{}", std::process::id()));
+    std::fs::write(&file, format!("{TOKEN}\n")).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_salesflow"))
+        .env_remove("SALESFLOW_TOKEN")
+        .env("SALESFLOW_BASE_URL", server.base_url())
+        .args(["list-accounts", "--token-file"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout("[]\n");
+    std::fs::remove_file(&file).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_salesflow"))
+        .env_remove("SALESFLOW_TOKEN")
+        .env("SALESFLOW_BASE_URL", server.base_url())
+        .args(["list-accounts", "--token-file", "-"])
+        .write_stdin(format!("{TOKEN}\n"))
+        .assert()
+        .success();
+    assert_eq!(mock.calls(), 2);
+}
+
+#[test]
+fn a_timeout_and_a_retry_count_bound_the_wait() {
+    use salesflow_test_support::raw_server::{RawServer, Reply};
+    let silent = RawServer::start(|_, _| {
+        std::thread::sleep(std::time::Duration::from_secs(4));
+        Reply::Close
+    });
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = fails(
+        Command::new(env!("CARGO_BIN_EXE_salesflow"))
+            .env("SALESFLOW_TOKEN", TOKEN)
+            .env("SALESFLOW_BASE_URL", silent.base_url())
+            .args([
+                "list-campaigns",
+                "--account-id",
+                "321",
+                "--timeout",
+                "1",
+                "--retries",
+                "0",
+            ]),
+    );
+    assert_eq!(code, 3, "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        stderr.contains("did not answer in time") && stderr.contains("raise --timeout"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("ClientBuilder"),
+        "no library names: {stderr}"
+    );
+    assert_eq!(silent.requests().len(), 1, "--retries 0: one try");
+}
+
+#[test]
+fn a_base_url_with_a_query_string_is_a_usage_error() {
+    let (code, _, stderr) = fails(
+        Command::new(env!("CARGO_BIN_EXE_salesflow"))
+            .env("SALESFLOW_TOKEN", TOKEN)
+            .args(["list-accounts", "--base-url", "http://127.0.0.1:9/api?x=1"]),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("without a query string or fragment"),
+        "{stderr}"
+    );
 }

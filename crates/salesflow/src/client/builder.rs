@@ -99,7 +99,8 @@ impl fmt::Display for ConfigError {
             ),
             Self::BadBaseUrl(value) => write!(
                 f,
-                "base URL {value:?} is not an absolute http:// or https:// URL (e.g. {})",
+                "base URL {value:?} is not an absolute http:// or https:// URL without a query \
+                 string or fragment (e.g. {})",
                 hosts::PRODUCTION_URL
             ),
             Self::BadApplication(value) => write!(
@@ -312,7 +313,10 @@ impl ClientBuilder {
 fn checked_url(url: &str) -> Result<String, ConfigError> {
     let parsed =
         reqwest::Url::parse(url.trim()).map_err(|_| ConfigError::BadBaseUrl(url.to_owned()))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+    // A query string or a fragment would end up between the path stem and each
+    // operation's path, or beside the token.
+    let bare = parsed.query().is_none() && parsed.fragment().is_none();
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() || !bare {
         return Err(ConfigError::BadBaseUrl(url.to_owned()));
     }
     Ok(url.trim().trim_end_matches('/').to_owned())
@@ -353,6 +357,13 @@ mod tests {
             .base_url("mvc.salesflow.io")
             .build();
         assert!(matches!(url, Err(ConfigError::BadBaseUrl(_))));
+        for with_extra in ["http://127.0.0.1:9/api?x=1", "http://127.0.0.1:9/api#top"] {
+            let url = ClientBuilder::new().token("t").base_url(with_extra).build();
+            assert!(
+                matches!(url, Err(ConfigError::BadBaseUrl(_))),
+                "{with_extra}"
+            );
+        }
         let app = ClientBuilder::new()
             .token("t")
             .application("bad\nname")

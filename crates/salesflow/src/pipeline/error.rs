@@ -216,36 +216,77 @@ impl<T> OptionalExt<T> for Result<T, Error> {
     }
 }
 
+impl Error {
+    /// What went wrong, without the operation's name and without advice: for a program that
+    /// words its own (the `salesflow` command names its flags instead).
+    ///
+    /// ```
+    /// let error = salesflow::Error::InvalidRequest {
+    ///     operation: "listCampaigns",
+    ///     field: "accountId".into(),
+    ///     rule: "is required".into(),
+    /// };
+    /// assert_eq!(error.detail().to_string(), "accountId is required; nothing was sent");
+    /// assert_eq!(error.to_string(), "listCampaigns: accountId is required; nothing was sent");
+    /// ```
+    pub fn detail(&self) -> impl fmt::Display + '_ {
+        Detail(self)
+    }
+
+    /// What to do about it, in the library's terms (`ClientBuilder::timeout`), if there is
+    /// advice; `Display` ends with it.
+    pub fn advice(&self) -> Option<&'static str> {
+        match self {
+            Self::Transport { kind, .. } => Some(match kind {
+                TransportKind::Connect => "check the network and the base URL",
+                TransportKind::Timeout => "try again later or raise ClientBuilder::timeout",
+                TransportKind::Other => "try again",
+            }),
+            Self::Api { status, .. } if status.is_redirection() => {
+                Some("redirects are not followed: they would carry the token")
+            }
+            Self::Api { status, .. } if status.as_u16() == 403 => {
+                Some("check the token and that it belongs to this account")
+            }
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Transport {
-                operation,
-                kind,
-                source,
-            } => {
-                let (what, advice) = match kind {
-                    TransportKind::Connect => (
-                        "could not connect to Salesflow",
-                        "check the network and the base URL",
-                    ),
-                    TransportKind::Timeout => (
-                        "Salesflow did not answer in time",
-                        "try again later or raise ClientBuilder::timeout",
-                    ),
-                    TransportKind::Other => ("the exchange with Salesflow broke off", "try again"),
+        write!(f, "{}: {}", self.operation(), self.detail())?;
+        match (self, self.advice()) {
+            (Self::Transport { .. }, Some(advice)) => write!(f, "; {advice}"),
+            (_, Some(advice)) => write!(f, " ({advice})"),
+            (_, None) => Ok(()),
+        }
+    }
+}
+
+/// [`Error::detail`].
+struct Detail<'a>(&'a Error);
+
+impl fmt::Display for Detail<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Error::Transport { kind, source, .. } => {
+                let what = match kind {
+                    TransportKind::Connect => "could not connect to Salesflow",
+                    TransportKind::Timeout => "Salesflow did not answer in time",
+                    TransportKind::Other => "the exchange with Salesflow broke off",
                 };
-                write!(f, "{operation}: {what} ({}); {advice}", causes(source))
+                write!(f, "{what} ({})", causes(source))
             }
-            Self::Api {
-                operation,
+            Error::Api {
                 status,
                 api_status,
                 message,
                 field_errors,
                 excerpt,
+                ..
             } => {
-                write!(f, "{operation}: Salesflow answered {status}")?;
+                write!(f, "Salesflow answered {status}")?;
                 if let Some(message) = message {
                     write!(f, ": {message}")?;
                 } else if let Some(code) = api_status {
@@ -257,44 +298,32 @@ impl fmt::Display for Error {
                     let lead = if index == 0 { " —" } else { ";" };
                     write!(f, "{lead} {}: {}", error.field, error.message)?;
                 }
-                if status.is_redirection() {
-                    f.write_str(" (redirects are not followed: they would carry the token)")?;
-                } else if status.as_u16() == 403 {
-                    f.write_str(" (check the token and that it belongs to this account)")?;
-                }
                 Ok(())
             }
-            Self::NotFound {
-                operation,
-                status,
-                message,
+            Error::NotFound {
+                status, message, ..
             } => {
-                write!(f, "{operation}: not found (Salesflow answered {status}")?;
+                write!(f, "not found (Salesflow answered {status}")?;
                 if let Some(message) = message {
                     write!(f, ": {message}")?;
                 }
                 f.write_str(")")
             }
-            Self::Decode {
-                operation,
+            Error::Decode {
                 status,
                 field,
                 detail,
+                ..
             } => {
-                write!(
-                    f,
-                    "{operation}: the answer ({status}) is not what the API documents"
-                )?;
+                write!(f, "the answer ({status}) is not what the API documents")?;
                 if let Some(field) = field {
                     write!(f, ": at `{field}`")?;
                 }
                 write!(f, ": {detail}")
             }
-            Self::InvalidRequest {
-                operation,
-                field,
-                rule,
-            } => write!(f, "{operation}: {field} {rule}; nothing was sent"),
+            Error::InvalidRequest { field, rule, .. } => {
+                write!(f, "{field} {rule}; nothing was sent")
+            }
         }
     }
 }
