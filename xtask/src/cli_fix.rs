@@ -6,6 +6,9 @@
 //! - The `--json-body-template` flag goes: progenitor declares it with the help text "XXX"
 //!   and never reads it.
 //! - A parameter that can take one value only (pre-set by the builder) is not required.
+//! - `--json-body` is read first and the body flags after it, so a flag given with it sets
+//!   its field instead of being silently replaced by the file (progenitor reads the file
+//!   last). A flag that disagrees with the file is refused before this runs (main.rs).
 //! - An array parameter (`Vec<T>`) is a repeatable flag (`--custom-fields a --custom-fields
 //!   b`): clap has no parser for `Vec<T>`, so the generated code would not compile.
 //!
@@ -37,6 +40,7 @@ pub fn fix(file: &mut syn::File, expected: &Expected<'_>) -> Result<()> {
         templates_removed: 0,
         repeatable: 0,
         constants_optional: Vec::new(),
+        bodies_first: 0,
     };
     fix.visit_file_mut(file);
     let mut constants: Vec<String> = expected.constants.to_vec();
@@ -53,6 +57,11 @@ pub fn fix(file: &mut syn::File, expected: &Expected<'_>) -> Result<()> {
             "array flag parsers and readers",
             fix.repeatable,
             2 * expected.arrays,
+        ),
+        (
+            "`--json-body` readers moved before the flags",
+            fix.bodies_first,
+            expected.bodies,
         ),
     ];
     for (what, made, wanted) in counts {
@@ -82,6 +91,7 @@ struct CliFix<'a> {
     templates_removed: usize,
     repeatable: usize,
     constants_optional: Vec<String>,
+    bodies_first: usize,
 }
 
 impl VisitMut for CliFix<'_> {
@@ -117,6 +127,25 @@ impl VisitMut for CliFix<'_> {
                 }
             }
         }
+    }
+
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        // `if let Some(value) = matches.get_one::<PathBuf>("json-body") { ... }` moves to
+        // just after `let mut request = ...;`.
+        if let Some(index) = block.stmts.iter().position(reads_json_body) {
+            let statement = block.stmts.remove(index);
+            let start = block
+                .stmts
+                .iter()
+                .position(|stmt| {
+                    matches!(stmt, syn::Stmt::Local(local)
+                        if local.pat.to_token_stream().to_string().contains("request"))
+                })
+                .map_or(0, |at| at + 1);
+            block.stmts.insert(start, statement);
+            self.bodies_first += 1;
+        }
+        syn::visit_mut::visit_block_mut(self, block);
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
@@ -178,6 +207,22 @@ fn arg_name(expr: &Expr) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `if let Some(value) = matches.get_one::<..>("json-body") { .. }`
+fn reads_json_body(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Expr(Expr::If(condition), _) = stmt else {
+        return false;
+    };
+    let Expr::Let(binding) = &*condition.cond else {
+        return false;
+    };
+    let Expr::MethodCall(call) = &*binding.expr else {
+        return false;
+    };
+    call.method == "get_one"
+        && matches!(call.args.first(), Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(name), .. }))
+            if name.value() == "json-body")
 }
 
 fn is_json_schema(bound: &TypeParamBound) -> bool {

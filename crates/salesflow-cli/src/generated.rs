@@ -814,6 +814,13 @@ impl<T: CliConfig> Cli<T> {
     }
     pub async fn execute_update_contact(&self, matches: &::clap::ArgMatches) -> anyhow::Result<()> {
         let mut request = self.client.update_contact();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::ContactUpdate>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<i64>("account-id") {
             request = request.account_id(value.clone());
         }
@@ -840,13 +847,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("phone") {
             request = request.body_map(|body| body.phone(value.clone()));
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::ContactUpdate>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_update_contact(matches, &mut request)?;
         let result = request.send().await;
@@ -915,18 +915,18 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.list_contacts_by_public_identifiers();
-        if let Some(value) = matches.get_one::<i64>("account-id") {
-            request = request.account_id(value.clone());
-        }
-        if let Some(value) = matches.get_one::<::salesflow::Timestamp>("updated-from-date") {
-            request = request.body_map(|body| body.updated_from_date(value.clone()));
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::ContactsQuery>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<i64>("account-id") {
+            request = request.account_id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::salesflow::Timestamp>("updated-from-date") {
+            request = request.body_map(|body| body.updated_from_date(value.clone()));
         }
         self.config
             .execute_list_contacts_by_public_identifiers(matches, &mut request)?;
@@ -1026,6 +1026,13 @@ impl<T: CliConfig> Cli<T> {
     }
     pub async fn execute_create_webhook(&self, matches: &::clap::ArgMatches) -> anyhow::Result<()> {
         let mut request = self.client.create_webhook();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::WebhookDefinition>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<i64>("account-id") {
             request = request.account_id(value.clone());
         }
@@ -1037,13 +1044,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("url") {
             request = request.body_map(|body| body.url(value.clone()));
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::WebhookDefinition>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_create_webhook(matches, &mut request)?;
         let result = request.send().await;

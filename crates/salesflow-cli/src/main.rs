@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod body;
 mod failure;
 #[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
 mod generated;
@@ -126,6 +127,21 @@ fn command() -> Command {
         let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
         let summary = about.split("\n\n").next().unwrap_or_default().to_owned();
         sub = sub.about(summary).long_about(reflow(&about));
+        if sub.get_name() == "list-contacts-by-public-identifiers" {
+            // The body's one list, as a repeatable flag: no JSON file needed.
+            sub = sub
+                .arg(
+                    Arg::new(body::IDENTIFIER_FLAG)
+                        .long(body::IDENTIFIER_FLAG)
+                        .value_name("IDENTIFIER")
+                        .action(clap::ArgAction::Append)
+                        .help("A LinkedIn public identifier to look up; repeat it for each one"),
+                )
+                .mut_arg("json-body", |arg| {
+                    arg.required(false)
+                        .required_unless_present(body::IDENTIFIER_FLAG)
+                });
+        }
         if sub.get_arguments().any(|arg| arg.get_id() == "account-id") {
             sub = sub.mut_arg("account-id", |arg| {
                 arg.env(salesflow::ACCOUNT_ID_VAR).hide_env_values(true)
@@ -200,6 +216,9 @@ fn run(matches: &ArgMatches) -> Exit {
     let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
         return Exit::Usage;
     };
+    if let Err(message) = body::agrees_with_flags(sub) {
+        return failure::usage(&message);
+    }
     let token = match token(sub) {
         Ok(token) => token,
         Err(message) => return failure::usage(&message),

@@ -99,6 +99,19 @@ impl CliConfig for Output {
         eprintln!("{}", failure::describe(error));
     }
 
+    fn execute_list_contacts_by_public_identifiers(
+        &self,
+        matches: &clap::ArgMatches,
+        request: &mut salesflow::builder::ListContactsByPublicIdentifiers,
+    ) -> anyhow::Result<()> {
+        if let Some(identifiers) = crate::body::identifiers(matches) {
+            *request = request
+                .clone()
+                .body_map(|body| body.public_identifiers(identifiers));
+        }
+        Ok(())
+    }
+
     fn list_start<T>(&self)
     where
         T: Serialize + std::fmt::Debug,

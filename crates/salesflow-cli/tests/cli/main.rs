@@ -925,3 +925,98 @@ fn a_base_url_with_a_query_string_is_a_usage_error() {
         "{stderr}"
     );
 }
+
+/// Writes `body` to a temporary file for `--json-body`.
+fn body_file(name: &str, body: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("salesflow-{name}-{}.json", std::process::id()));
+    std::fs::write(&path, body).unwrap();
+    path
+}
+
+#[test]
+fn flags_and_a_json_body_combine() {
+    let server = MockServer::start();
+    let webhook = server.create_webhook(|when, then| {
+        when.into_inner().json_body(serde_json::json!({
+            "Name": "Doe",
+            "Url": "https://www.somesite.com/abc",
+            "DisableForMutedContacts": true
+        }));
+        json(then.into_inner(), fixture!("create_webhook"));
+    });
+    let file = body_file(
+        "webhook",
+        r#"{"Name": "Doe", "Url": "https://www.somesite.com/abc"}"#,
+    );
+    salesflow(&server)
+        .args([
+            "create-webhook",
+            "--account-id",
+            "321",
+            "--disable-for-muted-contacts",
+            "true",
+        ])
+        .arg("--json-body")
+        .arg(&file)
+        .assert()
+        .success();
+    webhook.assert();
+
+    let contacts = server.list_contacts_by_public_identifiers(|when, then| {
+        when.into_inner().json_body(serde_json::json!({
+            "PublicIdentifiers": ["identity1", "identity3"],
+            "UpdatedFromDate": "2024-01-01T00:00:00"
+        }));
+        json(
+            then.into_inner(),
+            fixture!("list_contacts_by_public_identifiers"),
+        );
+    });
+    let ids = body_file(
+        "ids",
+        r#"{"PublicIdentifiers": ["identity1", "identity3"]}"#,
+    );
+    salesflow(&server)
+        .args(["list-contacts-by-public-identifiers", "--account-id", "321"])
+        .args(["--updated-from-date", "2024-01-01", "--json-body"])
+        .arg(&ids)
+        .assert()
+        .success();
+    salesflow(&server)
+        .args(["list-contacts-by-public-identifiers", "--account-id", "321"])
+        .args([
+            "--public-identifier",
+            "identity1",
+            "--public-identifier",
+            "identity3",
+        ])
+        .args(["--updated-from-date", "2024-01-01"])
+        .assert()
+        .success();
+    assert_eq!(
+        contacts.calls(),
+        2,
+        "the date was sent both times, the list from flags"
+    );
+
+    let (code, _, stderr) = fails(
+        salesflow(&server)
+            .args([
+                "create-webhook",
+                "--account-id",
+                "321",
+                "--name",
+                "Other",
+                "--json-body",
+            ])
+            .arg(&file),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--name Other and the --json-body field Name (Doe) disagree"),
+        "{stderr}"
+    );
+    for path in [file, ids] {
+        std::fs::remove_file(path).unwrap();
+    }
+}
