@@ -125,8 +125,26 @@ fn command() -> Command {
         // progenitor puts the summary and the whole description into `about`: keep the
         // summary for listings and `-h`, the reflowed description for `--help`.
         let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
+        let about = in_command_names(&about);
         let summary = about.split("\n\n").next().unwrap_or_default().to_owned();
         sub = sub.about(summary).long_about(reflow(&about));
+        let ids: Vec<String> = sub
+            .get_arguments()
+            .filter(|arg| arg.get_help().is_some())
+            .map(|arg| arg.get_id().to_string())
+            .collect();
+        for id in ids {
+            sub = sub.mut_arg(id, |arg| {
+                let help =
+                    in_command_names(&arg.get_help().map(ToString::to_string).unwrap_or_default());
+                arg.help(help)
+            });
+        }
+        for day_flag in ["from", "to"] {
+            if sub.get_arguments().any(|arg| arg.get_id() == day_flag) {
+                sub = sub.mut_arg(day_flag, |arg| arg.value_parser(day));
+            }
+        }
         if sub.get_name() == "list-contacts-by-public-identifiers" {
             // The body's one list, as a repeatable flag: no JSON file needed.
             sub = sub
@@ -171,6 +189,23 @@ fn reflow(text: &str) -> String {
         .join("\n\n")
 }
 
+/// A day flag (`--from`, `--to`): a date, or any timestamp form the help describes, read as
+/// its day (in UTC), as the API rounds it. Rounding is said once, on stderr.
+fn day(text: &str) -> Result<chrono::NaiveDate, String> {
+    if let Ok(date) = text.trim().parse::<chrono::NaiveDate>() {
+        return Ok(date);
+    }
+    let time: salesflow::Timestamp = text.parse().map_err(|error| format!("{error}"))?;
+    let date = time.to_utc().date_naive();
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        eprintln!(
+            "salesflow: {text} is read as the day {date}: the API counts analytics and messages by whole days"
+        );
+    });
+    Ok(date)
+}
+
 /// The environment variable `--timeout` reads.
 const TIMEOUT_VAR: &str = "SALESFLOW_TIMEOUT";
 
@@ -195,6 +230,18 @@ fn token(sub: &ArgMatches) -> Result<String, String> {
         ));
     }
     Ok(token.to_owned())
+}
+
+/// The spec's texts name operations by operationId (`` `listAccounts` ``); the command's
+/// help names its subcommands (`` `list-accounts` ``).
+fn in_command_names(text: &str) -> String {
+    CliCommand::iter().fold(text.to_owned(), |text, operation| {
+        let camel = heck::ToLowerCamelCase::to_lower_camel_case(operation.operation_id());
+        text.replace(
+            &format!("`{camel}`"),
+            &format!("`{}`", subcommand_name(operation)),
+        )
+    })
 }
 
 /// `list_campaigns` → `list-campaigns`.

@@ -1020,3 +1020,35 @@ fn flags_and_a_json_body_combine() {
         std::fs::remove_file(path).unwrap();
     }
 }
+
+#[test]
+fn a_day_flag_takes_a_date_and_time_and_says_it_is_rounded() {
+    let server = MockServer::start();
+    let mock = server.get_analytics_by_campaign(|when, then| {
+        when.into_inner()
+            .query_param("from", "2024-01-05")
+            .query_param("to", "2024-02-01");
+        json(then.into_inner(), fixture!("get_analytics_by_campaign"));
+    });
+    let output = salesflow(&server)
+        .args([
+            "get-analytics-by-campaign",
+            "--account-id",
+            "321",
+            "--campaign-id",
+            "10",
+        ])
+        .args([
+            "--from",
+            "2024-01-05T10:10:10",
+            "--to",
+            "2024-02-01 23:00:00",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    mock.assert();
+    assert_eq!(stderr.lines().count(), 1, "said once: {stderr}");
+    assert!(stderr.contains("is read as the day 2024-01-05"), "{stderr}");
+}
