@@ -843,6 +843,11 @@ fn help_names_environment_variables_without_their_values() {
         "{help}"
     );
     assert!(help.contains("--token-file"), "{help}");
+    assert!(
+        help.contains("(see `list-accounts`)"),
+        "subcommands by their names: {help}"
+    );
+    assert!(!help.contains("`listAccounts`"), "{help}");
 }
 
 #[test]
