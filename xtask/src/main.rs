@@ -4,6 +4,7 @@
 
 mod builder_docs;
 mod builder_rewrite;
+mod cli_columns;
 mod cli_fix;
 mod constraints;
 mod doc_comments;

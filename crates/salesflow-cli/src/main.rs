@@ -6,6 +6,8 @@ mod body;
 mod failure;
 #[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
 mod generated;
+#[allow(clippy::all)]
+mod generated_columns;
 mod output;
 mod rows;
 
@@ -109,7 +111,7 @@ fn command() -> Command {
                 .global(true)
                 .value_parser(clap::builder::PossibleValuesParser::new(Format::NAMES))
                 .default_value("json")
-                .help("How to print results: json, csv (one row per item) or table"),
+                .help("How to print results: json, csv (one row per item, fixed columns), table, or ndjson (one JSON line per item)"),
         )
         .subcommand(
             Command::new("completions")
@@ -297,7 +299,7 @@ fn run(matches: &ArgMatches) -> Exit {
         .get_one::<String>("format")
         .and_then(|name| Format::from_name(name))
         .unwrap_or(Format::Json);
-    let cli = Cli::new(client, Output::new(format));
+    let cli = Cli::new(client, Output::new(format, operation.operation_id()));
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

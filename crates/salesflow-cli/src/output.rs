@@ -18,11 +18,13 @@ pub enum Format {
     Csv,
     /// A Markdown table, one row per item.
     Table,
+    /// One line of JSON per item of a list (the answer itself, for one record).
+    Ndjson,
 }
 
 impl Format {
     /// The names `--format` takes.
-    pub const NAMES: [&'static str; 3] = ["json", "csv", "table"];
+    pub const NAMES: [&'static str; 4] = ["json", "csv", "table", "ndjson"];
 
     /// The format named `name` (one of [`NAMES`](Self::NAMES)).
     pub fn from_name(name: &str) -> Option<Self> {
@@ -30,6 +32,7 @@ impl Format {
             "json" => Some(Self::Json),
             "csv" => Some(Self::Csv),
             "table" => Some(Self::Table),
+            "ndjson" => Some(Self::Ndjson),
             _ => None,
         }
     }
@@ -39,14 +42,19 @@ impl Format {
 pub struct Output {
     format: Format,
     pretty: bool,
+    columns: Option<&'static [&'static str]>,
 }
 
 impl Output {
     /// Output in `format`, JSON pretty-printed when stdout is a terminal.
-    pub fn new(format: Format) -> Self {
+    pub fn new(format: Format, operation_id: &str) -> Self {
         Self {
             format,
             pretty: std::io::stdout().is_terminal(),
+            columns: crate::generated_columns::COLUMNS
+                .iter()
+                .find(|(id, _)| *id == operation_id)
+                .map(|(_, columns)| *columns),
         }
     }
 
@@ -55,17 +63,27 @@ impl Output {
         let text = match self.format {
             Format::Json if self.pretty => serde_json::to_string_pretty(&value).unwrap_or_default(),
             Format::Json => value.to_string(),
-            Format::Csv => csv_text(&value),
-            Format::Table => table_text(&value),
+            Format::Csv => csv_text(&value, self.columns),
+            Format::Table => table_text(&value, self.columns),
+            Format::Ndjson => match &value {
+                serde_json::Value::Array(items) => {
+                    items.iter().map(|item| format!("{item}\n")).collect()
+                }
+                other => other.to_string(),
+            },
         };
+        let text = text.trim_end();
+        if text.is_empty() {
+            return; // an empty list as NDJSON: no lines at all
+        }
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth a panic.
-        let _ = writeln!(stdout, "{}", text.trim_end());
+        let _ = writeln!(stdout, "{text}");
     }
 }
 
-fn csv_text(value: &serde_json::Value) -> String {
-    let (columns, rows) = rows::table(value);
+fn csv_text(value: &serde_json::Value, fixed: Option<&[&str]>) -> String {
+    let (columns, rows) = rows::table(value, fixed);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(&columns);
     for row in rows {
@@ -74,8 +92,8 @@ fn csv_text(value: &serde_json::Value) -> String {
     String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
-fn table_text(value: &serde_json::Value) -> String {
-    let (columns, rows) = rows::table(value);
+fn table_text(value: &serde_json::Value, fixed: Option<&[&str]>) -> String {
+    let (columns, rows) = rows::table(value, fixed);
     let mut table = comfy_table::Table::new();
     table.load_style(comfy_table::presets::ASCII_MARKDOWN);
     table.set_header(columns);

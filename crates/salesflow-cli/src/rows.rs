@@ -5,8 +5,9 @@
 use serde_json::{Map, Value};
 
 /// Column names and rows of `value`: an array gives a row per element (or more, see the
-/// module docs), anything else one row.
-pub fn table(value: &Value) -> (Vec<String>, Vec<Vec<String>>) {
+/// module docs), anything else one row. With `fixed` columns (the answer's schema), those
+/// are the columns, in that order, whatever the rows hold; else the rows' own.
+pub fn table(value: &Value, fixed: Option<&[&str]>) -> (Vec<String>, Vec<Vec<String>>) {
     let items: Vec<&Value> = match value {
         Value::Array(items) => items.iter().collect(),
         other => vec![other],
@@ -15,8 +16,10 @@ pub fn table(value: &Value) -> (Vec<String>, Vec<Vec<String>>) {
     for item in items {
         records.extend(records_of(item));
     }
-    let mut columns: Vec<String> = Vec::new();
-    for record in &records {
+    let mut columns: Vec<String> = fixed
+        .map(|fixed| fixed.iter().map(|c| (*c).to_owned()).collect())
+        .unwrap_or_default();
+    for record in records.iter().filter(|_| fixed.is_none()) {
         for (column, _) in record {
             if !columns.contains(column) {
                 columns.push(column.clone());
@@ -105,10 +108,13 @@ mod tests {
 
     #[test]
     fn a_list_of_records_gives_a_row_per_record() {
-        let (columns, rows) = table(&json!([
-            {"CampaignId": 1, "Status": "CAMPAIGN_RUNNING", "LastModifiedAt": null},
-            {"CampaignId": 2, "Status": "CAMPAIGN_PAUSED", "LastModifiedAt": "2024-07-16T06:59:05.62"}
-        ]));
+        let (columns, rows) = table(
+            &json!([
+                {"CampaignId": 1, "Status": "CAMPAIGN_RUNNING", "LastModifiedAt": null},
+                {"CampaignId": 2, "Status": "CAMPAIGN_PAUSED", "LastModifiedAt": "2024-07-16T06:59:05.62"}
+            ]),
+            None,
+        );
         assert_eq!(columns, ["CampaignId", "LastModifiedAt", "Status"]);
         assert_eq!(rows[0], ["1", "", "CAMPAIGN_RUNNING"]);
         assert_eq!(rows[1][1], "2024-07-16T06:59:05.62");
@@ -116,13 +122,16 @@ mod tests {
 
     #[test]
     fn messages_are_one_row_each_with_their_contact() {
-        let (columns, rows) = table(&json!([{
+        let (columns, rows) = table(
+            &json!([{
             "MemberId": 5,
             "IncomingMessages": [
                 {"ConversationMessageId": 10, "Text": "Hi"},
                 {"ConversationMessageId": 12, "Text": "Thanks"}
             ]
-        }, {"MemberId": 6, "IncomingMessages": []}]));
+        }, {"MemberId": 6, "IncomingMessages": []}]),
+            None,
+        );
         assert_eq!(
             columns,
             [
@@ -138,8 +147,22 @@ mod tests {
     }
 
     #[test]
+    fn fixed_columns_do_not_depend_on_the_rows() {
+        let fixed = ["CampaignId", "CampaignName", "LastModifiedAt", "Status"];
+        let (columns, rows) = table(&json!([{"CampaignId": 1, "Status": null}]), Some(&fixed));
+        assert_eq!(columns, fixed);
+        assert_eq!(rows, [["1", "", "", ""]]);
+        let (columns, rows) = table(&json!([]), Some(&fixed));
+        assert_eq!(columns, fixed, "a header for no rows");
+        assert!(rows.is_empty());
+    }
+
+    #[test]
     fn nested_objects_become_dotted_columns() {
-        let (columns, rows) = table(&json!({"CampaignId": 10, "General": {"TotalReplies": 116}}));
+        let (columns, rows) = table(
+            &json!({"CampaignId": 10, "General": {"TotalReplies": 116}}),
+            None,
+        );
         assert_eq!(columns, ["CampaignId", "General.TotalReplies"]);
         assert_eq!(rows, [["10", "116"]]);
     }

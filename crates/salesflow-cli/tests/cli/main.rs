@@ -3,6 +3,7 @@
 //! and, in `conformance`, the server variants of the conformance table. One test binary.
 
 mod conformance;
+mod golden;
 
 use assert_cmd::Command;
 use httpmock::{Mock, MockServer, Then, When};
