@@ -23,11 +23,36 @@ pub fn render(spec: &openapiv3::OpenAPI, facts: &[OperationFacts]) -> Result<Tok
         entries.push(quote!((#id, &[#(#columns),*])));
     }
     let count = entries.len();
+    let timestamps = timestamp_fields(&spec);
     Ok(quote! {
         /// The CSV and table columns of each operation's answer (by progenitor's operation
         /// id), in order, from the response schema of the spec.
         pub const COLUMNS: [(&str, &[&str]); #count] = [#(#entries),*];
+
+        /// The fields of the spec's schemas that hold a timestamp (`format:
+        /// salesflow-timestamp`): the command prints them in one form, marked UTC.
+        pub const TIMESTAMP_FIELDS: &[&str] = &[#(#timestamps),*];
     })
+}
+
+/// The names of every schema property whose value is a timestamp.
+fn timestamp_fields(spec: &Value) -> Vec<String> {
+    let mut names = Vec::new();
+    for schema in spec["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
+        for (name, property) in schema.1["properties"].as_object().into_iter().flatten() {
+            let timestamp = property["format"] == "salesflow-timestamp"
+                || property["$ref"] == "#/components/schemas/Timestamp";
+            if timestamp && !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names.sort();
+    names
 }
 
 fn answer_schema<'a>(spec: &'a Value, name: &str) -> Result<&'a Value> {

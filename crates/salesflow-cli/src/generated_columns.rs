@@ -319,3 +319,13 @@ pub const COLUMNS: [(&str, &[&str]); 21usize] = [
         ],
     ),
 ];
+/// The fields of the spec's schemas that hold a timestamp (`format:
+/// salesflow-timestamp`): the command prints them in one form, marked UTC.
+pub const TIMESTAMP_FIELDS: &[&str] = &[
+    "AddedAt",
+    "ConnectedAt",
+    "CreatedAt",
+    "DateAdded",
+    "LastModifiedAt",
+    "UpdatedAt",
+];

@@ -59,7 +59,8 @@ impl Output {
     }
 
     fn print<T: Serialize>(&self, value: &T) {
-        let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        let mut value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+        mark_utc(&mut value);
         let text = match self.format {
             Format::Json if self.pretty => serde_json::to_string_pretty(&value).unwrap_or_default(),
             Format::Json => value.to_string(),
@@ -79,6 +80,28 @@ impl Output {
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`| head`) is not an error worth a panic.
         let _ = writeln!(stdout, "{text}");
+    }
+}
+
+/// Writes every timestamp field in one unambiguous form: RFC 3339 in UTC, with `Z`
+/// (`2024-07-16T06:59:05.62Z`), whatever form Salesflow sent.
+fn mark_utc(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            for (key, field) in fields.iter_mut() {
+                if crate::generated_columns::TIMESTAMP_FIELDS.contains(&key.as_str())
+                    && let Some(time) = field
+                        .as_str()
+                        .and_then(|text| text.parse::<salesflow::Timestamp>().ok())
+                {
+                    *field = serde_json::Value::String(format!("{time}Z"));
+                } else {
+                    mark_utc(field);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mark_utc),
+        _ => {}
     }
 }
 

@@ -64,7 +64,7 @@ const CASES: [Case; 21] = [
                 json(t.into_inner(), fixture!("get_campaign_statistics"));
             })
         },
-        shows: r#""UpdatedAt":"2021-04-13T17:55:39.82""#,
+        shows: r#""UpdatedAt":"2021-04-13T17:55:39.82Z""#,
     },
     Case {
         args: &[
@@ -173,7 +173,7 @@ const CASES: [Case; 21] = [
                 json(t.into_inner(), fixture!("update_contact"));
             })
         },
-        shows: r#""LastModifiedAt":"2024-04-21T09:41:06.17""#,
+        shows: r#""LastModifiedAt":"2024-04-21T09:41:06.17Z""#,
     },
     Case {
         args: &[
@@ -577,7 +577,7 @@ fn csv_has_a_header_and_a_row_per_campaign() {
         .stdout(
             "CampaignId,CampaignName,LastModifiedAt,Status\n\
              29854,Sales,,CAMPAIGN_RUNNING\n\
-             29889,Java developers,2024-07-16T06:59:05.62,CAMPAIGN_RUNNING\n",
+             29889,Java developers,2024-07-16T06:59:05.62Z,CAMPAIGN_RUNNING\n",
         );
 }
 
@@ -617,11 +617,11 @@ fn csv_flattens_messages_one_row_each() {
     );
     assert_eq!(
         lines[1],
-        "5,https://www.linkedin.com/in/foo1,10,2020-11-04T17:29:23.57,true,Congratulations!"
+        "5,https://www.linkedin.com/in/foo1,10,2020-11-04T17:29:23.57Z,true,Congratulations!"
     );
     assert_eq!(
         lines[8],
-        "30,https://www.linkedin.com/in/foo2,106,2024-01-03T23:26:10.13,,\"I'm happy to connect, Foo\""
+        "30,https://www.linkedin.com/in/foo2,106,2024-01-03T23:26:10.13Z,,\"I'm happy to connect, Foo\""
     );
 }
 
