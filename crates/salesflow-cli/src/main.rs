@@ -98,6 +98,14 @@ fn command() -> Command {
                 .help("Give up an attempt after this many seconds [default: 60]"),
         )
         .arg(
+            Arg::new("raw")
+                .long("raw")
+                .global(true)
+                .action(clap::ArgAction::SetTrue)
+                .conflicts_with("format")
+                .help("Print the answer's body exactly as Salesflow sent it (unknown fields and all; the token, if repeated, as ***)"),
+        )
+        .arg(
             Arg::new("retries")
                 .long("retries")
                 .global(true)
@@ -288,6 +296,11 @@ fn run(matches: &ArgMatches) -> Exit {
             .timeout(timeout)
             .connect_timeout(timeout.min(std::time::Duration::from_secs(10)));
     }
+    let raw = sub.get_flag("raw").then(output::RawBody::default);
+    if let Some(raw) = &raw {
+        let keep = raw.clone();
+        builder = builder.on_raw_answer(move |_, body| keep.keep(body));
+    }
     if let Some(retries) = sub.get_one::<u32>("retries") {
         builder = builder.retry(salesflow::RetryPolicy::default().max_retries(*retries));
     }
@@ -299,7 +312,10 @@ fn run(matches: &ArgMatches) -> Exit {
         .get_one::<String>("format")
         .and_then(|name| Format::from_name(name))
         .unwrap_or(Format::Json);
-    let cli = Cli::new(client, Output::new(format, operation.operation_id()));
+    let cli = Cli::new(
+        client,
+        Output::new(format, operation.operation_id()).with_raw(raw),
+    );
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -43,6 +43,21 @@ pub struct Output {
     format: Format,
     pretty: bool,
     columns: Option<&'static [&'static str]>,
+    raw: Option<RawBody>,
+}
+
+/// The body of the last answer, as Salesflow sent it, for `--raw`.
+#[derive(Clone, Default)]
+pub struct RawBody(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl RawBody {
+    /// Keeps `body` (the client's raw-answer tap calls this).
+    pub fn keep(&self, body: &[u8]) {
+        if let Ok(mut kept) = self.0.lock() {
+            kept.clear();
+            kept.extend_from_slice(body);
+        }
+    }
 }
 
 impl Output {
@@ -55,10 +70,26 @@ impl Output {
                 .iter()
                 .find(|(id, _)| *id == operation_id)
                 .map(|(_, columns)| *columns),
+            raw: None,
         }
     }
 
+    /// Prints the body as Salesflow sent it instead of the decoded value, if `raw` is set.
+    pub fn with_raw(mut self, raw: Option<RawBody>) -> Self {
+        self.raw = raw;
+        self
+    }
+
     fn print<T: Serialize>(&self, value: &T) {
+        if let Some(raw) = &self.raw {
+            let body = raw.0.lock().map(|body| body.clone()).unwrap_or_default();
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(&body);
+            if !body.ends_with(b"\n") {
+                let _ = stdout.write_all(b"\n");
+            }
+            return;
+        }
         let mut value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
         mark_utc(&mut value);
         let text = match self.format {

@@ -1058,3 +1058,24 @@ fn a_day_flag_takes_a_date_and_time_and_says_it_is_rounded() {
     assert_eq!(stderr.lines().count(), 1, "said once: {stderr}");
     assert!(stderr.contains("is read as the day 2024-01-05"), "{stderr}");
 }
+
+#[test]
+fn raw_prints_the_body_as_salesflow_sent_it() {
+    let server = MockServer::start();
+    let body = format!(
+        "[{{\"campaignId\": 7, \"NewField\": {{\"x\": [1, 2]}}, \"Echo\": \"{TOKEN}\"}}]\n"
+    );
+    server.list_campaigns(|_, then| {
+        json(then.into_inner(), &body);
+    });
+    let output = salesflow(&server)
+        .args(["list-campaigns", "--account-id", "321", "--raw"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "[{\"campaignId\": 7, \"NewField\": {\"x\": [1, 2]}, \"Echo\": \"***\"}]\n",
+        "unknown fields and all, the token masked"
+    );
+}

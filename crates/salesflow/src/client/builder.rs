@@ -48,6 +48,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     application: Option<String>,
     configure: Option<Configure>,
+    raw_answers: Option<super::RawAnswers>,
 }
 
 /// A user's adjustment of the HTTP client (proxy, certificates, pool).
@@ -65,6 +66,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("application", &self.application)
             .field("configure_http", &self.configure.is_some())
+            .field("on_raw_answer", &self.raw_answers.is_some())
             .finish()
     }
 }
@@ -133,6 +135,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             application: None,
             configure: None,
+            raw_answers: None,
         }
     }
 
@@ -257,6 +260,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `tap` with the status and the body of every answer, as received (decompressed),
+    /// before it is decoded, with the token replaced by `***` wherever the body repeats it:
+    /// for logging, or to print the answer exactly as Salesflow sent it (the `salesflow`
+    /// command's `--raw`). Bodies can be large; `tap` should not keep more than it needs.
+    ///
+    /// ```
+    /// let client = salesflow::ClientBuilder::new()
+    ///     .token("abcdefghijklmnop123")
+    ///     .on_raw_answer(|status, body| eprintln!("{status}: {} bytes", body.len()))
+    ///     .build()?;
+    /// # Ok::<(), salesflow::ConfigError>(())
+    /// ```
+    pub fn on_raw_answer(mut self, tap: impl Fn(u16, &[u8]) + Send + Sync + 'static) -> Self {
+        self.raw_answers = Some(super::RawAnswers(Arc::new(tap)));
+        self
+    }
+
     /// The User-Agent the client sends.
     fn user_agent(&self) -> String {
         let base = concat!("salesflow-rs/", env!("CARGO_PKG_VERSION"));
@@ -304,6 +324,7 @@ impl ClientBuilder {
             account_id: self.account_id,
             retry: self.retry,
             statistics_url,
+            raw_answers: self.raw_answers.clone(),
         };
         Ok(Client::new_with_client(&base_url, http, settings))
     }

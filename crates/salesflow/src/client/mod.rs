@@ -13,4 +13,5 @@ mod settings;
 pub use account::AccountScope;
 pub use batched::ContactsByPublicIdentifiers;
 pub use builder::{ACCOUNT_ID_VAR, BASE_URL_VAR, ClientBuilder, ConfigError, TOKEN_VAR};
+pub(crate) use settings::RawAnswers;
 pub use settings::Settings;

@@ -1,6 +1,22 @@
 //! What a client carries besides its HTTP connection: token, account, retries, hosts.
 
+use std::fmt;
+use std::sync::Arc;
+
 use crate::{ApiToken, RetryPolicy};
+
+/// A function of an answer's status and raw body.
+type Tap = dyn Fn(u16, &[u8]) + Send + Sync;
+
+/// What [`ClientBuilder::on_raw_answer`](crate::ClientBuilder::on_raw_answer) calls.
+#[derive(Clone)]
+pub(crate) struct RawAnswers(pub(crate) Arc<Tap>);
+
+impl fmt::Debug for RawAnswers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("RawAnswers(..)")
+    }
+}
 
 /// The settings a [`Client`](crate::Client) applies to every request. Made by
 /// [`ClientBuilder`](crate::ClientBuilder); `Debug` masks the token.
@@ -18,6 +34,7 @@ pub struct Settings {
     pub(crate) account_id: Option<i64>,
     pub(crate) retry: RetryPolicy,
     pub(crate) statistics_url: Option<String>,
+    pub(crate) raw_answers: Option<RawAnswers>,
 }
 
 impl Settings {
@@ -29,6 +46,7 @@ impl Settings {
             account_id: None,
             retry: RetryPolicy::default(),
             statistics_url: None,
+            raw_answers: None,
         }
     }
 

@@ -49,6 +49,10 @@ where
         Err(error) => return Err(Error::transport(name, error)),
     };
     let scrub = || Scrubber::new(client.inner().token().expose());
+    if let Some(tap) = &client.inner().raw_answers {
+        let text = String::from_utf8_lossy(&body);
+        (tap.0)(status.as_u16(), scrub().clean(&text).as_bytes());
+    }
     read::<T>(operation, status, &body, scrub)
         .map(|value| ResponseValue::new(value, status, headers))
 }
