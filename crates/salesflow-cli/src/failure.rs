@@ -59,7 +59,16 @@ pub fn one_line(rendered: &str) -> String {
         }
         parts.push(line.strip_prefix("error: ").unwrap_or(line));
     }
-    format!("{} (see --help)", parts.join(" ").trim_end_matches(':'))
+    let line = parts.join(" ");
+    // A missing --account-id can come from the environment too: say so.
+    let line = line.replace(
+        "--account-id <account-id>",
+        &format!(
+            "--account-id <account-id> (or set {})",
+            salesflow::ACCOUNT_ID_VAR
+        ),
+    );
+    format!("{} (see --help)", line.trim_end_matches(':'))
 }
 
 /// The line printed for an SDK error: what went wrong once and what to do once, in the

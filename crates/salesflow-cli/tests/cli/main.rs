@@ -1079,3 +1079,19 @@ fn raw_prints_the_body_as_salesflow_sent_it() {
         "unknown fields and all, the token masked"
     );
 }
+
+#[test]
+fn a_missing_account_id_says_the_environment_works_too() {
+    let (code, _, stderr) = fails(
+        Command::new(env!("CARGO_BIN_EXE_salesflow"))
+            .env_remove("SALESFLOW_ACCOUNT_ID")
+            .env("SALESFLOW_TOKEN", TOKEN)
+            .arg("list-campaigns"),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim_end(),
+        "salesflow: the following required arguments were not provided: --account-id \
+         <account-id> (or set SALESFLOW_ACCOUNT_ID) (see --help)"
+    );
+}
