@@ -37,22 +37,10 @@ pub fn render(spec: &openapiv3::OpenAPI, facts: &[OperationFacts]) -> Result<Tok
 
 /// The names of every schema property whose value is a timestamp.
 fn timestamp_fields(spec: &Value) -> Vec<String> {
-    let mut names = Vec::new();
-    for schema in spec["components"]["schemas"]
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
-        for (name, property) in schema.1["properties"].as_object().into_iter().flatten() {
-            let timestamp = property["format"] == "salesflow-timestamp"
-                || property["$ref"] == "#/components/schemas/Timestamp";
-            if timestamp && !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
-    }
-    names.sort();
-    names
+    crate::operations::property_names(spec, |property| {
+        property["format"] == "salesflow-timestamp"
+            || property["$ref"] == "#/components/schemas/Timestamp"
+    })
 }
 
 fn answer_schema<'a>(spec: &'a Value, name: &str) -> Result<&'a Value> {

@@ -15,20 +15,9 @@ use crate::syntax::only_type_argument;
 /// The JSON names of the nullable array properties of the spec's schemas.
 pub fn nullable_list_names(spec: &openapiv3::OpenAPI) -> Result<Vec<String>> {
     let spec = serde_json::to_value(spec)?;
-    let mut names = Vec::new();
-    for schema in spec["components"]["schemas"]
-        .as_object()
-        .into_iter()
-        .flatten()
-    {
-        for (name, property) in schema.1["properties"].as_object().into_iter().flatten() {
-            if property["type"] == "array" && property["nullable"] == Value::Bool(true) {
-                names.push(name.clone());
-            }
-        }
-    }
-    names.sort();
-    names.dedup();
+    let names = crate::operations::property_names(&spec, |property| {
+        property["type"] == "array" && property["nullable"] == Value::Bool(true)
+    });
     Ok(names)
 }
 

@@ -278,6 +278,22 @@ fn strings(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The names of the properties of the spec's component schemas that `matches`, sorted,
+/// each once.
+pub(crate) fn property_names(spec: &Value, matches: impl Fn(&Value) -> bool) -> Vec<String> {
+    let mut names: Vec<String> = spec["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(_, schema)| schema["properties"].as_object().into_iter().flatten())
+        .filter(|(_, property)| matches(property))
+        .map(|(name, _)| name.clone())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Follows a local `$ref`; an `allOf` of one schema is that schema.
 pub(crate) fn resolve<'a>(spec: &'a Value, node: &'a Value) -> Result<&'a Value> {
     if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
