@@ -19,8 +19,8 @@ pub const BASE_URL_VAR: &str = "SALESFLOW_BASE_URL";
 /// Defaults: the production hosts, a 10 s connect timeout, a 60 s timeout per attempt,
 /// [`RetryPolicy::default`], User-Agent `salesflow-rs/<version>`, gzip-compressed answers,
 /// no redirects followed and no `Referer` sent (a redirect would carry the token, which is in
-/// the URL, to wherever it points), and HTTPS through rustls (or the platform's TLS with the
-/// `native-tls` feature). These safe defaults cannot be turned off: every
+/// the URL, to wherever it points), and HTTPS through rustls with ring (aws-lc-rs with the
+/// `aws-lc` feature, the platform's TLS with `native-tls`). These safe defaults cannot be turned off: every
 /// [`Client`] is made here.
 ///
 /// ```
@@ -304,6 +304,7 @@ impl ClientBuilder {
         {
             return Err(ConfigError::BadApplication(app.clone()));
         }
+        install_crypto_provider();
         let mut http = reqwest::Client::builder().user_agent(self.user_agent());
         if let Some(timeout) = self.connect_timeout {
             http = http.connect_timeout(timeout);
@@ -327,6 +328,16 @@ impl ClientBuilder {
             raw_answers: self.raw_answers.clone(),
         };
         Ok(Client::new_with_client(&base_url, http, settings))
+    }
+}
+
+/// With the default `rustls` feature, makes ring rustls's process-wide crypto provider,
+/// unless the program installed one already (then that one is used).
+fn install_crypto_provider() {
+    #[cfg(feature = "rustls")]
+    {
+        // Err means a provider is installed already: that one serves.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 
