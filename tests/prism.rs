@@ -226,7 +226,7 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
 #[ignore = "needs Prism: cargo xtask spec-check"]
 async fn prism_rejects_a_request_the_spec_does_not_allow() {
     // Around the Rust client, which would refuse it: listCampaigns without accountId.
-    let response = salesflow::reqwest::get(format!(
+    let response = raw_get(format!(
         "{}/campaigns/list-campaigns?token=prism-token",
         prism_url()
     ))
@@ -240,7 +240,7 @@ async fn prism_rejects_a_request_the_spec_does_not_allow() {
     );
 
     // A wrong type: campaignId must be an integer.
-    let response = salesflow::reqwest::get(format!(
+    let response = raw_get(format!(
         "{}/campaigns/start?token=prism-token&accountId=1&campaignId=abc",
         prism_url()
     ))
@@ -251,7 +251,7 @@ async fn prism_rejects_a_request_the_spec_does_not_allow() {
         405,
         "start is a POST, not a GET"
     );
-    let response = salesflow::reqwest::Client::new()
+    let response = raw_http()
         .post(format!(
             "{}/campaigns/start?token=prism-token&accountId=1&campaignId=abc",
             prism_url()
@@ -265,8 +265,21 @@ async fn prism_rejects_a_request_the_spec_does_not_allow() {
 #[tokio::test]
 #[ignore = "needs Prism: cargo xtask spec-check"]
 async fn prism_enforces_the_token() {
-    let response = salesflow::reqwest::get(format!("{}/accounts/list", prism_url()))
+    let response = raw_get(format!("{}/accounts/list", prism_url()))
         .await
         .unwrap();
     assert_eq!(response.status().as_u16(), 401);
+}
+
+/// A plain reqwest client, for requests the SDK would refuse to send. With the SDK's default
+/// TLS (rustls with ring), reqwest has no crypto provider until a salesflow client installs
+/// one: build one first.
+fn raw_http() -> salesflow::reqwest::Client {
+    let _ = salesflow::ClientBuilder::new().token("unused").build();
+    salesflow::reqwest::Client::new()
+}
+
+/// A GET with [`raw_http`].
+async fn raw_get(url: String) -> salesflow::reqwest::Result<salesflow::reqwest::Response> {
+    raw_http().get(url).send().await
 }

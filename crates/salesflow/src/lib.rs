@@ -31,7 +31,10 @@ pub use wire::{
 
 /// The date and time crate of the public API (`NaiveDate` parameters, [`Timestamp`]).
 pub use chrono;
-/// The HTTP client underneath, for [`ClientBuilder::configure_http`].
+/// The HTTP client underneath, for [`ClientBuilder::configure_http`]. With the default
+/// `rustls` feature, reqwest has no TLS crypto provider of its own: building a salesflow
+/// client installs ring as rustls's default, so build one before a plain `reqwest::Client`
+/// (or install a provider yourself).
 pub use reqwest;
 
 /// Compiles the examples of the workspace README, so the quickstart cannot rot.
