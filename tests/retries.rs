@@ -226,3 +226,79 @@ async fn a_connection_refused_is_retried_even_for_a_post() {
     assert_eq!(text.matches("retrying").count(), 2, "{text}");
     assert!(text.contains("attempts=3"), "{text}");
 }
+
+/// A client of `server` with a rate limit, no retries and no timers of its own.
+fn limited(server: &MockServer, limit: salesflow::RateLimit) -> Client {
+    ClientBuilder::new()
+        .token(TOKEN)
+        .base_url(server.base_url())
+        .retry(RetryPolicy::none())
+        .rate_limit(limit)
+        .no_timeouts()
+        .configure_http(|http| http.pool_idle_timeout(None))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rate_limit_is_shared_by_every_clone_and_task() {
+    let server = server().await;
+    let ok = server.list_campaigns(|_, then| {
+        answer(then.into_inner(), 200, "[]");
+    });
+    let client = limited(&server, salesflow::RateLimit::per_second(10));
+    let started = Instant::now();
+    let calls: Vec<_> = (0..30)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.list_campaigns().account_id(ACCOUNT_ID).send().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.unwrap().expect("no call is lost");
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(ok.calls_async().await, 30);
+    assert!(
+        elapsed >= Duration::from_millis(2_900),
+        "30 calls at 10 a second, burst 1: {elapsed:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_pauses_every_caller_of_the_client() {
+    let server = server().await;
+    let limited_answer = server.list_campaigns(|_, then| {
+        answer(
+            then.into_inner(),
+            429,
+            r#"{"Status": 429, "Message": "slow down"}"#,
+        )
+        .header("retry-after", "2");
+    });
+    limited_answer.up_to_n_times_async(1).await;
+    let ok = server.list_accounts(|_, then| {
+        answer(then.into_inner(), 200, "[]");
+    });
+    let client = limited(&server, salesflow::RateLimit::per_second(1000).burst(1000));
+    let started = Instant::now();
+    let error = client
+        .list_campaigns()
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .expect_err("a 429 without retries");
+    assert_eq!(error.status(), Some(429));
+    // Another operation, another task: it waits for the pause too.
+    let other = client.clone();
+    tokio::spawn(async move { other.list_accounts().send().await })
+        .await
+        .unwrap()
+        .expect("sent after the pause");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(ok.calls_async().await, 1);
+}

@@ -23,7 +23,9 @@ pub use generated::client::builder;
 /// The request and response types of every operation, generated from the spec's schemas.
 pub use generated::client::types;
 pub use generated::client::{Client, ResponseValue};
-pub use pipeline::{ApiToken, Error, FieldError, OptionalExt, RetryPolicy, TransportKind};
+pub use pipeline::{
+    ApiToken, Error, FieldError, OptionalExt, RateLimit, RetryPolicy, TransportKind,
+};
 pub use wire::{
     AccountStatus, CampaignStatus, Distance, IntegrationRunOn, IntegrationType, JsonError,
     MemberFlags, MemberStatus, RunOn, RunOnError, Timestamp, TimestampError, from_json,

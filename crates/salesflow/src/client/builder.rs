@@ -49,6 +49,8 @@ pub struct ClientBuilder {
     application: Option<String>,
     configure: Option<Configure>,
     raw_answers: Option<super::RawAnswers>,
+    rate_limit: Option<crate::RateLimit>,
+    max_concurrency: Option<usize>,
 }
 
 /// A user's adjustment of the HTTP client (proxy, certificates, pool).
@@ -67,6 +69,8 @@ impl fmt::Debug for ClientBuilder {
             .field("application", &self.application)
             .field("configure_http", &self.configure.is_some())
             .field("on_raw_answer", &self.raw_answers.is_some())
+            .field("rate_limit", &self.rate_limit)
+            .field("max_concurrency", &self.max_concurrency)
             .finish()
     }
 }
@@ -136,6 +140,8 @@ impl ClientBuilder {
             application: None,
             configure: None,
             raw_answers: None,
+            rate_limit: None,
+            max_concurrency: None,
         }
     }
 
@@ -277,6 +283,31 @@ impl ClientBuilder {
         self
     }
 
+    /// Starts at most this many requests a second (with a burst), across every clone of the
+    /// client and every task using it. Salesflow documents no limit, so there is none by
+    /// default; a 429 answer pauses every caller of the client until its `Retry-After` has
+    /// passed, limit or not.
+    ///
+    /// ```
+    /// use salesflow::{ClientBuilder, RateLimit};
+    /// let client = ClientBuilder::new()
+    ///     .token("abcdefghijklmnop123")
+    ///     .rate_limit(RateLimit::per_second(10).burst(5))
+    ///     .max_concurrency(4)
+    ///     .build()?;
+    /// # Ok::<(), salesflow::ConfigError>(())
+    /// ```
+    pub fn rate_limit(mut self, limit: crate::RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Sends at most `requests` at once, across every clone of the client (none by default).
+    pub fn max_concurrency(mut self, requests: usize) -> Self {
+        self.max_concurrency = Some(requests.max(1));
+        self
+    }
+
     /// The User-Agent the client sends.
     fn user_agent(&self) -> String {
         let base = concat!("salesflow-rs/", env!("CARGO_PKG_VERSION"));
@@ -326,6 +357,10 @@ impl ClientBuilder {
             retry: self.retry,
             statistics_url,
             raw_answers: self.raw_answers.clone(),
+            limiter: crate::pipeline::rate_limit::Limiter::new(
+                self.rate_limit,
+                self.max_concurrency,
+            ),
         };
         Ok(Client::new_with_client(&base_url, http, settings))
     }

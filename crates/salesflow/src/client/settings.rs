@@ -35,6 +35,7 @@ pub struct Settings {
     pub(crate) retry: RetryPolicy,
     pub(crate) statistics_url: Option<String>,
     pub(crate) raw_answers: Option<RawAnswers>,
+    pub(crate) limiter: crate::pipeline::rate_limit::Limiter,
 }
 
 impl Settings {
@@ -47,6 +48,7 @@ impl Settings {
             retry: RetryPolicy::default(),
             statistics_url: None,
             raw_answers: None,
+            limiter: Default::default(),
         }
     }
 

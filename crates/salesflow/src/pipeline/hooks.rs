@@ -49,11 +49,17 @@ impl ClientHooks<Settings> for Client {
             let policy = self.inner().retry();
             let mut attempt: u32 = 1;
             let outcome = loop {
+                // The client's rate, concurrency cap and any 429 pause, for every attempt.
+                let turn = self.inner().limiter.turn().await;
                 // A JSON or empty body can always be cloned; keep the original for a retry.
                 let Some(copy) = request.try_clone() else {
                     break whole(self.client().execute(request).await).await;
                 };
                 let outcome = whole(self.client().execute(copy).await).await;
+                drop(turn);
+                if let Some(wait) = policy.pause_for(&outcome) {
+                    self.inner().limiter.pause(wait);
+                }
                 match policy.delay(attempt - 1, operation.idempotent, &outcome) {
                     None => break outcome,
                     Some(delay) => {

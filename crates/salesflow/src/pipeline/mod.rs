@@ -7,11 +7,13 @@ mod error;
 mod hooks;
 pub(crate) mod hosts;
 pub(crate) mod operation;
+pub(crate) mod rate_limit;
 mod retry;
 mod scrub;
 mod token;
 pub(crate) mod validation;
 
 pub use error::{Error, FieldError, OptionalExt, TransportKind};
+pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use token::ApiToken;

@@ -129,6 +129,19 @@ impl RetryPolicy {
         }
     }
 
+    /// How long a 429 with `Retry-After` asks every caller to wait (capped like a retry's).
+    pub(crate) fn pause_for(
+        &self,
+        outcome: &reqwest::Result<reqwest::Response>,
+    ) -> Option<Duration> {
+        let response = outcome.as_ref().ok()?;
+        if response.status() != StatusCode::TOO_MANY_REQUESTS {
+            return None;
+        }
+        retry_after(response.headers(), SystemTime::now())
+            .map(|wait| wait.min(self.max_retry_after))
+    }
+
     /// Full jitter: a random time up to `min(max_delay, initial_delay × 2^retry)`.
     fn backoff(&self, retry: u32) -> Duration {
         let ceiling = self
