@@ -93,12 +93,13 @@ async fn every_request_carries_what_iis_needs_and_nothing_more() {
     }
 }
 
-#[tokio::test]
-async fn a_reset_connection_is_retried_for_a_read() {
+/// Lists campaigns against a server that answers the first `failures` requests with
+/// `failure` and then the docs' sample; returns how many requests it received.
+async fn list_campaigns_after(failures: usize, failure: Reply) -> usize {
     let sample = salesflow_test_support::operations::operation("listCampaigns").sample;
     let server = RawServer::start(move |n, _| {
-        if n < 2 {
-            Reply::Close
+        if n < failures {
+            failure.clone()
         } else {
             Reply::json(200, sample)
         }
@@ -108,29 +109,21 @@ async fn a_reset_connection_is_retried_for_a_read() {
         .account_id(321)
         .send()
         .await
-        .expect("the third try succeeds");
+        .expect("a later try succeeds");
     assert_eq!(campaigns.len(), 2);
-    assert_eq!(server.requests().len(), 3);
+    server.requests().len()
+}
+
+#[tokio::test]
+async fn a_reset_connection_is_retried_for_a_read() {
+    assert_eq!(list_campaigns_after(2, Reply::Close).await, 3);
 }
 
 #[tokio::test]
 async fn a_truncated_body_is_retried_for_a_read() {
     let sample = salesflow_test_support::operations::operation("listCampaigns").sample;
-    let server = RawServer::start(move |n, _| {
-        if n == 0 {
-            Reply::truncated(&sample[..20], sample.len())
-        } else {
-            Reply::json(200, sample)
-        }
-    });
-    let campaigns = client(&server, quick_retries(3))
-        .list_campaigns()
-        .account_id(321)
-        .send()
-        .await
-        .expect("the second try succeeds");
-    assert_eq!(campaigns.len(), 2);
-    assert_eq!(server.requests().len(), 2);
+    let truncated = Reply::truncated(&sample[..20], sample.len());
+    assert_eq!(list_campaigns_after(1, truncated).await, 2);
 }
 
 /// Calls importMember, which creates a member: not safe to repeat.

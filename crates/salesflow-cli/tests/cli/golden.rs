@@ -80,35 +80,16 @@ fn help_and_outputs_match_the_golden_files() {
                 .body(sample);
         });
     }
-    let commands: [(&str, &[&str]); 3] = [
-        ("list-campaigns", &["list-campaigns", "--account-id", "321"]),
-        (
-            "list-incoming-messages-by-campaign",
-            &[
-                "list-incoming-messages-by-campaign",
-                "--account-id",
-                "321",
-                "--campaign-id",
-                "10",
-                "--from",
-                "2020-01-01",
-            ],
-        ),
-        (
-            "get-analytics-by-campaign",
-            &[
-                "get-analytics-by-campaign",
-                "--account-id",
-                "321",
-                "--campaign-id",
-                "10",
-                "--from",
-                "2024-01-01",
-                "--to",
-                "2025-01-01",
-            ],
-        ),
-    ];
+    // The command lines of the conformance table's operations (test-support).
+    let commands = [
+        "listCampaigns",
+        "listIncomingMessagesByCampaign",
+        "getAnalyticsByCampaign",
+    ]
+    .map(|name| {
+        let command = salesflow_test_support::operations::operation(name).command;
+        (command[0], command)
+    });
     for (name, args) in commands {
         for format in ["json", "csv", "table", "ndjson"] {
             let mut with_format = args.to_vec();
