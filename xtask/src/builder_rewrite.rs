@@ -5,8 +5,12 @@
 //!   exactly (a 204 where the spec says 200 is an error), decodes with a strict
 //!   `serde_json::from_slice`, and returns `progenitor_client::Error<E>`, whose `Display`
 //!   prints the request URL with the token. The original body is kept up to the point where
-//!   it has a response; the status `match` becomes `Ok(response)`, and the response goes to
-//!   `crate::pipeline::answer::finish`, which reads it as a real server sends it.
+//!   the request is built and checked (the `pre` hook), as a private `prepare()`; sending it
+//!   (`exec`, `post`) and the status `match` go, and the request goes to the SDK's pipeline:
+//!   `crate::pipeline::answer::finish`, or for an answer that is a JSON array
+//!   `crate::pipeline::list::collect`, which decodes the items as they arrive.
+//! - Every builder whose answer is a JSON array gets `stream()`: the items one by one, at
+//!   memory that does not grow with the list (`crate::pipeline::list::stream`).
 //! - The `api-version` header progenitor adds to every request goes: the API defines no such
 //!   header, and ASP.NET's API versioning reads that very name.
 //! - A parameter that can take one value only is pre-set.
@@ -32,6 +36,7 @@ pub fn rewrite(file: &mut syn::File, facts: &[OperationFacts]) -> Result<()> {
     let mut rewrite = BuilderRewrite {
         facts,
         wrapped: Vec::new(),
+        streams: 0,
         constants_set: 0,
         errors: Vec::new(),
     };
@@ -47,6 +52,9 @@ pub fn rewrite(file: &mut syn::File, facts: &[OperationFacts]) -> Result<()> {
                 op.name
             );
         }
+    }
+    if rewrite.streams == 0 {
+        bail!("no operation answers with a JSON array: `stream()` was added to no builder");
     }
     let constants: usize = facts.iter().map(|op| op.constants.len()).sum();
     if rewrite.constants_set != constants {
@@ -87,6 +95,7 @@ fn document_client(file: &mut syn::File) -> Result<()> {
 struct BuilderRewrite<'a> {
     facts: &'a [OperationFacts],
     wrapped: Vec<String>,
+    streams: usize,
     constants_set: usize,
     errors: Vec<anyhow::Error>,
 }
@@ -99,26 +108,33 @@ impl VisitMut for BuilderRewrite<'_> {
         let Some(op) = self.facts.iter().find(|op| op.builder == name) else {
             return;
         };
+        let mut added = Vec::new();
         for impl_item in &mut item.items {
             let ImplItem::Fn(function) = impl_item else {
                 continue;
             };
             if function.sig.ident == "send" && function.sig.asyncness.is_some() {
                 match wrap_send(function, op) {
-                    Ok(()) => self.wrapped.push(name.clone()),
+                    Ok(methods) => {
+                        self.wrapped.push(name.clone());
+                        self.streams += usize::from(methods.len() > 1);
+                        added.extend(methods);
+                    }
                     Err(error) => self.errors.push(error),
                 }
             } else if function.sig.ident == "new" {
                 self.constants_set += preset_constants(function, op);
             }
         }
+        item.items.extend(added.into_iter().map(ImplItem::Fn));
     }
 }
 
 /// `send(self) -> Result<ResponseValue<T>, Error<E>>` becomes
-/// `send(self) -> Result<ResponseValue<T>, crate::Error>`: the original body up to the
-/// response, without the `api-version` header, then `crate::pipeline::answer::finish`.
-fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<()> {
+/// `send(self) -> Result<ResponseValue<T>, crate::Error>`, which hands the request that the
+/// original body builds (now the private `prepare()`, returned as a new method) to the
+/// SDK's pipeline. Where `T` is a `Vec<Item>`, `stream()` is returned too.
+fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplItemFn>> {
     let operation = &op.name;
     let ReturnType::Type(_, original) = &function.sig.output else {
         bail!("`send` of {operation} returns nothing");
@@ -144,6 +160,9 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<()> {
     for (what, count) in [
         ("the `api-version` header", edits.api_version_removed),
         ("the header map", edits.header_map_removed),
+        ("the `exec` hook that sends the request", edits.exec_removed),
+        ("the `post` hook", edits.post_removed),
+        ("`let response = result?`", edits.response_removed),
         (
             "the status `match` on the response",
             edits.status_match_replaced,
@@ -157,14 +176,57 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<()> {
         }
     }
     let progenitor_error = error;
+    let prepare: ImplItemFn = parse_quote! {
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, #progenitor_error> #body
+    };
     function.sig.output = parse_quote!(-> ::std::result::Result<#ok, crate::Error>);
+    let Some(item) = only_type_argument(&inner, "Vec") else {
+        function.block = parse_quote!({
+            let client = self.client;
+            crate::pipeline::answer::finish::<#inner, _>(client, #operation, self.prepare().await)
+                .await
+        });
+        return Ok(vec![prepare]);
+    };
     function.block = parse_quote!({
         let client = self.client;
-        let result: ::std::result::Result<reqwest::Response, #progenitor_error> =
-            async move #body.await;
-        crate::pipeline::answer::finish::<#inner, _>(client, #operation, result).await
+        crate::pipeline::list::collect::<#item, _>(client, #operation, self.prepare().await).await
     });
-    Ok(())
+    let stream_doc = format!(
+        "Sends the request like [`send`](Self::send), and yields the answer's items one \
+         by one as their bytes arrive, at memory that does not grow with the list. An \
+         item that does not decode is an `Err` naming its index and field, and the items \
+         after it still come; an error of the request, the answer or the transfer is the \
+         last item. Retries happen before the first byte only.\n\n{}",
+        stream_example(&op.example)?
+    );
+    let stream: ImplItemFn = parse_quote! {
+        #[doc = #stream_doc]
+        pub fn stream(
+            self,
+        ) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::Error>>
+               + ::std::marker::Send
+               + 'a {
+            let client = self.client;
+            crate::pipeline::list::stream::<#item, _>(client, #operation, self.prepare())
+        }
+    };
+    Ok(vec![prepare, stream])
+}
+
+/// The operation's `send()` example (from examples.rs), made to read the list as a stream.
+fn stream_example(example: &str) -> Result<String> {
+    let sent = "    .send()\n    .await?;\nprintln!(\"{:?}\", answer.into_inner());\n";
+    let streamed = "    .stream();\nlet mut items = std::pin::pin!(items);\n\
+                    while let Some(item) = items.next().await {\n    println!(\"{:?}\", item?);\n}\n";
+    let opening = "let answer = client\n";
+    if !example.contains(sent) || !example.contains(opening) {
+        bail!("the example no longer ends with `.send().await?` and a println: {example}");
+    }
+    Ok(example
+        .replace(sent, streamed)
+        .replace(opening, "use salesflow::StreamExt;\nlet items = client\n"))
 }
 
 /// The edits inside one `send` body, counted.
@@ -172,6 +234,9 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<()> {
 struct ResponseEdits {
     api_version_removed: usize,
     header_map_removed: usize,
+    exec_removed: usize,
+    post_removed: usize,
+    response_removed: usize,
     status_match_replaced: usize,
     operation_ids: Vec<String>,
 }
@@ -184,6 +249,17 @@ impl VisitMut for ResponseEdits {
         let before = block.stmts.len();
         block.stmts.retain(|stmt| !is_header_map_let(stmt));
         self.header_map_removed += before - block.stmts.len();
+        // Sending is the pipeline's: `let result = client.exec(..)`, `client.post(..)?` and
+        // `let response = result?` go; the request is what the body returns.
+        for (count, matches) in [
+            (&mut self.exec_removed, is_exec_let as fn(&Stmt) -> bool),
+            (&mut self.post_removed, is_post_call),
+            (&mut self.response_removed, is_response_let),
+        ] {
+            let before = block.stmts.len();
+            block.stmts.retain(|stmt| !matches(stmt));
+            *count += before - block.stmts.len();
+        }
         syn::visit_mut::visit_block_mut(self, block);
     }
 
@@ -211,11 +287,11 @@ impl VisitMut for ResponseEdits {
             self.visit_expr_mut(expr);
             return;
         }
-        // `match response.status().as_u16() { ... }` becomes `Ok(response)`.
+        // `match response.status().as_u16() { ... }` becomes `Ok(request)`.
         if let Expr::Match(matched) = expr
             && is_status_of_response(&matched.expr)
         {
-            *expr = parse_quote!(Ok(response));
+            *expr = parse_quote!(Ok(request));
             self.status_match_replaced += 1;
             return;
         }
@@ -239,6 +315,45 @@ fn is_api_version_append(stmt: &Stmt) -> bool {
                     if text.value() == "api-version")
             })
         })
+}
+
+/// `let result = client.exec(request, &info).await;`
+fn is_exec_let(stmt: &Stmt) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let Some(init) = &local.init else {
+        return false;
+    };
+    let Expr::Await(awaited) = &*init.expr else {
+        return false;
+    };
+    matches!(&*awaited.base, Expr::MethodCall(call) if call.method == "exec")
+}
+
+/// `client.post(&result, &info).await?;`
+fn is_post_call(stmt: &Stmt) -> bool {
+    let Stmt::Expr(Expr::Try(tried), Some(_)) = stmt else {
+        return false;
+    };
+    let Expr::Await(awaited) = &*tried.expr else {
+        return false;
+    };
+    matches!(&*awaited.base, Expr::MethodCall(call) if call.method == "post")
+}
+
+/// `let response = result?;`
+fn is_response_let(stmt: &Stmt) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let syn::Pat::Ident(binding) = &local.pat else {
+        return false;
+    };
+    binding.ident == "response"
+        && local.init.as_ref().is_some_and(
+            |init| matches!(&*init.expr, Expr::Try(tried) if is_path(&tried.expr, "result")),
+        )
 }
 
 /// `let mut header_map = HeaderMap::with_capacity(..);`

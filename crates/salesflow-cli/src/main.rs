@@ -95,7 +95,11 @@ fn command() -> Command {
                 .global(true)
                 .value_name("SECONDS")
                 .value_parser(clap::value_parser!(u64).range(1..))
-                .help("Give up an attempt after this many seconds [default: 60]"),
+                .help(
+                    "Give up an attempt when Salesflow takes this many seconds to start \
+                     answering, or an answer stalls this long [default: 60 to start, 30 \
+                     between chunks; connecting: at most 10]",
+                ),
         )
         .arg(
             Arg::new("raw")

@@ -31,6 +31,12 @@ pub use wire::{
     MemberFlags, MemberStatus, RunOn, RunOnError, Timestamp, TimestampError, from_json,
 };
 
+/// What `stream()` of a list returns: its items one by one, as their bytes arrive.
+pub use futures_core::Stream;
+/// Adapters for a [`Stream`] (`next().await`, `try_collect()`, …), so that consuming
+/// `stream()` needs no other crate.
+pub use futures_util::stream::{StreamExt, TryStreamExt};
+
 /// The date and time crate of the public API (`NaiveDate` parameters, [`Timestamp`]).
 pub use chrono;
 /// The HTTP client underneath, for [`ClientBuilder::configure_http`]. With the default

@@ -16,8 +16,10 @@ pub const BASE_URL_VAR: &str = "SALESFLOW_BASE_URL";
 
 /// Configures a [`Client`].
 ///
-/// Defaults: the production hosts, a 10 s connect timeout, a 60 s timeout per attempt,
-/// [`RetryPolicy::default`], User-Agent `salesflow-rs/<version>`, gzip-compressed answers,
+/// Defaults: the production hosts; timeouts that fit answers of any size (10 s to connect,
+/// 60 s from sending a request to the first byte of its answer, 30 s of silence between
+/// two chunks of a body, and no limit on a whole transfer, so that a 140 MB list on a slow
+/// link is not cut off while its bytes keep coming); [`RetryPolicy::default`], User-Agent `salesflow-rs/<version>`, gzip-compressed answers,
 /// no redirects followed and no `Referer` sent (a redirect would carry the token, which is in
 /// the URL, to wherever it points), and HTTPS through rustls with ring (aws-lc-rs with the
 /// `aws-lc` feature, the platform's TLS with `native-tls`). These safe defaults cannot be turned off: every
@@ -44,7 +46,9 @@ pub struct ClientBuilder {
     base_url: String,
     statistics_url: Option<String>,
     connect_timeout: Option<Duration>,
-    timeout: Option<Duration>,
+    first_byte_timeout: Option<Duration>,
+    idle_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     retry: RetryPolicy,
     application: Option<String>,
     configure: Option<Configure>,
@@ -64,7 +68,9 @@ impl fmt::Debug for ClientBuilder {
             .field("base_url", &self.base_url)
             .field("statistics_url", &self.statistics_url)
             .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
+            .field("first_byte_timeout", &self.first_byte_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("retry", &self.retry)
             .field("application", &self.application)
             .field("configure_http", &self.configure.is_some())
@@ -135,7 +141,9 @@ impl ClientBuilder {
             base_url: hosts::PRODUCTION_URL.to_owned(),
             statistics_url: None,
             connect_timeout: Some(Duration::from_secs(10)),
-            timeout: Some(Duration::from_secs(60)),
+            first_byte_timeout: Some(Duration::from_secs(60)),
+            idle_timeout: Some(Duration::from_secs(30)),
+            total_timeout: None,
             retry: RetryPolicy::default(),
             application: None,
             configure: None,
@@ -219,17 +227,51 @@ impl ClientBuilder {
         self
     }
 
-    /// How long one attempt may take, answer included (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+    /// How long to wait from sending a request (connecting included) to the first byte of
+    /// its answer (default 60 s): the time Salesflow takes to start answering.
+    pub fn first_byte_timeout(mut self, timeout: Duration) -> Self {
+        self.first_byte_timeout = Some(timeout);
         self
     }
 
-    /// No connect or request timeout: an attempt waits as long as the server takes. For
-    /// tests on a paused tokio clock, where a pending timeout would fire at once.
+    /// How long a body may stall: the longest wait between two of its chunks (default 30 s).
+    /// A large answer takes as long as it needs while its bytes keep coming.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = Some(timeout);
+        self
+    }
+
+    /// A limit on a whole attempt, answer included (none by default: a long list on a slow
+    /// link could never meet it). For callers who need a hard deadline.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the first-byte and the idle timeout to `timeout` (what the `salesflow`
+    /// command's `--timeout` does): no attempt waits longer than this for Salesflow to
+    /// start answering, or for the next bytes of an answer.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = salesflow::ClientBuilder::new()
+    ///     .token("abcdefghijklmnop123")
+    ///     .timeout(Duration::from_secs(20))
+    ///     .connect_timeout(Duration::from_secs(5))
+    ///     .build()?;
+    /// # Ok::<(), salesflow::ConfigError>(())
+    /// ```
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.first_byte_timeout(timeout).idle_timeout(timeout)
+    }
+
+    /// No timeouts at all: an attempt waits as long as the server takes. For tests on a
+    /// paused tokio clock, where a pending timeout would fire at once.
     pub fn no_timeouts(mut self) -> Self {
         self.connect_timeout = None;
-        self.timeout = None;
+        self.first_byte_timeout = None;
+        self.idle_timeout = None;
+        self.total_timeout = None;
         self
     }
 
@@ -340,7 +382,7 @@ impl ClientBuilder {
         if let Some(timeout) = self.connect_timeout {
             http = http.connect_timeout(timeout);
         }
-        if let Some(timeout) = self.timeout {
+        if let Some(timeout) = self.total_timeout {
             http = http.timeout(timeout);
         }
         if let Some(configure) = &self.configure {
@@ -361,6 +403,10 @@ impl ClientBuilder {
                 self.rate_limit,
                 self.max_concurrency,
             ),
+            timeouts: crate::pipeline::transfer::Timeouts {
+                first_byte: self.first_byte_timeout,
+                idle: self.idle_timeout,
+            },
         };
         Ok(Client::new_with_client(&base_url, http, settings))
     }

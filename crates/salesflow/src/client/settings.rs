@@ -36,6 +36,7 @@ pub struct Settings {
     pub(crate) statistics_url: Option<String>,
     pub(crate) raw_answers: Option<RawAnswers>,
     pub(crate) limiter: crate::pipeline::rate_limit::Limiter,
+    pub(crate) timeouts: crate::pipeline::transfer::Timeouts,
 }
 
 impl Settings {
@@ -49,6 +50,10 @@ impl Settings {
             statistics_url: None,
             raw_answers: None,
             limiter: Default::default(),
+            timeouts: crate::pipeline::transfer::Timeouts {
+                first_byte: None,
+                idle: None,
+            },
         }
     }
 

@@ -4268,54 +4268,51 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::CampaignStatistics>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    campaign_id,
-                    is_force_request,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-                let is_force_request = is_force_request.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/statistics/GetCampaignStatistics", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "campaignId",
-                        &campaign_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "isForceRequest",
-                        &is_force_request,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_campaign_statistics",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
             crate::pipeline::answer::finish::<types::CampaignStatistics, _>(
                 client,
                 "getCampaignStatistics",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                campaign_id,
+                is_force_request,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let is_force_request = is_force_request.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/statistics/GetCampaignStatistics", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "campaignId",
+                    &campaign_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "isForceRequest",
+                    &is_force_request,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_campaign_statistics",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::import_member`]
@@ -4452,74 +4449,75 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    campaign_id,
-                    custom_fields,
-                    first_name,
-                    last_name,
-                    linked_in_url,
-                    location,
-                    occupation,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-                let custom_fields = custom_fields.map_err(Error::InvalidRequest)?;
-                let first_name = first_name.map_err(Error::InvalidRequest)?;
-                let last_name = last_name.map_err(Error::InvalidRequest)?;
-                let linked_in_url = linked_in_url.map_err(Error::InvalidRequest)?;
-                let location = location.map_err(Error::InvalidRequest)?;
-                let occupation = occupation.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/members/Import", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "campaignId",
-                        &campaign_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "customFields",
-                        &custom_fields,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "firstName",
-                        &first_name,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("lastName", &last_name))
-                    .query(&progenitor_client::QueryParam::new(
-                        "linkedInUrl",
-                        &linked_in_url,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("location", &location))
-                    .query(&progenitor_client::QueryParam::new(
-                        "occupation",
-                        &occupation,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "import_member",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<types::Contact, _>(client, "importMember", result)
-                .await
+            crate::pipeline::answer::finish::<types::Contact, _>(
+                client,
+                "importMember",
+                self.prepare().await,
+            )
+            .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                campaign_id,
+                custom_fields,
+                first_name,
+                last_name,
+                linked_in_url,
+                location,
+                occupation,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let custom_fields = custom_fields.map_err(Error::InvalidRequest)?;
+            let first_name = first_name.map_err(Error::InvalidRequest)?;
+            let last_name = last_name.map_err(Error::InvalidRequest)?;
+            let linked_in_url = linked_in_url.map_err(Error::InvalidRequest)?;
+            let location = location.map_err(Error::InvalidRequest)?;
+            let occupation = occupation.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/members/Import", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "campaignId",
+                    &campaign_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "customFields",
+                    &custom_fields,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "firstName",
+                    &first_name,
+                ))
+                .query(&progenitor_client::QueryParam::new("lastName", &last_name))
+                .query(&progenitor_client::QueryParam::new(
+                    "linkedInUrl",
+                    &linked_in_url,
+                ))
+                .query(&progenitor_client::QueryParam::new("location", &location))
+                .query(&progenitor_client::QueryParam::new(
+                    "occupation",
+                    &occupation,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "import_member",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::get_contact_by_public_identifier`]
@@ -4569,49 +4567,47 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<types::StatusMessage>> =
-                async move {
-                    let Self {
-                        client,
-                        account_id,
-                        public_identifier,
-                    } = self;
-                    let account_id = account_id.map_err(Error::InvalidRequest)?;
-                    let public_identifier = public_identifier.map_err(Error::InvalidRequest)?;
-                    let url = format!("{}/members", client.baseurl,);
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .query(&progenitor_client::QueryParam::new(
-                            "accountId",
-                            &account_id,
-                        ))
-                        .query(&progenitor_client::QueryParam::new(
-                            "publicIdentifier",
-                            &public_identifier,
-                        ))
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "get_contact_by_public_identifier",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    Ok(response)
-                }
-                .await;
             crate::pipeline::answer::finish::<types::Contact, _>(
                 client,
                 "getContactByPublicIdentifier",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(
+            self,
+        ) -> ::std::result::Result<reqwest::Request, Error<types::StatusMessage>> {
+            let Self {
+                client,
+                account_id,
+                public_identifier,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let public_identifier = public_identifier.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/members", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "publicIdentifier",
+                    &public_identifier,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_contact_by_public_identifier",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::get_contact`]
@@ -4660,44 +4656,47 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<types::StatusMessage>> =
-                async move {
-                    let Self {
-                        client,
-                        member_id,
-                        account_id,
-                    } = self;
-                    let member_id = member_id.map_err(Error::InvalidRequest)?;
-                    let account_id = account_id.map_err(Error::InvalidRequest)?;
-                    let url = format!(
-                        "{}/members/{}",
-                        client.baseurl,
-                        encode_path(&member_id.to_string()),
-                    );
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .get(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .query(&progenitor_client::QueryParam::new(
-                            "accountId",
-                            &account_id,
-                        ))
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "get_contact",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    Ok(response)
-                }
-                .await;
-            crate::pipeline::answer::finish::<types::Contact, _>(client, "getContact", result).await
+            crate::pipeline::answer::finish::<types::Contact, _>(
+                client,
+                "getContact",
+                self.prepare().await,
+            )
+            .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(
+            self,
+        ) -> ::std::result::Result<reqwest::Request, Error<types::StatusMessage>> {
+            let Self {
+                client,
+                member_id,
+                account_id,
+            } = self;
+            let member_id = member_id.map_err(Error::InvalidRequest)?;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/members/{}",
+                client.baseurl,
+                encode_path(&member_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_contact",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::update_contact`]
@@ -4770,49 +4769,50 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    member_id,
-                    account_id,
-                    body,
-                } = self;
-                let member_id = member_id.map_err(Error::InvalidRequest)?;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| types::ContactUpdate::try_from(v).map_err(|e| e.to_string()))
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/members/{}",
-                    client.baseurl,
-                    encode_path(&member_id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "update_contact",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<types::Contact, _>(client, "updateContact", result)
-                .await
+            crate::pipeline::answer::finish::<types::Contact, _>(
+                client,
+                "updateContact",
+                self.prepare().await,
+            )
+            .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                member_id,
+                account_id,
+                body,
+            } = self;
+            let member_id = member_id.map_err(Error::InvalidRequest)?;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::ContactUpdate::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/members/{}",
+                client.baseurl,
+                encode_path(&member_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_contact",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::delete_contact`]
@@ -4861,48 +4861,45 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    member_id,
-                    account_id,
-                } = self;
-                let member_id = member_id.map_err(Error::InvalidRequest)?;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/members/{}",
-                    client.baseurl,
-                    encode_path(&member_id.to_string()),
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "delete_contact",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
             crate::pipeline::answer::finish::<types::StatusMessage, _>(
                 client,
                 "deleteContact",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                member_id,
+                account_id,
+            } = self;
+            let member_id = member_id.map_err(Error::InvalidRequest)?;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/members/{}",
+                client.baseurl,
+                encode_path(&member_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_contact",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::list_contacts_by_campaign`]
@@ -4966,54 +4963,82 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    campaign_id,
-                    updated_from_date,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-                let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/members/list-contacts", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "campaignId",
-                        &campaign_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "updatedFromDate",
-                        &updated_from_date,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_contacts_by_campaign",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<::std::vec::Vec<types::Contact>, _>(
+            crate::pipeline::list::collect::<types::Contact, _>(
                 client,
                 "listContactsByCampaign",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                campaign_id,
+                updated_from_date,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/members/list-contacts", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "campaignId",
+                    &campaign_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "updatedFromDate",
+                    &updated_from_date,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_contacts_by_campaign",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
+        }
+        /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
+        ///
+        /// ```no_run
+        /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// use salesflow::StreamExt;
+        /// let items = client
+        ///     .list_contacts_by_campaign()
+        ///     .account_id(321)
+        ///     .campaign_id(10)
+        ///     .updated_from_date("2024-07-16T05:00:00".parse::<salesflow::Timestamp>()?)
+        ///     .stream();
+        /// let mut items = std::pin::pin!(items);
+        /// while let Some(item) = items.next().await {
+        ///     println!("{:?}", item?);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            self,
+        ) -> impl ::futures_core::Stream<
+            Item = ::std::result::Result<types::Contact, crate::Error>,
+        > + ::std::marker::Send
+        + 'a {
+            let client = self.client;
+            crate::pipeline::list::stream::<types::Contact, _>(
+                client,
+                "listContactsByCampaign",
+                self.prepare(),
+            )
         }
     }
     /// Builder for [`Client::list_contacts_by_public_identifiers`]
@@ -5073,47 +5098,74 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    body,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| types::ContactsQuery::try_from(v).map_err(|e| e.to_string()))
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/members/list-contacts", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_contacts_by_public_identifiers",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<::std::vec::Vec<types::Contact>, _>(
+            crate::pipeline::list::collect::<types::Contact, _>(
                 client,
                 "listContactsByPublicIdentifiers",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                body,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::ContactsQuery::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/members/list-contacts", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_contacts_by_public_identifiers",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
+        }
+        /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
+        ///
+        /// ```no_run
+        /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// use salesflow::StreamExt;
+        /// let items = client
+        ///     .list_contacts_by_public_identifiers()
+        ///     .account_id(321)
+        ///     .body_map(|body| body.public_identifiers(vec!["identity1".to_owned(), "identity2".to_owned(), "identity3".to_owned()]))
+        ///     .stream();
+        /// let mut items = std::pin::pin!(items);
+        /// while let Some(item) = items.next().await {
+        ///     println!("{:?}", item?);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            self,
+        ) -> impl ::futures_core::Stream<
+            Item = ::std::result::Result<types::Contact, crate::Error>,
+        > + ::std::marker::Send
+        + 'a {
+            let client = self.client;
+            crate::pipeline::list::stream::<types::Contact, _>(
+                client,
+                "listContactsByPublicIdentifiers",
+                self.prepare(),
+            )
         }
     }
     /// Builder for [`Client::list_contacts_by_account`]
@@ -5163,48 +5215,75 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    updated_from_date,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/members/list-contacts-by-accountid", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "updatedFromDate",
-                        &updated_from_date,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_contacts_by_account",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<::std::vec::Vec<types::Contact>, _>(
+            crate::pipeline::list::collect::<types::Contact, _>(
                 client,
                 "listContactsByAccount",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                updated_from_date,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/members/list-contacts-by-accountid", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "updatedFromDate",
+                    &updated_from_date,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_contacts_by_account",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
+        }
+        /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
+        ///
+        /// ```no_run
+        /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// use salesflow::StreamExt;
+        /// let items = client
+        ///     .list_contacts_by_account()
+        ///     .account_id(321)
+        ///     .updated_from_date("2024-07-16T05:00:00".parse::<salesflow::Timestamp>()?)
+        ///     .stream();
+        /// let mut items = std::pin::pin!(items);
+        /// while let Some(item) = items.next().await {
+        ///     println!("{:?}", item?);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            self,
+        ) -> impl ::futures_core::Stream<
+            Item = ::std::result::Result<types::Contact, crate::Error>,
+        > + ::std::marker::Send
+        + 'a {
+            let client = self.client;
+            crate::pipeline::list::stream::<types::Contact, _>(
+                client,
+                "listContactsByAccount",
+                self.prepare(),
+            )
         }
     }
     /// Builder for [`Client::list_campaigns`]
@@ -5254,48 +5333,75 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Campaign>>, crate::Error>
         {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    updated_from_date,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/campaigns/list-campaigns", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "updatedFromDate",
-                        &updated_from_date,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_campaigns",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<::std::vec::Vec<types::Campaign>, _>(
+            crate::pipeline::list::collect::<types::Campaign, _>(
                 client,
                 "listCampaigns",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                updated_from_date,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns/list-campaigns", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "updatedFromDate",
+                    &updated_from_date,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_campaigns",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
+        }
+        /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
+        ///
+        /// ```no_run
+        /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// use salesflow::StreamExt;
+        /// let items = client
+        ///     .list_campaigns()
+        ///     .account_id(321)
+        ///     .updated_from_date("2024-07-16T05:00:00".parse::<salesflow::Timestamp>()?)
+        ///     .stream();
+        /// let mut items = std::pin::pin!(items);
+        /// while let Some(item) = items.next().await {
+        ///     println!("{:?}", item?);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            self,
+        ) -> impl ::futures_core::Stream<
+            Item = ::std::result::Result<types::Campaign, crate::Error>,
+        > + ::std::marker::Send
+        + 'a {
+            let client = self.client;
+            crate::pipeline::list::stream::<types::Campaign, _>(
+                client,
+                "listCampaigns",
+                self.prepare(),
+            )
         }
     }
     /// Builder for [`Client::start_campaign`]
@@ -5344,49 +5450,47 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<types::StatusMessage>> =
-                async move {
-                    let Self {
-                        client,
-                        account_id,
-                        campaign_id,
-                    } = self;
-                    let account_id = account_id.map_err(Error::InvalidRequest)?;
-                    let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-                    let url = format!("{}/campaigns/start", client.baseurl,);
-                    #[allow(unused_mut)]
-                    let mut request = client
-                        .client
-                        .post(url)
-                        .header(
-                            ::reqwest::header::ACCEPT,
-                            ::reqwest::header::HeaderValue::from_static("application/json"),
-                        )
-                        .query(&progenitor_client::QueryParam::new(
-                            "accountId",
-                            &account_id,
-                        ))
-                        .query(&progenitor_client::QueryParam::new(
-                            "campaignId",
-                            &campaign_id,
-                        ))
-                        .build()?;
-                    let info = OperationInfo {
-                        operation_id: "start_campaign",
-                    };
-                    client.pre(&mut request, &info).await?;
-                    let result = client.exec(request, &info).await;
-                    client.post(&result, &info).await?;
-                    let response = result?;
-                    Ok(response)
-                }
-                .await;
             crate::pipeline::answer::finish::<types::StatusMessage, _>(
                 client,
                 "startCampaign",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(
+            self,
+        ) -> ::std::result::Result<reqwest::Request, Error<types::StatusMessage>> {
+            let Self {
+                client,
+                account_id,
+                campaign_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/campaigns/start", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "campaignId",
+                    &campaign_id,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "start_campaign",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::list_accounts`]
@@ -5406,34 +5510,59 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Account>>, crate::Error>
         {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self { client } = self;
-                let url = format!("{}/accounts/list", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_accounts",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<::std::vec::Vec<types::Account>, _>(
+            crate::pipeline::list::collect::<types::Account, _>(
                 client,
                 "listAccounts",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self { client } = self;
+            let url = format!("{}/accounts/list", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_accounts",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
+        }
+        /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
+        ///
+        /// ```no_run
+        /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// use salesflow::StreamExt;
+        /// let items = client
+        ///     .list_accounts()
+        ///     .stream();
+        /// let mut items = std::pin::pin!(items);
+        /// while let Some(item) = items.next().await {
+        ///     println!("{:?}", item?);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            self,
+        ) -> impl ::futures_core::Stream<
+            Item = ::std::result::Result<types::Account, crate::Error>,
+        > + ::std::marker::Send
+        + 'a {
+            let client = self.client;
+            crate::pipeline::list::stream::<types::Account, _>(
+                client,
+                "listAccounts",
+                self.prepare(),
+            )
         }
     }
     /// Builder for [`Client::create_webhook`]
@@ -5494,43 +5623,44 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Webhook>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    body,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let body = body
-                    .and_then(|v| types::WebhookDefinition::try_from(v).map_err(|e| e.to_string()))
-                    .map_err(Error::InvalidRequest)?;
-                let url = format!("{}/webhooks/create", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "create_webhook",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<types::Webhook, _>(client, "createWebhook", result)
-                .await
+            crate::pipeline::answer::finish::<types::Webhook, _>(
+                client,
+                "createWebhook",
+                self.prepare().await,
+            )
+            .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                body,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::WebhookDefinition::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/webhooks/create", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_webhook",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::delete_webhook`]
@@ -5579,48 +5709,45 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    webhook_id,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/webhooks/delete", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "webhookId",
-                        &webhook_id,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "delete_webhook",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
             crate::pipeline::answer::finish::<types::StatusMessage, _>(
                 client,
                 "deleteWebhook",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                webhook_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/webhooks/delete", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "webhookId",
+                    &webhook_id,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_webhook",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::list_webhooks`]
@@ -5656,39 +5783,65 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Webhook>>, crate::Error>
         {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self { client, account_id } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/webhooks/list", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_webhooks",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<::std::vec::Vec<types::Webhook>, _>(
+            crate::pipeline::list::collect::<types::Webhook, _>(
                 client,
                 "listWebhooks",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self { client, account_id } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/webhooks/list", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_webhooks",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
+        }
+        /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
+        ///
+        /// ```no_run
+        /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// use salesflow::StreamExt;
+        /// let items = client
+        ///     .list_webhooks()
+        ///     .account_id(321)
+        ///     .stream();
+        /// let mut items = std::pin::pin!(items);
+        /// while let Some(item) = items.next().await {
+        ///     println!("{:?}", item?);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            self,
+        ) -> impl ::futures_core::Stream<
+            Item = ::std::result::Result<types::Webhook, crate::Error>,
+        > + ::std::marker::Send
+        + 'a {
+            let client = self.client;
+            crate::pipeline::list::stream::<types::Webhook, _>(
+                client,
+                "listWebhooks",
+                self.prepare(),
+            )
         }
     }
     /// Builder for [`Client::attach_webhook`]
@@ -5765,57 +5918,54 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::WebhookCampaign>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    campaign_id,
-                    run_on,
-                    webhook_id,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-                let run_on = run_on.map_err(Error::InvalidRequest)?;
-                let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/webhooks/attach", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "campaignId",
-                        &campaign_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("runOn", &run_on))
-                    .query(&progenitor_client::QueryParam::new(
-                        "webhookId",
-                        &webhook_id,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "attach_webhook",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
             crate::pipeline::answer::finish::<types::WebhookCampaign, _>(
                 client,
                 "attachWebhook",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                campaign_id,
+                run_on,
+                webhook_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let run_on = run_on.map_err(Error::InvalidRequest)?;
+            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/webhooks/attach", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "campaignId",
+                    &campaign_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("runOn", &run_on))
+                .query(&progenitor_client::QueryParam::new(
+                    "webhookId",
+                    &webhook_id,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "attach_webhook",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::detach_webhook`]
@@ -5864,48 +6014,45 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    webhook_campaign_id,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let webhook_campaign_id = webhook_campaign_id.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/webhooks/detach", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "webhookCampaignId",
-                        &webhook_campaign_id,
-                    ))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "detach_webhook",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
             crate::pipeline::answer::finish::<types::StatusMessage, _>(
                 client,
                 "detachWebhook",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                webhook_campaign_id,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let webhook_campaign_id = webhook_campaign_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/webhooks/detach", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "webhookCampaignId",
+                    &webhook_campaign_id,
+                ))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "detach_webhook",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::get_analytics_by_campaign`]
@@ -5982,54 +6129,51 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::CampaignAnalytics>, crate::Error> {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    campaign_id,
-                    from,
-                    to,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-                let from = from.map_err(Error::InvalidRequest)?;
-                let to = to.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/analytics/by-campaignid", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "campaignId",
-                        &campaign_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("from", &from))
-                    .query(&progenitor_client::QueryParam::new("to", &to))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_analytics_by_campaign",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
             crate::pipeline::answer::finish::<types::CampaignAnalytics, _>(
                 client,
                 "getAnalyticsByCampaign",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                campaign_id,
+                from,
+                to,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let to = to.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/analytics/by-campaignid", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "campaignId",
+                    &campaign_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("to", &to))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_analytics_by_campaign",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
         }
     }
     /// Builder for [`Client::get_analytics_by_account`]
@@ -6095,48 +6239,76 @@ pub mod builder {
             crate::Error,
         > {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    from,
-                    to,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let from = from.map_err(Error::InvalidRequest)?;
-                let to = to.map_err(Error::InvalidRequest)?;
-                let url = format!("{}/analytics/by-accountid", client.baseurl,);
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("from", &from))
-                    .query(&progenitor_client::QueryParam::new("to", &to))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "get_analytics_by_account",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<::std::vec::Vec<types::CampaignAnalytics>, _>(
+            crate::pipeline::list::collect::<types::CampaignAnalytics, _>(
                 client,
                 "getAnalyticsByAccount",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                from,
+                to,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let to = to.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/analytics/by-accountid", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("to", &to))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_analytics_by_account",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
+        }
+        /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
+        ///
+        /// ```no_run
+        /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// use salesflow::StreamExt;
+        /// let items = client
+        ///     .get_analytics_by_account()
+        ///     .account_id(321)
+        ///     .from("2024-01-01".parse::<salesflow::chrono::NaiveDate>()?)
+        ///     .to("2025-01-01".parse::<salesflow::chrono::NaiveDate>()?)
+        ///     .stream();
+        /// let mut items = std::pin::pin!(items);
+        /// while let Some(item) = items.next().await {
+        ///     println!("{:?}", item?);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            self,
+        ) -> impl ::futures_core::Stream<
+            Item = ::std::result::Result<types::CampaignAnalytics, crate::Error>,
+        > + ::std::marker::Send
+        + 'a {
+            let client = self.client;
+            crate::pipeline::list::stream::<types::CampaignAnalytics, _>(
+                client,
+                "getAnalyticsByAccount",
+                self.prepare(),
+            )
         }
     }
     /// Builder for [`Client::list_incoming_messages_by_account`]
@@ -6188,48 +6360,75 @@ pub mod builder {
             crate::Error,
         > {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    from,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let from = from.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/messaging/incoming-messages-by-accountid",
-                    client.baseurl,
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("from", &from))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_incoming_messages_by_account",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<::std::vec::Vec<types::ContactMessages>, _>(
+            crate::pipeline::list::collect::<types::ContactMessages, _>(
                 client,
                 "listIncomingMessagesByAccount",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                from,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/messaging/incoming-messages-by-accountid",
+                client.baseurl,
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_incoming_messages_by_account",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
+        }
+        /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
+        ///
+        /// ```no_run
+        /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// use salesflow::StreamExt;
+        /// let items = client
+        ///     .list_incoming_messages_by_account()
+        ///     .account_id(321)
+        ///     .from("2020-01-01".parse::<salesflow::chrono::NaiveDate>()?)
+        ///     .stream();
+        /// let mut items = std::pin::pin!(items);
+        /// while let Some(item) = items.next().await {
+        ///     println!("{:?}", item?);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            self,
+        ) -> impl ::futures_core::Stream<
+            Item = ::std::result::Result<types::ContactMessages, crate::Error>,
+        > + ::std::marker::Send
+        + 'a {
+            let client = self.client;
+            crate::pipeline::list::stream::<types::ContactMessages, _>(
+                client,
+                "listIncomingMessagesByAccount",
+                self.prepare(),
+            )
         }
     }
     /// Builder for [`Client::list_incoming_messages_by_campaign`]
@@ -6295,54 +6494,82 @@ pub mod builder {
             crate::Error,
         > {
             let client = self.client;
-            let result: ::std::result::Result<reqwest::Response, Error<()>> = async move {
-                let Self {
-                    client,
-                    account_id,
-                    campaign_id,
-                    from,
-                } = self;
-                let account_id = account_id.map_err(Error::InvalidRequest)?;
-                let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-                let from = from.map_err(Error::InvalidRequest)?;
-                let url = format!(
-                    "{}/messaging/incoming-messages-by-campaignid",
-                    client.baseurl,
-                );
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .query(&progenitor_client::QueryParam::new(
-                        "accountId",
-                        &account_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new(
-                        "campaignId",
-                        &campaign_id,
-                    ))
-                    .query(&progenitor_client::QueryParam::new("from", &from))
-                    .build()?;
-                let info = OperationInfo {
-                    operation_id: "list_incoming_messages_by_campaign",
-                };
-                client.pre(&mut request, &info).await?;
-                let result = client.exec(request, &info).await;
-                client.post(&result, &info).await?;
-                let response = result?;
-                Ok(response)
-            }
-            .await;
-            crate::pipeline::answer::finish::<::std::vec::Vec<types::ContactMessages>, _>(
+            crate::pipeline::list::collect::<types::ContactMessages, _>(
                 client,
                 "listIncomingMessagesByCampaign",
-                result,
+                self.prepare().await,
             )
             .await
+        }
+        /// The request, built and checked (host, the spec's rules, token), not yet sent.
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            let Self {
+                client,
+                account_id,
+                campaign_id,
+                from,
+            } = self;
+            let account_id = account_id.map_err(Error::InvalidRequest)?;
+            let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/messaging/incoming-messages-by-campaignid",
+                client.baseurl,
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "accountId",
+                    &account_id,
+                ))
+                .query(&progenitor_client::QueryParam::new(
+                    "campaignId",
+                    &campaign_id,
+                ))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_incoming_messages_by_campaign",
+            };
+            client.pre(&mut request, &info).await?;
+            Ok(request)
+        }
+        /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
+        ///
+        /// ```no_run
+        /// # async fn example(client: &salesflow::Client) -> Result<(), Box<dyn std::error::Error>> {
+        /// use salesflow::StreamExt;
+        /// let items = client
+        ///     .list_incoming_messages_by_campaign()
+        ///     .account_id(321)
+        ///     .campaign_id(10)
+        ///     .from("2020-01-01".parse::<salesflow::chrono::NaiveDate>()?)
+        ///     .stream();
+        /// let mut items = std::pin::pin!(items);
+        /// while let Some(item) = items.next().await {
+        ///     println!("{:?}", item?);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        pub fn stream(
+            self,
+        ) -> impl ::futures_core::Stream<
+            Item = ::std::result::Result<types::ContactMessages, crate::Error>,
+        > + ::std::marker::Send
+        + 'a {
+            let client = self.client;
+            crate::pipeline::list::stream::<types::ContactMessages, _>(
+                client,
+                "listIncomingMessagesByCampaign",
+                self.prepare(),
+            )
         }
     }
 }

@@ -1,10 +1,11 @@
 //! Reads Salesflow's answer as a real ASP.NET server sends it, into a value or an [`Error`].
 //!
-//! Every generated `send()` ends here (see xtask/src/builder_rewrite.rs). A 2xx answer is
-//! decoded leniently (a byte-order mark, keys in any case, omitted nulls; `lenient.rs`); an
-//! answer without a body means what the operation's `x-empty-answer` says; any other status
-//! is an [`Error::Api`] that keeps the status whatever the body is. Every text kept from the
-//! answer has the token removed.
+//! Every generated `send()` but those of lists ends here (see xtask/src/builder_rewrite.rs;
+//! lists are read by `list.rs`, which falls back on [`read`] for what is not a list). A 2xx
+//! answer is decoded leniently (a byte-order mark, keys in any case, omitted nulls;
+//! `lenient_json.rs`); an answer without a body means what the operation's `x-empty-answer`
+//! says; any other status is an [`Error::Api`] that keeps the status whatever the body is.
+//! Every text kept from the answer has the token removed.
 
 use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::StatusCode;
@@ -14,6 +15,7 @@ use serde_json::Value;
 use super::error::one_line;
 use super::operation::{self, EmptyAnswer, Operation};
 use super::scrub::Scrubber;
+use super::transfer::{self, Body, Failure, Reading};
 use super::validation::Violation;
 use crate::wire::lenient_json;
 use crate::{Client, Error, FieldError};
@@ -27,38 +29,41 @@ pub(crate) fn encode_violation(violation: &Violation) -> String {
     serde_json::to_string(violation).expect("a violation is two strings")
 }
 
-/// The end of every generated `send()`: the response, or why there is none, becomes the
-/// decoded value or the SDK's error.
+/// The end of every generated `send()` but those of lists: the prepared request, or why
+/// there is none, becomes the decoded value or the SDK's error.
 pub(crate) async fn finish<T, E>(
     client: &Client,
     name: &'static str,
-    result: Result<reqwest::Response, progenitor_client::Error<E>>,
+    prepared: Result<reqwest::Request, progenitor_client::Error<E>>,
 ) -> Result<ResponseValue<T>, Error>
 where
     T: DeserializeOwned,
 {
     let operation = operation::named(name);
-    let response = match result {
-        Ok(response) => response,
-        Err(error) => return Err(not_sent(client, name, error)),
+    let request = prepared.map_err(|error| not_sent(client, name, error))?;
+    let answer = transfer::send(client, operation, request, Reading::Whole, 1).await?;
+    let status = answer.status;
+    let Body::Whole(Some(body)) = answer.body else {
+        unreachable!("a whole answer has its body");
     };
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = match response.bytes().await {
-        Ok(body) => body,
-        Err(error) => return Err(Error::transport(name, error)),
-    };
+    tap(client, status, &body);
     let scrub = || Scrubber::new(client.inner().token().expose());
-    if let Some(tap) = &client.inner().raw_answers {
-        let text = String::from_utf8_lossy(&body);
-        (tap.0)(status.as_u16(), scrub().clean(&text).as_bytes());
-    }
     read::<T>(operation, status, &body, scrub)
-        .map(|value| ResponseValue::new(value, status, headers))
+        .map(|value| ResponseValue::new(value, status, answer.headers))
+}
+
+/// Hands the answer to the client's `on_raw_answer` function, if it has one, without the
+/// token.
+pub(crate) fn tap(client: &Client, status: StatusCode, body: &[u8]) {
+    if let Some(tap) = &client.inner().raw_answers {
+        let text = String::from_utf8_lossy(body);
+        let clean = Scrubber::new(client.inner().token().expose()).clean(&text);
+        (tap.0)(status.as_u16(), clean.as_bytes());
+    }
 }
 
 /// Decodes an answer of `operation`: `status` and the whole `body`.
-fn read<T: DeserializeOwned>(
+pub(crate) fn read<T: DeserializeOwned>(
     operation: &Operation,
     status: StatusCode,
     body: &[u8],
@@ -254,7 +259,7 @@ fn excerpt(body: &str, scrub: &Scrubber) -> String {
 }
 
 /// Why a request was not sent or got no answer: progenitor's error, in the SDK's terms.
-fn not_sent<E>(
+pub(crate) fn not_sent<E>(
     client: &Client,
     operation: &'static str,
     error: progenitor_client::Error<E>,
@@ -276,7 +281,7 @@ fn not_sent<E>(
         },
         Generated::CommunicationError(source)
         | Generated::ResponseBodyError(source)
-        | Generated::InvalidUpgrade(source) => Error::transport(operation, source),
+        | Generated::InvalidUpgrade(source) => Failure::Http(source).into_error(operation),
         // The status `match` that produced these is gone from the generated code: every
         // answer reaches `finish` as a response.
         Generated::ErrorResponse(response) => Error::Decode {

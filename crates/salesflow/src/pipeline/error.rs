@@ -29,8 +29,9 @@ pub enum Error {
         operation: &'static str,
         /// What kind of failure it was.
         kind: TransportKind,
-        /// The underlying error, without the request URL.
-        source: reqwest::Error,
+        /// The underlying error: reqwest's (without the request URL), or which of the
+        /// client's timeouts ran out.
+        source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// Salesflow answered with an error status, or reported an error in the body of a
     /// success answer.
@@ -167,21 +168,6 @@ impl Error {
             Self::NotFound { .. } | Self::Decode { .. } | Self::InvalidRequest { .. } => false,
         }
     }
-
-    pub(crate) fn transport(operation: &'static str, source: reqwest::Error) -> Self {
-        let kind = if source.is_timeout() {
-            TransportKind::Timeout
-        } else if source.is_connect() {
-            TransportKind::Connect
-        } else {
-            TransportKind::Other
-        };
-        Self::Transport {
-            operation,
-            kind,
-            source: source.without_url(),
-        }
-    }
 }
 
 /// Turns a `Result` of a lookup into an `Option`: a not-found answer is `Ok(None)`.
@@ -239,7 +225,7 @@ impl Error {
         match self {
             Self::Transport { kind, .. } => Some(match kind {
                 TransportKind::Connect => "check the network and the base URL",
-                TransportKind::Timeout => "try again later or raise ClientBuilder::timeout",
+                TransportKind::Timeout => "try again later or raise the client's timeouts",
                 TransportKind::Other => "try again",
             }),
             Self::Api { status, .. } if status.is_redirection() => {
@@ -276,7 +262,7 @@ impl fmt::Display for Detail<'_> {
                     TransportKind::Timeout => "Salesflow did not answer in time",
                     TransportKind::Other => "the exchange with Salesflow broke off",
                 };
-                write!(f, "{what} ({})", causes(source))
+                write!(f, "{what} ({})", causes(&**source))
             }
             Error::Api {
                 status,
@@ -331,7 +317,7 @@ impl fmt::Display for Detail<'_> {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Transport { source, .. } => Some(source),
+            Self::Transport { source, .. } => Some(&**source),
             _ => None,
         }
     }

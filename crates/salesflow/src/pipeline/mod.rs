@@ -6,11 +6,13 @@ pub(crate) mod answer;
 mod error;
 mod hooks;
 pub(crate) mod hosts;
+pub(crate) mod list;
 pub(crate) mod operation;
 pub(crate) mod rate_limit;
 mod retry;
 mod scrub;
 mod token;
+pub(crate) mod transfer;
 pub(crate) mod validation;
 
 pub use error::{Error, FieldError, OptionalExt, TransportKind};

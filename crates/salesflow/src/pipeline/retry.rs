@@ -3,7 +3,18 @@
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
-use reqwest::header::RETRY_AFTER;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+use super::error::TransportKind;
+
+/// What an attempt got, as far as retrying goes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Attempted<'a> {
+    /// An answer with this status and these headers.
+    Answered(StatusCode, &'a HeaderMap),
+    /// No (whole) answer.
+    Failed(TransportKind),
+}
 
 /// How the client retries a failed request.
 ///
@@ -88,26 +99,24 @@ impl RetryPolicy {
         self.max_retries
     }
 
-    /// How long to wait before retry number `retry` (from 0) after `outcome`, or `None` to
-    /// stop and hand `outcome` to the caller.
+    /// How long to wait before retry number `retry` (from 0) after `attempted`, or `None`
+    /// to stop and hand the outcome to the caller.
     pub(crate) fn delay(
         &self,
         retry: u32,
         idempotent: bool,
-        outcome: &reqwest::Result<reqwest::Response>,
+        attempted: &Attempted<'_>,
     ) -> Option<Duration> {
         if retry >= self.max_retries {
             return None;
         }
-        match outcome {
-            Err(error) if error.is_connect() => Some(self.backoff(retry)),
-            Err(error) if error.is_builder() => None,
+        match *attempted {
+            Attempted::Failed(TransportKind::Connect) => Some(self.backoff(retry)),
             // A timeout, a reset connection, a truncated body: the request may have been
             // carried out, so it is sent again only if that is safe.
-            Err(_) if idempotent => Some(self.backoff(retry)),
-            Err(_) => None,
-            Ok(response) => {
-                let status = response.status();
+            Attempted::Failed(_) if idempotent => Some(self.backoff(retry)),
+            Attempted::Failed(_) => None,
+            Attempted::Answered(status, headers) => {
                 let retryable = status == StatusCode::TOO_MANY_REQUESTS
                     || (idempotent
                         && matches!(
@@ -120,7 +129,7 @@ impl RetryPolicy {
                 if !retryable {
                     return None;
                 }
-                match retry_after(response.headers(), SystemTime::now()) {
+                match retry_after(headers, SystemTime::now()) {
                     Some(wait) if wait > self.max_retry_after => None,
                     Some(wait) => Some(wait),
                     None => Some(self.backoff(retry)),
@@ -130,16 +139,11 @@ impl RetryPolicy {
     }
 
     /// How long a 429 with `Retry-After` asks every caller to wait (capped like a retry's).
-    pub(crate) fn pause_for(
-        &self,
-        outcome: &reqwest::Result<reqwest::Response>,
-    ) -> Option<Duration> {
-        let response = outcome.as_ref().ok()?;
-        if response.status() != StatusCode::TOO_MANY_REQUESTS {
+    pub(crate) fn pause_for(&self, attempted: &Attempted<'_>) -> Option<Duration> {
+        let Attempted::Answered(StatusCode::TOO_MANY_REQUESTS, headers) = *attempted else {
             return None;
-        }
-        retry_after(response.headers(), SystemTime::now())
-            .map(|wait| wait.min(self.max_retry_after))
+        };
+        retry_after(headers, SystemTime::now()).map(|wait| wait.min(self.max_retry_after))
     }
 
     /// Full jitter: a random time up to `min(max_delay, initial_delay × 2^retry)`.
@@ -154,7 +158,7 @@ impl RetryPolicy {
 }
 
 /// The wait a `Retry-After` header asks for: seconds, or an HTTP date (from `now`).
-fn retry_after(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Option<Duration> {
+fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
@@ -166,7 +170,7 @@ fn retry_after(headers: &reqwest::header::HeaderMap, now: SystemTime) -> Option<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::{HeaderMap, HeaderValue};
+    use reqwest::header::HeaderValue;
 
     fn headers(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

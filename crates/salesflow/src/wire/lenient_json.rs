@@ -101,7 +101,7 @@ pub(crate) struct Located {
     pub error: serde_json::Error,
 }
 
-fn locate<T: de::DeserializeOwned>(bytes: &[u8], error: serde_json::Error) -> Located {
+pub(crate) fn locate<T: de::DeserializeOwned>(bytes: &[u8], error: serde_json::Error) -> Located {
     let mut json = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(Lenient(&mut json)) {
         Err(located) => {

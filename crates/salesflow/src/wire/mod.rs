@@ -1,11 +1,12 @@
 //! The values on the wire: every form of timestamp the API sends, member statuses as bit
 //! flags, the open enumerations that keep values they don't know, and the lenient JSON
-//! reading that a .NET server needs.
+//! reading that a .NET server needs, also item by item for lists that arrive in chunks.
 
 mod account_status;
 mod campaign_status;
 mod distance;
 mod integration;
+pub(crate) mod json_array;
 pub(crate) mod lenient_json;
 mod member_status;
 mod open_enum;

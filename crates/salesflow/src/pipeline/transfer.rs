@@ -1,0 +1,308 @@
+//! Sends a prepared request and gets its answer: the client's rate limit, the first-byte
+//! and idle timeouts, retries, and a span that never shows the URL's query.
+//!
+//! Every generated `send()` and `stream()` hands its request here (see
+//! xtask/src/builder_rewrite.rs). A whole answer is read inside the retries, so a transfer
+//! that breaks off is retried like a refused connection where the operation is safe to
+//! repeat; a streamed answer is handed over at its first byte.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use progenitor_client::ClientInfo;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use tracing::Instrument;
+
+use super::operation::Operation;
+use super::rate_limit::Turn;
+use super::retry::Attempted;
+use crate::{Client, Error, TransportKind};
+
+/// How much of the answer [`send`] reads before handing it over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    /// All of it, inside the retries.
+    Whole,
+    /// Its status and headers; the body is read by the caller, chunk by chunk.
+    Streamed,
+}
+
+/// How long an attempt may wait, besides the connect timeout (which reqwest applies).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Timeouts {
+    /// From sending the request (connecting included) to the answer's status line.
+    pub first_byte: Option<Duration>,
+    /// Between two chunks of the body.
+    pub idle: Option<Duration>,
+}
+
+/// Salesflow's answer to a request: status, headers, and its body or the way to read it.
+pub(crate) struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Body,
+    /// The attempt that got this answer (1 for the first).
+    pub attempt: u32,
+    /// The request again, while the retry policy allows another attempt.
+    pub again: Option<reqwest::Request>,
+}
+
+/// An answer's body.
+pub(crate) enum Body {
+    /// Read whole already (taken by the first [`Body::chunk`]).
+    Whole(Option<Bytes>),
+    /// To be read: the response, the idle timeout, and the client's turn, held until the
+    /// body is read or dropped so that a concurrency cap counts transfers in progress.
+    Streamed {
+        response: reqwest::Response,
+        idle: Option<Duration>,
+        _turn: Turn,
+    },
+}
+
+impl Body {
+    /// The next chunk of the body, or `None` at its end.
+    pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, Failure> {
+        match self {
+            Self::Whole(bytes) => Ok(bytes.take()),
+            Self::Streamed { response, idle, .. } => next_chunk(response, *idle).await,
+        }
+    }
+}
+
+/// Why an attempt got no (whole) answer.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// reqwest's error: connect, reset, truncated body, connect timeout.
+    Http(reqwest::Error),
+    /// One of the SDK's timeouts ran out.
+    TimedOut(TimedOut),
+}
+
+impl Failure {
+    pub(crate) fn kind(&self) -> TransportKind {
+        match self {
+            Self::Http(error) if error.is_timeout() => TransportKind::Timeout,
+            Self::Http(error) if error.is_connect() => TransportKind::Connect,
+            Self::Http(_) => TransportKind::Other,
+            Self::TimedOut(_) => TransportKind::Timeout,
+        }
+    }
+
+    pub(crate) fn into_error(self, operation: &'static str) -> Error {
+        let kind = self.kind();
+        let source: Box<dyn std::error::Error + Send + Sync> = match self {
+            Self::Http(error) => Box::new(error.without_url()),
+            Self::TimedOut(timed_out) => Box::new(timed_out),
+        };
+        Error::Transport {
+            operation,
+            kind,
+            source,
+        }
+    }
+}
+
+/// A timeout of the SDK's that ran out: which one, and after how long.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TimedOut {
+    idle: bool,
+    after: Duration,
+}
+
+impl fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let seconds = self.after.as_secs_f64();
+        if self.idle {
+            write!(
+                f,
+                "the answer stalled: no data for {seconds} s (the idle timeout)"
+            )
+        } else {
+            write!(
+                f,
+                "no answer within {seconds} s of sending the request (the first-byte timeout)"
+            )
+        }
+    }
+}
+
+impl std::error::Error for TimedOut {}
+
+/// Sends `request` of `operation`, again as the retry policy allows (counting from
+/// attempt `attempt`), and returns the answer read as `reading` says.
+pub(crate) async fn send(
+    client: &Client,
+    operation: &'static Operation,
+    request: reqwest::Request,
+    reading: Reading,
+    attempt: u32,
+) -> Result<Answer, Error> {
+    let span = tracing::info_span!(
+        "salesflow",
+        operation = operation.name,
+        method = %request.method(),
+        path = request.url().path(),
+        attempts = tracing::field::Empty,
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+    );
+    attempts(client, operation, request, reading, attempt)
+        .instrument(span)
+        .await
+}
+
+async fn attempts(
+    client: &Client,
+    operation: &'static Operation,
+    request: reqwest::Request,
+    reading: Reading,
+    mut attempt: u32,
+) -> Result<Answer, Error> {
+    let started = tokio::time::Instant::now();
+    let settings = client.inner();
+    let policy = settings.retry();
+    let mut request = Some(request);
+    let outcome = loop {
+        let Some(original) = request.take() else {
+            unreachable!("every attempt but the last keeps the request");
+        };
+        // The last attempt the policy allows sends the original; any other a copy (a JSON or
+        // empty body can always be copied).
+        let this = if attempt > policy.retries() {
+            original
+        } else {
+            match original.try_clone() {
+                Some(copy) => {
+                    request = Some(original);
+                    copy
+                }
+                None => original,
+            }
+        };
+        // The client's rate, concurrency cap and any 429 pause, for every attempt.
+        let turn = settings.limiter.turn().await;
+        let outcome = attempt_once(client, this, reading, turn, settings.timeouts).await;
+        let attempted = match &outcome {
+            Ok((status, headers, _)) => Attempted::Answered(*status, headers),
+            Err(failure) => Attempted::Failed(failure.kind()),
+        };
+        if let Some(wait) = policy.pause_for(&attempted) {
+            settings.limiter.pause(wait);
+        }
+        let delay = match request {
+            Some(_) => policy.delay(attempt - 1, operation.idempotent, &attempted),
+            None => None,
+        };
+        match delay {
+            None => break outcome,
+            Some(delay) => {
+                tracing::debug!(
+                    attempt,
+                    status = status_of(&outcome),
+                    retry_in_ms = millis(delay),
+                    "retrying"
+                );
+                drop(outcome);
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+        }
+    };
+    let span = tracing::Span::current();
+    span.record("attempts", attempt);
+    span.record("status", status_of(&outcome));
+    span.record("duration_ms", millis(started.elapsed()));
+    tracing::debug!("done");
+    let (status, headers, body) = outcome.map_err(|failure| failure.into_error(operation.name))?;
+    Ok(Answer {
+        status,
+        headers,
+        body,
+        attempt,
+        again: request,
+    })
+}
+
+/// What one attempt got: the answer's status, headers and body.
+type Outcome = Result<(StatusCode, HeaderMap, Body), Failure>;
+
+async fn attempt_once(
+    client: &Client,
+    request: reqwest::Request,
+    reading: Reading,
+    turn: Turn,
+    timeouts: Timeouts,
+) -> Outcome {
+    let sent = client.client().execute(request);
+    let mut response = match timeouts.first_byte {
+        Some(after) => match tokio::time::timeout(after, sent).await {
+            Ok(result) => result,
+            Err(_) => return Err(Failure::TimedOut(TimedOut { idle: false, after })),
+        },
+        None => sent.await,
+    }
+    .map_err(Failure::Http)?;
+    let status = response.status();
+    // Taken, not copied: the body is read from the response without them.
+    let headers = std::mem::take(response.headers_mut());
+    let body = match reading {
+        Reading::Streamed => Body::Streamed {
+            response,
+            idle: timeouts.idle,
+            _turn: turn,
+        },
+        Reading::Whole => {
+            let body = whole(response, timeouts.idle).await?;
+            drop(turn);
+            Body::Whole(Some(body))
+        }
+    };
+    Ok((status, headers, body))
+}
+
+/// The whole body: its one chunk as it is, or its chunks joined in one buffer sized by
+/// `Content-Length` where the answer gives it.
+async fn whole(mut response: reqwest::Response, idle: Option<Duration>) -> Result<Bytes, Failure> {
+    let expected = response.content_length();
+    let Some(first) = next_chunk(&mut response, idle).await? else {
+        return Ok(Bytes::new());
+    };
+    let Some(second) = next_chunk(&mut response, idle).await? else {
+        return Ok(first);
+    };
+    let size = usize::try_from(expected.unwrap_or(0)).unwrap_or(0);
+    let mut joined = BytesMut::with_capacity(size.max(first.len() + second.len()));
+    joined.extend_from_slice(&first);
+    joined.extend_from_slice(&second);
+    drop((first, second));
+    while let Some(chunk) = next_chunk(&mut response, idle).await? {
+        joined.extend_from_slice(&chunk);
+    }
+    Ok(joined.freeze())
+}
+
+/// The next chunk of `response`'s body, within the idle timeout.
+async fn next_chunk(
+    response: &mut reqwest::Response,
+    idle: Option<Duration>,
+) -> Result<Option<Bytes>, Failure> {
+    match idle {
+        Some(after) => match tokio::time::timeout(after, response.chunk()).await {
+            Ok(chunk) => chunk.map_err(Failure::Http),
+            Err(_) => Err(Failure::TimedOut(TimedOut { idle: true, after })),
+        },
+        None => response.chunk().await.map_err(Failure::Http),
+    }
+}
+
+/// The status of an answer, or 0 when there was none.
+fn status_of(outcome: &Outcome) -> u16 {
+    outcome.as_ref().map_or(0, |(status, _, _)| status.as_u16())
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
