@@ -4,11 +4,18 @@
 
 use httpmock::MockServer;
 use salesflow::{ClientBuilder, Error, RetryPolicy};
-use salesflow_test_support::operations::{OPERATIONS, Operation, call, operation};
+use salesflow_test_support::operations::{OPERATIONS, Operation, call, operation, stream};
 use salesflow_test_support::variants::{Answer, Outcome, server_variants};
 use serde_json::Value;
 
 const TOKEN: &str = "conformance-token";
+
+/// How a test calls an operation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Via {
+    Send,
+    Stream,
+}
 
 /// Serves `answer` for `op` and returns the result of calling it through `client`.
 async fn answered(
@@ -16,6 +23,7 @@ async fn answered(
     client: &salesflow::Client,
     op: &Operation,
     answer: &Answer,
+    via: Via,
 ) -> Result<Value, Error> {
     let mock = server
         .mock_async(|when, then| {
@@ -27,7 +35,10 @@ async fn answered(
             then.body(answer.body.clone());
         })
         .await;
-    let result = call(client, op.name).await;
+    let result = match via {
+        Via::Send => call(client, op.name).await,
+        Via::Stream => stream(client, op.name).await.expect("a list operation"),
+    };
     mock.delete_async().await;
     result
 }
@@ -104,7 +115,7 @@ async fn every_server_variant_decodes_for_every_operation_it_applies_to() {
     let mut cases = 0;
     for op in &OPERATIONS {
         let sample = Answer::json(200, op.sample);
-        let baseline = answered(&server, &client, op, &sample)
+        let baseline = answered(&server, &client, op, &sample, Via::Send)
             .await
             .unwrap_or_else(|error| panic!("{}: the docs' sample fails: {error}", op.name));
         assert!(
@@ -116,10 +127,17 @@ async fn every_server_variant_decodes_for_every_operation_it_applies_to() {
             let Some((answer, outcome)) = (variant.answer)(op) else {
                 continue;
             };
-            cases += 1;
-            let result = answered(&server, &client, op, &answer).await;
-            if let Err(why) = check(&outcome, &baseline, result) {
-                failures.push(format!("{} × {}: {why}", variant.name, op.name));
+            // A list is read through `send()` and through `stream()`: the same outcome.
+            let ways: &[Via] = match op.answers_a_list() {
+                true => &[Via::Send, Via::Stream],
+                false => &[Via::Send],
+            };
+            for &via in ways {
+                cases += 1;
+                let result = answered(&server, &client, op, &answer, via).await;
+                if let Err(why) = check(&outcome, &baseline, result) {
+                    failures.push(format!("{} × {} ({via:?}): {why}", variant.name, op.name));
+                }
             }
         }
     }

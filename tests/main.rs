@@ -22,6 +22,7 @@ mod retries;
 mod secrets;
 mod spec_examples;
 mod statistics;
+mod streaming;
 mod tls;
 mod validation;
 mod webhook_events;

@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod big_list;
 pub mod http_mocks;
 pub mod operations;
 pub mod raw_server;

@@ -563,3 +563,85 @@ pub async fn call(client: &Client, name: &str) -> Result<Value, Error> {
         other => panic!("no operation {other}"),
     })
 }
+
+/// The same call as [`call`] through `stream()`, for the operations that answer with a list
+/// (`None` for the others): every item collected, or the first error.
+pub async fn stream(client: &Client, name: &str) -> Option<Result<Value, Error>> {
+    let account = ACCOUNT_ID;
+    Some(match name {
+        "listContactsByCampaign" => {
+            collected(
+                client
+                    .list_contacts_by_campaign()
+                    .account_id(account)
+                    .campaign_id(10)
+                    .stream(),
+            )
+            .await
+        }
+        "listContactsByPublicIdentifiers" => {
+            collected(
+                client
+                    .list_contacts_by_public_identifiers()
+                    .account_id(account)
+                    .body(body::<ContactsQuery>(IDENTIFIERS))
+                    .stream(),
+            )
+            .await
+        }
+        "listContactsByAccount" => {
+            collected(
+                client
+                    .list_contacts_by_account()
+                    .account_id(account)
+                    .stream(),
+            )
+            .await
+        }
+        "listCampaigns" => collected(client.list_campaigns().account_id(account).stream()).await,
+        "listAccounts" => collected(client.list_accounts().stream()).await,
+        "listWebhooks" => collected(client.list_webhooks().account_id(account).stream()).await,
+        "getAnalyticsByAccount" => {
+            collected(
+                client
+                    .get_analytics_by_account()
+                    .account_id(account)
+                    .from(day("2024-01-01"))
+                    .to(day("2025-01-01"))
+                    .stream(),
+            )
+            .await
+        }
+        "listIncomingMessagesByAccount" => {
+            collected(
+                client
+                    .list_incoming_messages_by_account()
+                    .account_id(account)
+                    .from(day("2020-01-01"))
+                    .stream(),
+            )
+            .await
+        }
+        "listIncomingMessagesByCampaign" => {
+            collected(
+                client
+                    .list_incoming_messages_by_campaign()
+                    .account_id(account)
+                    .campaign_id(10)
+                    .from(day("2020-01-01"))
+                    .stream(),
+            )
+            .await
+        }
+        _ => return None,
+    })
+}
+
+/// Every item of `items`, or the first error.
+async fn collected<T: serde::Serialize>(
+    items: impl salesflow::Stream<Item = Result<T, Error>>,
+) -> Result<Value, Error> {
+    use salesflow::TryStreamExt;
+    let items: Vec<T> = std::pin::pin!(items).try_collect().await?;
+    Ok(json(&items))
+}

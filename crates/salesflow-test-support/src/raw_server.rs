@@ -13,6 +13,19 @@ pub enum Reply {
     Bytes(Vec<u8>),
     /// Closes the connection without a word (the client sees a reset or an early EOF).
     Close,
+    /// Writes an answer in parts, each after the wait or the signal before it, then closes.
+    Parts(Vec<Part>),
+}
+
+/// A piece of a [`Reply::Parts`] answer.
+#[derive(Debug, Clone)]
+pub enum Part {
+    /// Bytes to write (and flush) at once.
+    Bytes(Vec<u8>),
+    /// A pause of this long.
+    Wait(Duration),
+    /// A pause until the test, too, waits on this two-party barrier.
+    Until(std::sync::Arc<std::sync::Barrier>),
 }
 
 impl Reply {
@@ -26,6 +39,15 @@ impl Reply {
             )
             .into_bytes(),
         )
+    }
+
+    /// The head of a 200 answer with a JSON body of `length` bytes.
+    pub fn head(length: usize) -> Vec<u8> {
+        format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {length}\r\n\
+             connection: close\r\n\r\n"
+        )
+        .into_bytes()
     }
 
     /// An answer that promises `promised` bytes of body and sends only `body`, then closes.
@@ -62,6 +84,21 @@ impl RawServer {
                     Reply::Bytes(bytes) => {
                         let _ = stream.write_all(&bytes);
                         let _ = stream.flush();
+                        let _ = stream.shutdown(Shutdown::Both);
+                    }
+                    Reply::Parts(parts) => {
+                        for part in parts {
+                            match part {
+                                Part::Bytes(bytes) => {
+                                    let _ = stream.write_all(&bytes);
+                                    let _ = stream.flush();
+                                }
+                                Part::Wait(pause) => std::thread::sleep(pause),
+                                Part::Until(gate) => {
+                                    gate.wait();
+                                }
+                            }
+                        }
                         let _ = stream.shutdown(Shutdown::Both);
                     }
                     Reply::Close => {

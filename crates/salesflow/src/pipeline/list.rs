@@ -43,7 +43,7 @@ where
         let mut list = Vec::new();
         let broke_off = loop {
             match items.next().await {
-                Some(Ok(item)) => list.push(item),
+                Some(Ok(item)) => push(&mut list, item),
                 Some(Err(Stop::Error(error))) => return Err(error),
                 Some(Err(Stop::Transfer(failure))) => break failure,
                 None => return Ok(ResponseValue::new(list, items.status, items.headers)),
@@ -71,6 +71,16 @@ where
             _ => return Err(broke_off.into_error(name)),
         }
     }
+}
+
+/// Adds `item` to `list`, growing it by half its size when full, not by doubling it: the
+/// items of a big list take about as much memory as its JSON, and a doubled `Vec` can
+/// leave as much again unused.
+fn push<T>(list: &mut Vec<T>, item: T) {
+    if list.len() == list.capacity() {
+        list.reserve_exact((list.capacity() / 2).max(16));
+    }
+    list.push(item);
 }
 
 /// The end of a generated `stream()`: the items one by one; an error of the request, the
