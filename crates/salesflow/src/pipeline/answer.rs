@@ -41,7 +41,15 @@ where
 {
     let operation = operation::named(name);
     let request = prepared.map_err(|error| not_sent(client, name, error))?;
-    let answer = transfer::send(client, operation, request, Reading::Whole, 1).await?;
+    // Boxed: the sending future is large, and moving it into this one costs more.
+    let answer = Box::pin(transfer::send(
+        client,
+        operation,
+        request,
+        Reading::Whole,
+        1,
+    ))
+    .await?;
     let status = answer.status;
     let Body::Whole(Some(body)) = answer.body else {
         unreachable!("a whole answer has its body");

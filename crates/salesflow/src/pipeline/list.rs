@@ -10,10 +10,11 @@
 use std::collections::VecDeque;
 use std::future::Future;
 
+use bytes::Bytes;
 use futures_core::Stream;
 use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, HeaderMap};
 use serde::de::DeserializeOwned;
 
 use super::answer;
@@ -21,7 +22,7 @@ use super::operation::{self, Operation};
 use super::retry::Attempted;
 use super::scrub::Scrubber;
 use super::transfer::{self, Body, Failure, Reading};
-use crate::wire::json_array::{ArrayItems, Progress};
+use crate::wire::json_array::{ArrayItems, Step, SyntaxError};
 use crate::wire::lenient_json::Located;
 use crate::{Client, Error};
 
@@ -43,7 +44,12 @@ where
         let mut list = Vec::new();
         let broke_off = loop {
             match items.next().await {
-                Some(Ok(item)) => push(&mut list, item),
+                Some(Ok(item)) => {
+                    push(&mut list, item);
+                    if list.len() == ESTIMATE_AFTER {
+                        reserve_estimate(&mut list, &items);
+                    }
+                }
                 Some(Err(Stop::Error(error))) => return Err(error),
                 Some(Err(Stop::Transfer(failure))) => break failure,
                 None => return Ok(ResponseValue::new(list, items.status, items.headers)),
@@ -71,6 +77,23 @@ where
             _ => return Err(broke_off.into_error(name)),
         }
     }
+}
+
+/// After how many items the length of a list is estimated from the answer's
+/// `Content-Length`.
+const ESTIMATE_AFTER: usize = 64;
+
+/// Makes room for as many items as the answer's length suggests (plus 3%), where it says
+/// its length: one allocation instead of a `Vec` grown again and again.
+fn reserve_estimate<T: DeserializeOwned>(list: &mut Vec<T>, items: &Items<'_, T>) {
+    let (Some(total), consumed) = (items.expected, items.consumed()) else {
+        return;
+    };
+    if consumed == 0 {
+        return;
+    }
+    let estimate = (total as f64 / consumed as f64 * list.len() as f64 * 1.03) as usize;
+    list.reserve_exact(estimate.saturating_sub(list.len()));
 }
 
 /// Adds `item` to `list`, growing it by half its size when full, not by doubling it: the
@@ -138,7 +161,7 @@ enum Stop {
     Transfer(Failure),
 }
 
-/// The items of one answer, as its body arrives.
+/// The items of one answer, decoded one at a time from the chunk that holds them.
 struct Items<'a, T> {
     client: &'a Client,
     operation: &'static Operation,
@@ -148,9 +171,16 @@ struct Items<'a, T> {
     attempt: u32,
     again: Option<reqwest::Request>,
     array: ArrayItems<T>,
+    /// The chunk being decoded, and where in it the next item starts.
+    chunk: Option<Bytes>,
+    at: usize,
+    /// The bytes of the body received so far.
+    fed: usize,
+    /// The body's length, where the answer gives it (not compressed).
+    expected: Option<usize>,
     /// The body so far, when it is to be read whole (not a list, or not a success).
     whole: Option<Vec<u8>>,
-    /// Items decoded and not yet handed out (at most a chunk's worth).
+    /// Items (or the error) of a body read whole, not yet handed out.
     ready: VecDeque<Result<T, Error>>,
     ended: bool,
 }
@@ -168,7 +198,8 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
         } else {
             Reading::Streamed
         };
-        let answer = transfer::send(client, operation, request, reading, attempt).await?;
+        // Boxed: the sending future is large, and moving it into this one costs more.
+        let answer = Box::pin(transfer::send(client, operation, request, reading, attempt)).await?;
         let mut body = answer.body;
         if tapped && let Body::Whole(Some(bytes)) = &body {
             answer::tap(client, answer.status, bytes);
@@ -186,6 +217,13 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
             }
             body = Body::Whole(Some(whole.into()));
         }
+        let expected = match answer.headers.contains_key(CONTENT_ENCODING) {
+            true => None,
+            false => answer
+                .headers
+                .get(CONTENT_LENGTH)
+                .and_then(|length| length.to_str().ok()?.parse().ok()),
+        };
         Ok(Self {
             client,
             operation,
@@ -195,10 +233,20 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
             attempt: answer.attempt,
             again: answer.again,
             array: ArrayItems::new(),
+            chunk: None,
+            at: 0,
+            fed: 0,
+            expected,
             whole: (!listed).then(Vec::new),
             ready: VecDeque::new(),
             ended: false,
         })
+    }
+
+    /// How many bytes of the body have been decoded.
+    fn consumed(&self) -> usize {
+        let left = self.chunk.as_ref().map_or(0, |chunk| chunk.len() - self.at);
+        self.fed - left
     }
 
     /// The next item, or why there is none; `None` at the end of the list.
@@ -207,11 +255,46 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
             if let Some(item) = self.ready.pop_front() {
                 return Some(item.map_err(Stop::Error));
             }
+            if let Some(chunk) = &self.chunk {
+                if let Some(whole) = &mut self.whole {
+                    whole.extend_from_slice(&chunk[self.at..]);
+                    self.chunk = None;
+                    continue;
+                }
+                match self.array.next(chunk, &mut self.at) {
+                    Ok(Step::Item(index, item)) => {
+                        return Some(item.map_err(|located| {
+                            Stop::Error(item_error(
+                                self.client,
+                                self.operation,
+                                self.status,
+                                index,
+                                located,
+                            ))
+                        }));
+                    }
+                    Ok(Step::NeedMore) => self.chunk = None,
+                    Ok(Step::NotArray) => {
+                        self.whole = Some(chunk[self.at..].to_vec());
+                        self.chunk = None;
+                    }
+                    Err(syntax) => {
+                        self.chunk = None;
+                        self.ended = true;
+                        return Some(Err(Stop::Error(self.syntax_error(syntax))));
+                    }
+                }
+                continue;
+            }
             if self.ended {
                 return None;
             }
             match self.body.chunk().await {
-                Ok(Some(chunk)) => self.take(&chunk),
+                Ok(Some(chunk)) => {
+                    self.fed += chunk.len();
+                    self.chunk = Some(chunk);
+                    self.at = 0;
+                }
                 Ok(None) => {
                     self.ended = true;
                     self.finish();
@@ -220,39 +303,6 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
                     self.ended = true;
                     return Some(Err(Stop::Transfer(failure)));
                 }
-            }
-        }
-    }
-
-    /// Decodes the items `chunk` completes.
-    fn take(&mut self, chunk: &[u8]) {
-        if let Some(whole) = &mut self.whole {
-            whole.extend_from_slice(chunk);
-            return;
-        }
-        let Self {
-            client,
-            operation,
-            status,
-            ready,
-            array,
-            ..
-        } = self;
-        let mut emit = |index, item: Result<T, Located>| {
-            ready.push_back(
-                item.map_err(|located| item_error(client, operation, *status, index, located)),
-            );
-        };
-        match array.feed(chunk, &mut emit) {
-            Ok(Progress::Reading) => {}
-            Ok(Progress::NotArray { at }) => self.whole = Some(chunk[at..].to_vec()),
-            Err(syntax) => {
-                let error = self.decode_error(
-                    None,
-                    format!("after {} items: {}", syntax.items_before, syntax.detail),
-                );
-                self.ready.push_back(Err(error));
-                self.ended = true;
             }
         }
     }
@@ -273,34 +323,28 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
             }
             return;
         }
-        let Self {
-            client,
-            operation,
-            status,
-            ready,
-            array,
-            ..
-        } = self;
-        let mut emit = |index, item: Result<T, Located>| {
-            ready.push_back(
-                item.map_err(|located| item_error(client, operation, *status, index, located)),
-            );
-        };
-        if let Err(syntax) = array.end(&mut emit) {
-            let error = self.decode_error(
-                None,
-                format!("after {} items: {}", syntax.items_before, syntax.detail),
-            );
-            self.ready.push_back(Err(error));
+        match self.array.end() {
+            Ok(None) => {}
+            Ok(Some((index, item))) => {
+                let item = item.map_err(|located| {
+                    item_error(self.client, self.operation, self.status, index, located)
+                });
+                self.ready.push_back(item);
+            }
+            Err(syntax) => {
+                let error = self.syntax_error(syntax);
+                self.ready.push_back(Err(error));
+            }
         }
     }
 
-    fn decode_error(&self, field: Option<String>, detail: String) -> Error {
+    fn syntax_error(&self, syntax: SyntaxError) -> Error {
         let scrub = Scrubber::new(self.client.inner().token().expose());
+        let detail = format!("after {} items: {}", syntax.items_before, syntax.detail);
         Error::Decode {
             operation: self.operation.name,
             status: self.status,
-            field: field.map(|field| scrub.clean(&field)),
+            field: None,
             detail: scrub.clean(&detail),
         }
     }

@@ -7,12 +7,16 @@
 //! repeat; a streamed answer is handed over at its first byte.
 
 use std::fmt;
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::ClientInfo;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
+use tokio::time::{Instant, Sleep};
 use tracing::Instrument;
 
 use super::operation::Operation;
@@ -53,11 +57,11 @@ pub(crate) struct Answer {
 pub(crate) enum Body {
     /// Read whole already (taken by the first [`Body::chunk`]).
     Whole(Option<Bytes>),
-    /// To be read: the response, the idle timeout, and the client's turn, held until the
-    /// body is read or dropped so that a concurrency cap counts transfers in progress.
+    /// To be read: the response, its timer, and the client's turn, held until the body is
+    /// read or dropped so that a concurrency cap counts transfers in progress.
     Streamed {
         response: reqwest::Response,
-        idle: Option<Duration>,
+        timer: Timer,
         _turn: Turn,
     },
 }
@@ -67,8 +71,53 @@ impl Body {
     pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, Failure> {
         match self {
             Self::Whole(bytes) => Ok(bytes.take()),
-            Self::Streamed { response, idle, .. } => next_chunk(response, *idle).await,
+            Self::Streamed {
+                response, timer, ..
+            } => next_chunk(response, timer).await,
         }
+    }
+}
+
+/// The one timer of an attempt: set to the first-byte deadline while the request is sent,
+/// then to the idle deadline before each chunk of the body. (One timer, moved on, costs
+/// less than one per wait: every pending timer is a kernel timer each time the runtime
+/// parks.)
+pub(crate) struct Timer {
+    sleep: Option<Pin<Box<Sleep>>>,
+    timeouts: Timeouts,
+}
+
+impl Timer {
+    fn new(timeouts: Timeouts) -> Self {
+        let any = timeouts.first_byte.is_some() || timeouts.idle.is_some();
+        Self {
+            // Registered with the runtime at its first poll, not here.
+            sleep: any.then(|| Box::pin(tokio::time::sleep(Duration::ZERO))),
+            timeouts,
+        }
+    }
+
+    /// `work`, unless `after` passes first.
+    async fn within<T>(
+        &mut self,
+        after: Option<Duration>,
+        work: impl Future<Output = T>,
+    ) -> Result<T, Duration> {
+        let (Some(sleep), Some(after)) = (self.sleep.as_mut(), after) else {
+            return Ok(work.await);
+        };
+        sleep.as_mut().reset(Instant::now() + after);
+        let mut work = pin!(work);
+        poll_fn(|cx| {
+            if let Poll::Ready(done) = work.as_mut().poll(cx) {
+                return Poll::Ready(Ok(done));
+            }
+            match sleep.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Err(after)),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await
     }
 }
 
@@ -236,26 +285,24 @@ async fn attempt_once(
     turn: Turn,
     timeouts: Timeouts,
 ) -> Outcome {
+    let mut timer = Timer::new(timeouts);
     let sent = client.client().execute(request);
-    let mut response = match timeouts.first_byte {
-        Some(after) => match tokio::time::timeout(after, sent).await {
-            Ok(result) => result,
-            Err(_) => return Err(Failure::TimedOut(TimedOut { idle: false, after })),
-        },
-        None => sent.await,
-    }
-    .map_err(Failure::Http)?;
+    let mut response = timer
+        .within(timeouts.first_byte, sent)
+        .await
+        .map_err(|after| Failure::TimedOut(TimedOut { idle: false, after }))?
+        .map_err(Failure::Http)?;
     let status = response.status();
     // Taken, not copied: the body is read from the response without them.
     let headers = std::mem::take(response.headers_mut());
     let body = match reading {
         Reading::Streamed => Body::Streamed {
             response,
-            idle: timeouts.idle,
+            timer,
             _turn: turn,
         },
         Reading::Whole => {
-            let body = whole(response, timeouts.idle).await?;
+            let body = whole(response, &mut timer).await?;
             drop(turn);
             Body::Whole(Some(body))
         }
@@ -265,12 +312,12 @@ async fn attempt_once(
 
 /// The whole body: its one chunk as it is, or its chunks joined in one buffer sized by
 /// `Content-Length` where the answer gives it.
-async fn whole(mut response: reqwest::Response, idle: Option<Duration>) -> Result<Bytes, Failure> {
+async fn whole(mut response: reqwest::Response, timer: &mut Timer) -> Result<Bytes, Failure> {
     let expected = response.content_length();
-    let Some(first) = next_chunk(&mut response, idle).await? else {
+    let Some(first) = next_chunk(&mut response, timer).await? else {
         return Ok(Bytes::new());
     };
-    let Some(second) = next_chunk(&mut response, idle).await? else {
+    let Some(second) = next_chunk(&mut response, timer).await? else {
         return Ok(first);
     };
     let size = usize::try_from(expected.unwrap_or(0)).unwrap_or(0);
@@ -278,7 +325,7 @@ async fn whole(mut response: reqwest::Response, idle: Option<Duration>) -> Resul
     joined.extend_from_slice(&first);
     joined.extend_from_slice(&second);
     drop((first, second));
-    while let Some(chunk) = next_chunk(&mut response, idle).await? {
+    while let Some(chunk) = next_chunk(&mut response, timer).await? {
         joined.extend_from_slice(&chunk);
     }
     Ok(joined.freeze())
@@ -287,15 +334,14 @@ async fn whole(mut response: reqwest::Response, idle: Option<Duration>) -> Resul
 /// The next chunk of `response`'s body, within the idle timeout.
 async fn next_chunk(
     response: &mut reqwest::Response,
-    idle: Option<Duration>,
+    timer: &mut Timer,
 ) -> Result<Option<Bytes>, Failure> {
-    match idle {
-        Some(after) => match tokio::time::timeout(after, response.chunk()).await {
-            Ok(chunk) => chunk.map_err(Failure::Http),
-            Err(_) => Err(Failure::TimedOut(TimedOut { idle: true, after })),
-        },
-        None => response.chunk().await.map_err(Failure::Http),
-    }
+    let idle = timer.timeouts.idle;
+    timer
+        .within(idle, response.chunk())
+        .await
+        .map_err(|after| Failure::TimedOut(TimedOut { idle: true, after }))?
+        .map_err(Failure::Http)
 }
 
 /// The status of an answer, or 0 when there was none.

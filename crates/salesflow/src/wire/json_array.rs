@@ -32,7 +32,19 @@ enum Phase {
     NotArray,
 }
 
-/// What became of the body so far, for the caller.
+/// What [`ArrayItems::next`] found.
+pub(crate) enum Step<T> {
+    /// An item, with its index.
+    Item(usize, Item<T>),
+    /// The chunk is used up: the next one, please.
+    NeedMore,
+    /// The body is not an array: from where the decoder stopped in this chunk on, it is to
+    /// be read whole.
+    NotArray,
+}
+
+/// What became of the body so far, for [`ArrayItems::feed`].
+#[cfg(test)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Progress {
     /// Reading on: more items may follow.
@@ -92,20 +104,39 @@ impl<T: DeserializeOwned> ArrayItems<T> {
     }
 
     /// Decodes the items that `chunk` completes, handing each to `emit` with its index.
+    #[cfg(test)]
     pub(crate) fn feed(
         &mut self,
         chunk: &[u8],
         emit: &mut impl FnMut(usize, Item<T>),
     ) -> Result<Progress, SyntaxError> {
         let mut at = 0;
-        if !self.carry.is_empty() {
-            match self.join(chunk, emit)? {
-                Some(next) => at = next,
-                None => return Ok(Progress::Reading),
+        loop {
+            match self.next(chunk, &mut at)? {
+                Step::Item(index, item) => emit(index, item),
+                Step::NeedMore => return Ok(Progress::Reading),
+                Step::NotArray => return Ok(Progress::NotArray { at }),
             }
         }
-        while at < chunk.len() {
-            let byte = chunk[at];
+    }
+
+    /// The next item that `chunk` completes, from `at` on (moved past it). Call again with
+    /// the same chunk until [`Step::NeedMore`], then with the next chunk from 0.
+    pub(crate) fn next(&mut self, chunk: &[u8], at: &mut usize) -> Result<Step<T>, SyntaxError> {
+        if *at == 0 && !self.carry.is_empty() {
+            match self.join(chunk)? {
+                Some((next, step)) => {
+                    *at = next;
+                    return Ok(step);
+                }
+                None => {
+                    *at = chunk.len();
+                    return Ok(Step::NeedMore);
+                }
+            }
+        }
+        while *at < chunk.len() {
+            let byte = chunk[*at];
             match self.phase {
                 Phase::Start { matched } => {
                     const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -113,40 +144,41 @@ impl<T: DeserializeOwned> ArrayItems<T> {
                         self.phase = Phase::Start {
                             matched: matched + 1,
                         };
-                    } else if matched > 0 && usize::from(matched) < BOM.len() {
-                        return Ok(self.not_array(at));
+                    } else if (matched > 0 && usize::from(matched) < BOM.len())
+                        || (byte != b'[' && !is_blank(byte))
+                    {
+                        self.phase = Phase::NotArray;
+                        return Ok(Step::NotArray);
                     } else if byte == b'[' {
                         self.phase = Phase::BeforeItem;
-                    } else if !is_blank(byte) {
-                        return Ok(self.not_array(at));
                     }
-                    at += 1;
+                    *at += 1;
                 }
-                Phase::BeforeItem if is_blank(byte) => at += 1,
+                Phase::BeforeItem if is_blank(byte) => *at += 1,
                 // `[]`, and (liberal) a trailing comma: `[{...},]`.
                 Phase::BeforeItem if byte == b']' => {
                     self.phase = Phase::Done;
-                    at += 1;
+                    *at += 1;
                 }
-                Phase::BeforeItem => match decode::<T>(&chunk[at..], false) {
+                Phase::BeforeItem => match decode::<T>(&chunk[*at..], false) {
                     Attempt::Whole(item, length) => {
-                        self.hand_out(item, emit);
-                        at += length;
+                        *at += length;
+                        return Ok(self.hand_out(item));
                     }
                     Attempt::CutOff => {
-                        self.carry.extend_from_slice(&chunk[at..]);
-                        return Ok(Progress::Reading);
+                        self.carry.extend_from_slice(&chunk[*at..]);
+                        *at = chunk.len();
                     }
                     Attempt::Broken(error) => return Err(self.syntax(error.to_string())),
                 },
-                Phase::AfterItem if is_blank(byte) => at += 1,
+                Phase::AfterItem if is_blank(byte) => *at += 1,
                 Phase::AfterItem if byte == b',' => {
                     self.phase = Phase::BeforeItem;
-                    at += 1;
+                    *at += 1;
                 }
                 Phase::AfterItem if byte == b']' => {
                     self.phase = Phase::Done;
-                    at += 1;
+                    *at += 1;
                 }
                 Phase::AfterItem => {
                     return Err(self.syntax(format!(
@@ -154,26 +186,31 @@ impl<T: DeserializeOwned> ArrayItems<T> {
                         char::from(byte)
                     )));
                 }
-                Phase::Done if is_blank(byte) => at += 1,
+                Phase::Done if is_blank(byte) => *at += 1,
                 Phase::Done => {
                     return Err(self.syntax(format!(
                         "text after the end of the list: {:?}",
                         char::from(byte)
                     )));
                 }
-                Phase::NotArray => return Ok(Progress::NotArray { at }),
+                Phase::NotArray => return Ok(Step::NotArray),
             }
         }
-        Ok(Progress::Reading)
+        Ok(Step::NeedMore)
     }
 
-    /// Checks that the body ended where a list can end.
-    pub(crate) fn end(&mut self, emit: &mut impl FnMut(usize, Item<T>)) -> Result<(), SyntaxError> {
+    /// Checks that the body ended where a list can end; returns its last item if that was
+    /// a number or a literal cut off by the end of a chunk (whole at the body's end).
+    pub(crate) fn end(&mut self) -> Result<Option<(usize, Item<T>)>, SyntaxError> {
+        let mut last = None;
         if !self.carry.is_empty() {
-            // A number or a literal cut off by the end of a chunk is whole at the body's end.
             let carried = std::mem::take(&mut self.carry);
             match decode::<T>(&carried, true) {
-                Attempt::Whole(item, _) => self.hand_out(item, emit),
+                Attempt::Whole(item, _) => {
+                    if let Step::Item(index, item) = self.hand_out(item) {
+                        last = Some((index, item));
+                    }
+                }
                 Attempt::CutOff => {
                     return Err(self.syntax("the answer ends inside an item".to_owned()));
                 }
@@ -181,7 +218,7 @@ impl<T: DeserializeOwned> ArrayItems<T> {
             }
         }
         match self.phase {
-            Phase::Done | Phase::Start { .. } | Phase::NotArray => Ok(()),
+            Phase::Done | Phase::Start { .. } | Phase::NotArray => Ok(last),
             Phase::BeforeItem | Phase::AfterItem => {
                 Err(self.syntax("the answer ends before the list does (no closing `]`)".to_owned()))
             }
@@ -189,13 +226,9 @@ impl<T: DeserializeOwned> ArrayItems<T> {
     }
 
     /// Joins the start of `chunk` to the item carried over until that item is whole.
-    /// Returns where in `chunk` the bytes after the item begin, or `None` if all of `chunk`
-    /// belongs to the item.
-    fn join(
-        &mut self,
-        chunk: &[u8],
-        emit: &mut impl FnMut(usize, Item<T>),
-    ) -> Result<Option<usize>, SyntaxError> {
+    /// Returns where in `chunk` the bytes after the item begin, and the item; or `None` if
+    /// all of `chunk` belongs to the item.
+    fn join(&mut self, chunk: &[u8]) -> Result<Option<(usize, Step<T>)>, SyntaxError> {
         let carried = self.carry.len();
         let mut joined: usize = 0;
         let mut step = FIRST_JOIN;
@@ -206,8 +239,7 @@ impl<T: DeserializeOwned> ArrayItems<T> {
             match decode::<T>(&self.carry, false) {
                 Attempt::Whole(item, length) => {
                     self.carry.clear();
-                    self.hand_out(item, emit);
-                    return Ok(Some(length.saturating_sub(carried)));
+                    return Ok(Some((length.saturating_sub(carried), self.hand_out(item))));
                 }
                 Attempt::CutOff if joined == chunk.len() => return Ok(None),
                 Attempt::CutOff => step = step.saturating_mul(2),
@@ -219,15 +251,11 @@ impl<T: DeserializeOwned> ArrayItems<T> {
         }
     }
 
-    fn hand_out(&mut self, item: Item<T>, emit: &mut impl FnMut(usize, Item<T>)) {
-        emit(self.count, item);
+    fn hand_out(&mut self, item: Item<T>) -> Step<T> {
+        let index = self.count;
         self.count += 1;
         self.phase = Phase::AfterItem;
-    }
-
-    fn not_array(&mut self, at: usize) -> Progress {
-        self.phase = Phase::NotArray;
-        Progress::NotArray { at }
+        Step::Item(index, item)
     }
 
     fn syntax(&self, detail: String) -> SyntaxError {
@@ -327,7 +355,9 @@ mod tests {
                 Err(error) => return Err(format!("{} after {}", error.detail, error.items_before)),
             }
         }
-        items.end(&mut emit).map_err(|e| e.detail)?;
+        if let Some((index, item)) = items.end().map_err(|e| e.detail)? {
+            emit(index, item);
+        }
         Ok(out)
     }
 
@@ -398,7 +428,9 @@ mod tests {
         for chunk in [&b"[12"[..], b"34, 5", b"6]"] {
             items.feed(chunk, &mut emit).unwrap();
         }
-        items.end(&mut emit).unwrap();
+        if let Some((index, item)) = items.end().unwrap() {
+            emit(index, item);
+        }
         assert_eq!(out, vec![1234, 56]);
     }
 }
