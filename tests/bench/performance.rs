@@ -248,7 +248,7 @@ fn main() {
 }
 
 async fn run(quick: bool, small_only: bool) {
-    let (small_rounds, small_calls) = if quick { (7, 200) } else { (41, 500) };
+    let (small_rounds, small_calls) = if quick { (21, 100) } else { (201, 100) };
     let big_rounds = if quick { 3 } else { 9 };
     println!(
         "salesflow-rs {} benchmark: {} rounds; ratios are SDK / floor, medians",
@@ -310,6 +310,20 @@ async fn run(quick: bool, small_only: bool) {
     )
     .await;
 
+    let untimed = ClientBuilder::new()
+        .token(TOKEN)
+        .base_url(&campaigns)
+        .no_timeouts()
+        .build()
+        .unwrap();
+    compare(
+        "  the same, no timeouts, vs a default reqwest client",
+        small_rounds,
+        small_calls,
+        || by_hand(&plain, &url),
+        || through_sdk(&untimed),
+    )
+    .await;
     if small_only {
         return;
     }

@@ -6,7 +6,8 @@
 //!   `serde_json::from_slice`, and returns `progenitor_client::Error<E>`, whose `Display`
 //!   prints the request URL with the token. The original body is kept up to the point where
 //!   the request is built and checked (the `pre` hook), as a private `prepare()`; sending it
-//!   (`exec`, `post`) and the status `match` go, and the request goes to the SDK's pipeline:
+//!   (`exec`, `post`) and the status `match` go, and the pipeline gets a function that
+//!   prepares the request (again for a retry, instead of keeping a copy of it):
 //!   `crate::pipeline::answer::finish`, or for an answer that is a JSON array
 //!   `crate::pipeline::list::collect`, which decodes the items as they arrive.
 //! - Every builder whose answer is a JSON array gets `stream()`: the items one by one, at
@@ -184,14 +185,19 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplI
     let Some(item) = only_type_argument(&inner, "Vec") else {
         function.block = parse_quote!({
             let client = self.client;
-            crate::pipeline::answer::finish::<#inner, _>(client, #operation, self.prepare().await)
-                .await
+            crate::pipeline::answer::finish::<#inner, _, _, _>(client, #operation, move || {
+                self.clone().prepare()
+            })
+            .await
         });
         return Ok(vec![prepare]);
     };
     function.block = parse_quote!({
         let client = self.client;
-        crate::pipeline::list::collect::<#item, _>(client, #operation, self.prepare().await).await
+        crate::pipeline::list::collect::<#item, _, _, _>(client, #operation, move || {
+            self.clone().prepare()
+        })
+        .await
     });
     let stream_doc = format!(
         "Sends the request like [`send`](Self::send), and yields the answer's items one \
@@ -209,7 +215,9 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplI
                + ::std::marker::Send
                + 'a {
             let client = self.client;
-            crate::pipeline::list::stream::<#item, _>(client, #operation, self.prepare())
+            crate::pipeline::list::stream::<#item, _, _, _>(client, #operation, move || {
+                self.clone().prepare()
+            })
         }
     };
     Ok(vec![prepare, stream])

@@ -4268,10 +4268,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::CampaignStatistics>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::CampaignStatistics, _>(
+            crate::pipeline::answer::finish::<types::CampaignStatistics, _, _, _>(
                 client,
                 "getCampaignStatistics",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -4449,10 +4449,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::Contact, _>(
+            crate::pipeline::answer::finish::<types::Contact, _, _, _>(
                 client,
                 "importMember",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -4567,10 +4567,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::Contact, _>(
+            crate::pipeline::answer::finish::<types::Contact, _, _, _>(
                 client,
                 "getContactByPublicIdentifier",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -4656,10 +4656,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::Contact, _>(
+            crate::pipeline::answer::finish::<types::Contact, _, _, _>(
                 client,
                 "getContact",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -4769,10 +4769,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::Contact, _>(
+            crate::pipeline::answer::finish::<types::Contact, _, _, _>(
                 client,
                 "updateContact",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -4861,10 +4861,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::StatusMessage, _>(
+            crate::pipeline::answer::finish::<types::StatusMessage, _, _, _>(
                 client,
                 "deleteContact",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -4963,10 +4963,10 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
             let client = self.client;
-            crate::pipeline::list::collect::<types::Contact, _>(
+            crate::pipeline::list::collect::<types::Contact, _, _, _>(
                 client,
                 "listContactsByCampaign",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -5034,10 +5034,10 @@ pub mod builder {
         > + ::std::marker::Send
         + 'a {
             let client = self.client;
-            crate::pipeline::list::stream::<types::Contact, _>(
+            crate::pipeline::list::stream::<types::Contact, _, _, _>(
                 client,
                 "listContactsByCampaign",
-                self.prepare(),
+                move || self.clone().prepare(),
             )
         }
     }
@@ -5098,10 +5098,10 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
             let client = self.client;
-            crate::pipeline::list::collect::<types::Contact, _>(
+            crate::pipeline::list::collect::<types::Contact, _, _, _>(
                 client,
                 "listContactsByPublicIdentifiers",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -5161,10 +5161,10 @@ pub mod builder {
         > + ::std::marker::Send
         + 'a {
             let client = self.client;
-            crate::pipeline::list::stream::<types::Contact, _>(
+            crate::pipeline::list::stream::<types::Contact, _, _, _>(
                 client,
                 "listContactsByPublicIdentifiers",
-                self.prepare(),
+                move || self.clone().prepare(),
             )
         }
     }
@@ -5215,10 +5215,10 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
             let client = self.client;
-            crate::pipeline::list::collect::<types::Contact, _>(
+            crate::pipeline::list::collect::<types::Contact, _, _, _>(
                 client,
                 "listContactsByAccount",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -5279,10 +5279,10 @@ pub mod builder {
         > + ::std::marker::Send
         + 'a {
             let client = self.client;
-            crate::pipeline::list::stream::<types::Contact, _>(
+            crate::pipeline::list::stream::<types::Contact, _, _, _>(
                 client,
                 "listContactsByAccount",
-                self.prepare(),
+                move || self.clone().prepare(),
             )
         }
     }
@@ -5333,10 +5333,10 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Campaign>>, crate::Error>
         {
             let client = self.client;
-            crate::pipeline::list::collect::<types::Campaign, _>(
+            crate::pipeline::list::collect::<types::Campaign, _, _, _>(
                 client,
                 "listCampaigns",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -5397,10 +5397,10 @@ pub mod builder {
         > + ::std::marker::Send
         + 'a {
             let client = self.client;
-            crate::pipeline::list::stream::<types::Campaign, _>(
+            crate::pipeline::list::stream::<types::Campaign, _, _, _>(
                 client,
                 "listCampaigns",
-                self.prepare(),
+                move || self.clone().prepare(),
             )
         }
     }
@@ -5450,10 +5450,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::StatusMessage, _>(
+            crate::pipeline::answer::finish::<types::StatusMessage, _, _, _>(
                 client,
                 "startCampaign",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -5510,10 +5510,10 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Account>>, crate::Error>
         {
             let client = self.client;
-            crate::pipeline::list::collect::<types::Account, _>(
+            crate::pipeline::list::collect::<types::Account, _, _, _>(
                 client,
                 "listAccounts",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -5558,10 +5558,10 @@ pub mod builder {
         > + ::std::marker::Send
         + 'a {
             let client = self.client;
-            crate::pipeline::list::stream::<types::Account, _>(
+            crate::pipeline::list::stream::<types::Account, _, _, _>(
                 client,
                 "listAccounts",
-                self.prepare(),
+                move || self.clone().prepare(),
             )
         }
     }
@@ -5623,10 +5623,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::Webhook>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::Webhook, _>(
+            crate::pipeline::answer::finish::<types::Webhook, _, _, _>(
                 client,
                 "createWebhook",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -5709,10 +5709,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::StatusMessage, _>(
+            crate::pipeline::answer::finish::<types::StatusMessage, _, _, _>(
                 client,
                 "deleteWebhook",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -5783,10 +5783,10 @@ pub mod builder {
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Webhook>>, crate::Error>
         {
             let client = self.client;
-            crate::pipeline::list::collect::<types::Webhook, _>(
+            crate::pipeline::list::collect::<types::Webhook, _, _, _>(
                 client,
                 "listWebhooks",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -5837,10 +5837,10 @@ pub mod builder {
         > + ::std::marker::Send
         + 'a {
             let client = self.client;
-            crate::pipeline::list::stream::<types::Webhook, _>(
+            crate::pipeline::list::stream::<types::Webhook, _, _, _>(
                 client,
                 "listWebhooks",
-                self.prepare(),
+                move || self.clone().prepare(),
             )
         }
     }
@@ -5918,10 +5918,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::WebhookCampaign>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::WebhookCampaign, _>(
+            crate::pipeline::answer::finish::<types::WebhookCampaign, _, _, _>(
                 client,
                 "attachWebhook",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -6014,10 +6014,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::StatusMessage, _>(
+            crate::pipeline::answer::finish::<types::StatusMessage, _, _, _>(
                 client,
                 "detachWebhook",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -6129,10 +6129,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<types::CampaignAnalytics>, crate::Error> {
             let client = self.client;
-            crate::pipeline::answer::finish::<types::CampaignAnalytics, _>(
+            crate::pipeline::answer::finish::<types::CampaignAnalytics, _, _, _>(
                 client,
                 "getAnalyticsByCampaign",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -6239,10 +6239,10 @@ pub mod builder {
             crate::Error,
         > {
             let client = self.client;
-            crate::pipeline::list::collect::<types::CampaignAnalytics, _>(
+            crate::pipeline::list::collect::<types::CampaignAnalytics, _, _, _>(
                 client,
                 "getAnalyticsByAccount",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -6304,10 +6304,10 @@ pub mod builder {
         > + ::std::marker::Send
         + 'a {
             let client = self.client;
-            crate::pipeline::list::stream::<types::CampaignAnalytics, _>(
+            crate::pipeline::list::stream::<types::CampaignAnalytics, _, _, _>(
                 client,
                 "getAnalyticsByAccount",
-                self.prepare(),
+                move || self.clone().prepare(),
             )
         }
     }
@@ -6360,10 +6360,10 @@ pub mod builder {
             crate::Error,
         > {
             let client = self.client;
-            crate::pipeline::list::collect::<types::ContactMessages, _>(
+            crate::pipeline::list::collect::<types::ContactMessages, _, _, _>(
                 client,
                 "listIncomingMessagesByAccount",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -6424,10 +6424,10 @@ pub mod builder {
         > + ::std::marker::Send
         + 'a {
             let client = self.client;
-            crate::pipeline::list::stream::<types::ContactMessages, _>(
+            crate::pipeline::list::stream::<types::ContactMessages, _, _, _>(
                 client,
                 "listIncomingMessagesByAccount",
-                self.prepare(),
+                move || self.clone().prepare(),
             )
         }
     }
@@ -6494,10 +6494,10 @@ pub mod builder {
             crate::Error,
         > {
             let client = self.client;
-            crate::pipeline::list::collect::<types::ContactMessages, _>(
+            crate::pipeline::list::collect::<types::ContactMessages, _, _, _>(
                 client,
                 "listIncomingMessagesByCampaign",
-                self.prepare().await,
+                move || self.clone().prepare(),
             )
             .await
         }
@@ -6565,10 +6565,10 @@ pub mod builder {
         > + ::std::marker::Send
         + 'a {
             let client = self.client;
-            crate::pipeline::list::stream::<types::ContactMessages, _>(
+            crate::pipeline::list::stream::<types::ContactMessages, _, _, _>(
                 client,
                 "listIncomingMessagesByCampaign",
-                self.prepare(),
+                move || self.clone().prepare(),
             )
         }
     }

@@ -7,6 +7,8 @@
 //! says; any other status is an [`Error::Api`] that keeps the status whatever the body is.
 //! Every text kept from the answer has the token removed.
 
+use std::future::Future;
+
 use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
@@ -29,27 +31,26 @@ pub(crate) fn encode_violation(violation: &Violation) -> String {
     serde_json::to_string(violation).expect("a violation is two strings")
 }
 
-/// The end of every generated `send()` but those of lists: the prepared request, or why
-/// there is none, becomes the decoded value or the SDK's error.
-pub(crate) async fn finish<T, E>(
+/// The end of every generated `send()` but those of lists: the request that `prepare`
+/// builds (again for a retry), or why there is none, becomes the decoded value or the SDK's
+/// error.
+pub(crate) async fn finish<T, P, F, E>(
     client: &Client,
     name: &'static str,
-    prepared: Result<reqwest::Request, progenitor_client::Error<E>>,
+    mut prepare: P,
 ) -> Result<ResponseValue<T>, Error>
 where
     T: DeserializeOwned,
+    P: FnMut() -> F,
+    F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>>,
 {
     let operation = operation::named(name);
-    let request = prepared.map_err(|error| not_sent(client, name, error))?;
+    let request = prepare()
+        .await
+        .map_err(|error| not_sent(client, name, error))?;
     // Boxed: the sending future is large, and moving it into this one costs more.
-    let answer = Box::pin(transfer::send(
-        client,
-        operation,
-        request,
-        Reading::Whole,
-        1,
-    ))
-    .await?;
+    let sent = transfer::send(client, operation, request, &mut prepare, Reading::Whole, 1);
+    let answer = Box::pin(sent).await?;
     let status = answer.status;
     let Body::Whole(Some(body)) = answer.body else {
         unreachable!("a whole answer has its body");

@@ -19,6 +19,7 @@ use reqwest::header::HeaderMap;
 use tokio::time::{Instant, Sleep};
 use tracing::Instrument;
 
+use super::answer;
 use super::operation::Operation;
 use super::rate_limit::Turn;
 use super::retry::Attempted;
@@ -49,8 +50,6 @@ pub(crate) struct Answer {
     pub body: Body,
     /// The attempt that got this answer (1 for the first).
     pub attempt: u32,
-    /// The request again, while the retry policy allows another attempt.
-    pub again: Option<reqwest::Request>,
 }
 
 /// An answer's body.
@@ -79,9 +78,10 @@ impl Body {
 }
 
 /// The one timer of an attempt: set to the first-byte deadline while the request is sent,
-/// then to the idle deadline before each chunk of the body. (One timer, moved on, costs
-/// less than one per wait: every pending timer is a kernel timer each time the runtime
-/// parks.)
+/// then to the idle deadline before each chunk of the body. One timer costs less than one
+/// per wait (every pending timer is a kernel timer each time the runtime parks), and it is
+/// moved only when a deadline comes earlier than where it is set: a later one is checked
+/// when it fires.
 pub(crate) struct Timer {
     sleep: Option<Pin<Box<Sleep>>>,
     timeouts: Timeouts,
@@ -89,10 +89,8 @@ pub(crate) struct Timer {
 
 impl Timer {
     fn new(timeouts: Timeouts) -> Self {
-        let any = timeouts.first_byte.is_some() || timeouts.idle.is_some();
         Self {
-            // Registered with the runtime at its first poll, not here.
-            sleep: any.then(|| Box::pin(tokio::time::sleep(Duration::ZERO))),
+            sleep: None,
             timeouts,
         }
     }
@@ -103,18 +101,35 @@ impl Timer {
         after: Option<Duration>,
         work: impl Future<Output = T>,
     ) -> Result<T, Duration> {
-        let (Some(sleep), Some(after)) = (self.sleep.as_mut(), after) else {
+        let Some(after) = after else {
             return Ok(work.await);
         };
-        sleep.as_mut().reset(Instant::now() + after);
+        let deadline = Instant::now() + after;
+        let sleep = match &mut self.sleep {
+            Some(sleep) => {
+                if deadline < sleep.deadline() {
+                    sleep.as_mut().reset(deadline);
+                }
+                sleep
+            }
+            None => self
+                .sleep
+                .insert(Box::pin(tokio::time::sleep_until(deadline))),
+        };
         let mut work = pin!(work);
         poll_fn(|cx| {
             if let Poll::Ready(done) = work.as_mut().poll(cx) {
                 return Poll::Ready(Ok(done));
             }
-            match sleep.as_mut().poll(cx) {
-                Poll::Ready(()) => Poll::Ready(Err(after)),
-                Poll::Pending => Poll::Pending,
+            loop {
+                match sleep.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(()) if Instant::now() >= deadline => {
+                        return Poll::Ready(Err(after));
+                    }
+                    // Set for an earlier wait: on to this one's deadline.
+                    Poll::Ready(()) => sleep.as_mut().reset(deadline),
+                }
             }
         })
         .await
@@ -180,15 +195,23 @@ impl fmt::Display for TimedOut {
 
 impl std::error::Error for TimedOut {}
 
-/// Sends `request` of `operation`, again as the retry policy allows (counting from
-/// attempt `attempt`), and returns the answer read as `reading` says.
-pub(crate) async fn send(
+/// Sends `request` of `operation`, and a new one from `again` as the retry policy allows
+/// (counting from attempt `attempt`); returns the answer read as `reading` says.
+///
+/// A retry builds its request anew (`again` is the builder's `prepare`) rather than sending
+/// a copy kept of the first: nothing is copied on the path that needs no retry.
+pub(crate) async fn send<P, F, E>(
     client: &Client,
     operation: &'static Operation,
     request: reqwest::Request,
+    again: &mut P,
     reading: Reading,
     attempt: u32,
-) -> Result<Answer, Error> {
+) -> Result<Answer, Error>
+where
+    P: FnMut() -> F,
+    F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>>,
+{
     let span = tracing::info_span!(
         "salesflow",
         operation = operation.name,
@@ -198,38 +221,33 @@ pub(crate) async fn send(
         status = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
     );
-    attempts(client, operation, request, reading, attempt)
+    attempts(client, operation, request, again, reading, attempt)
         .instrument(span)
         .await
 }
 
-async fn attempts(
+async fn attempts<P, F, E>(
     client: &Client,
     operation: &'static Operation,
     request: reqwest::Request,
+    again: &mut P,
     reading: Reading,
     mut attempt: u32,
-) -> Result<Answer, Error> {
+) -> Result<Answer, Error>
+where
+    P: FnMut() -> F,
+    F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>>,
+{
     let started = tokio::time::Instant::now();
     let settings = client.inner();
     let policy = settings.retry();
     let mut request = Some(request);
     let outcome = loop {
-        let Some(original) = request.take() else {
-            unreachable!("every attempt but the last keeps the request");
-        };
-        // The last attempt the policy allows sends the original; any other a copy (a JSON or
-        // empty body can always be copied).
-        let this = if attempt > policy.retries() {
-            original
-        } else {
-            match original.try_clone() {
-                Some(copy) => {
-                    request = Some(original);
-                    copy
-                }
-                None => original,
-            }
+        let this = match request.take() {
+            Some(request) => request,
+            None => again()
+                .await
+                .map_err(|error| answer::not_sent(client, operation.name, error))?,
         };
         // The client's rate, concurrency cap and any 429 pause, for every attempt.
         let turn = settings.limiter.turn().await;
@@ -241,11 +259,7 @@ async fn attempts(
         if let Some(wait) = policy.pause_for(&attempted) {
             settings.limiter.pause(wait);
         }
-        let delay = match request {
-            Some(_) => policy.delay(attempt - 1, operation.idempotent, &attempted),
-            None => None,
-        };
-        match delay {
+        match policy.delay(attempt - 1, operation.idempotent, &attempted) {
             None => break outcome,
             Some(delay) => {
                 tracing::debug!(
@@ -271,7 +285,6 @@ async fn attempts(
         headers,
         body,
         attempt,
-        again: request,
     })
 }
 
