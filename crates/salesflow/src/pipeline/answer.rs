@@ -48,9 +48,8 @@ where
     let request = prepare()
         .await
         .map_err(|error| not_sent(client, name, error))?;
-    // Boxed: the sending future is large, and moving it into this one costs more.
     let sent = transfer::send(client, operation, request, &mut prepare, Reading::Whole, 1);
-    let answer = Box::pin(sent).await?;
+    let answer = sent.await?;
     let status = answer.status;
     let Body::Whole(Some(body)) = answer.body else {
         unreachable!("a whole answer has its body");

@@ -235,9 +235,8 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
         } else {
             Reading::Streamed
         };
-        // Boxed: the sending future is large, and moving it into this one costs more.
         let sent = transfer::send(client, operation, request, again, reading, attempt);
-        let answer = Box::pin(sent).await?;
+        let answer = sent.await?;
         let mut body = answer.body;
         if tapped && let Body::Whole(Some(bytes)) = &body {
             answer::tap(client, answer.status, bytes);

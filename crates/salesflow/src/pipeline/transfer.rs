@@ -7,19 +7,18 @@
 //! repeat; a streamed answer is handed over at its first byte.
 
 use std::fmt;
-use std::future::{Future, poll_fn};
-use std::pin::{Pin, pin};
-use std::task::Poll;
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::ClientInfo;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use tokio::time::{Instant, Sleep};
 use tracing::Instrument;
 
 use super::answer;
+use super::deadline::Deadline;
 use super::operation::Operation;
 use super::rate_limit::Turn;
 use super::retry::Attempted;
@@ -77,20 +76,18 @@ impl Body {
     }
 }
 
-/// The one timer of an attempt: set to the first-byte deadline while the request is sent,
-/// then to the idle deadline before each chunk of the body. One timer costs less than one
-/// per wait (every pending timer is a kernel timer each time the runtime parks), and it is
-/// moved only when a deadline comes earlier than where it is set: a later one is checked
-/// when it fires.
+/// The deadline of an attempt: the first-byte timeout while the request is sent, then the
+/// idle timeout before each chunk of the body, kept by the process's watchdog thread
+/// (`deadline.rs`) rather than by a runtime timer.
 pub(crate) struct Timer {
-    sleep: Option<Pin<Box<Sleep>>>,
+    deadline: Option<Arc<Deadline>>,
     timeouts: Timeouts,
 }
 
 impl Timer {
     fn new(timeouts: Timeouts) -> Self {
         Self {
-            sleep: None,
+            deadline: None,
             timeouts,
         }
     }
@@ -104,35 +101,17 @@ impl Timer {
         let Some(after) = after else {
             return Ok(work.await);
         };
-        let deadline = Instant::now() + after;
-        let sleep = match &mut self.sleep {
-            Some(sleep) => {
-                if deadline < sleep.deadline() {
-                    sleep.as_mut().reset(deadline);
-                }
-                sleep
+        let deadline = match &self.deadline {
+            Some(deadline) => {
+                deadline.move_to(after);
+                deadline
             }
+            // Filed for the idle timeout, where it moves once the answer starts.
             None => self
-                .sleep
-                .insert(Box::pin(tokio::time::sleep_until(deadline))),
+                .deadline
+                .insert(Deadline::after(after, self.timeouts.idle.unwrap_or(after))),
         };
-        let mut work = pin!(work);
-        poll_fn(|cx| {
-            if let Poll::Ready(done) = work.as_mut().poll(cx) {
-                return Poll::Ready(Ok(done));
-            }
-            loop {
-                match sleep.as_mut().poll(cx) {
-                    Poll::Pending => return Poll::Pending,
-                    Poll::Ready(()) if Instant::now() >= deadline => {
-                        return Poll::Ready(Err(after));
-                    }
-                    // Set for an earlier wait: on to this one's deadline.
-                    Poll::Ready(()) => sleep.as_mut().reset(deadline),
-                }
-            }
-        })
-        .await
+        deadline.bound(work).await.map_err(|()| after)
     }
 }
 
@@ -221,9 +200,20 @@ where
         status = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
     );
-    attempts(client, operation, request, again, reading, attempt)
-        .instrument(span)
-        .await
+    // Without a subscriber that wants it, the span costs nothing more.
+    if span.is_disabled() {
+        return attempts(client, operation, request, again, reading, attempt, None).await;
+    }
+    let traced = attempts(
+        client,
+        operation,
+        request,
+        again,
+        reading,
+        attempt,
+        Some(&span),
+    );
+    traced.instrument(span.clone()).await
 }
 
 async fn attempts<P, F, E>(
@@ -233,12 +223,13 @@ async fn attempts<P, F, E>(
     again: &mut P,
     reading: Reading,
     mut attempt: u32,
+    span: Option<&tracing::Span>,
 ) -> Result<Answer, Error>
 where
     P: FnMut() -> F,
     F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>>,
 {
-    let started = tokio::time::Instant::now();
+    let started = span.map(|_| tokio::time::Instant::now());
     let settings = client.inner();
     let policy = settings.retry();
     let mut request = Some(request);
@@ -274,11 +265,12 @@ where
             }
         }
     };
-    let span = tracing::Span::current();
-    span.record("attempts", attempt);
-    span.record("status", status_of(&outcome));
-    span.record("duration_ms", millis(started.elapsed()));
-    tracing::debug!("done");
+    if let (Some(span), Some(started)) = (span, started) {
+        span.record("attempts", attempt);
+        span.record("status", status_of(&outcome));
+        span.record("duration_ms", millis(started.elapsed()));
+        tracing::debug!("done");
+    }
     let (status, headers, body) = outcome.map_err(|failure| failure.into_error(operation.name))?;
     Ok(Answer {
         status,
