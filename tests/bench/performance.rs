@@ -249,7 +249,7 @@ fn main() {
 
 async fn run(quick: bool, small_only: bool) {
     let (small_rounds, small_calls) = if quick { (21, 100) } else { (201, 100) };
-    let big_rounds = if quick { 3 } else { 9 };
+    let big_rounds = if quick { 3 } else { 15 };
     println!(
         "salesflow-rs {} benchmark: {} rounds; ratios are SDK / floor, medians",
         env!("CARGO_PKG_VERSION"),

@@ -161,12 +161,12 @@ impl fmt::Display for TimedOut {
         if self.idle {
             write!(
                 f,
-                "the answer stalled: no data for {seconds} s (the idle timeout)"
+                "the idle timeout: the answer stalled, no data for {seconds} s"
             )
         } else {
             write!(
                 f,
-                "no answer within {seconds} s of sending the request (the first-byte timeout)"
+                "the first-byte timeout: no answer within {seconds} s of sending the request"
             )
         }
     }
