@@ -4,6 +4,7 @@
 //! cargo bench -p salesflow-tests --bench performance            # every figure
 //! cargo bench -p salesflow-tests --bench performance -- --quick # fewer rounds, to try it
 //! cargo bench -p salesflow-tests --bench performance -- --small-only # the small call only
+//! cargo bench -p salesflow-tests --bench performance -- --decode-only # decoding alone
 //! ```
 //!
 //! The floor is what a user would write by hand with the same crates: reqwest, then
@@ -239,12 +240,37 @@ async fn peak<F: Future<Output = ()>>(rounds: usize, mut call: impl FnMut() -> F
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
     let small_only = std::env::args().any(|arg| arg == "--small-only");
+    let decode_only = std::env::args().any(|arg| arg == "--decode-only");
     // `cargo bench` passes `--bench`; nothing else is taken.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
+    if decode_only {
+        runtime.block_on(decode(quick));
+        return;
+    }
     runtime.block_on(run(quick, small_only));
+}
+
+/// Decoding alone, from memory: the SDK's lenient decoding against serde_json's.
+async fn decode(quick: bool) {
+    let body = big_list::contacts(10_000);
+    let rounds = if quick { 5 } else { 21 };
+    compare(
+        "decoding 10,000 contacts from memory, salesflow::from_json",
+        rounds,
+        1,
+        || async {
+            let contacts: Vec<MinimalContact> = serde_json::from_slice(&body).unwrap();
+            black_box(contacts);
+        },
+        || async {
+            let contacts: Vec<salesflow::types::Contact> = salesflow::from_json(&body).unwrap();
+            black_box(contacts);
+        },
+    )
+    .await;
 }
 
 async fn run(quick: bool, small_only: bool) {

@@ -131,8 +131,8 @@ enum Mode {
     Integer,
     /// A struct with these fields: its keys match them case-insensitively.
     Struct(&'static [&'static str]),
-    /// A key of a struct with these fields.
-    Key(&'static [&'static str]),
+    /// The key at this place of a struct with these fields.
+    Key(&'static [&'static str], usize),
 }
 
 struct Wrap<V> {
@@ -152,6 +152,14 @@ macro_rules! forward_plain {
     )*};
 }
 
+macro_rules! forward_bare {
+    ($($method:ident),* $(,)?) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            self.0.$method(visitor)
+        }
+    )*};
+}
+
 macro_rules! forward_mode {
     ($($method:ident => $mode:expr),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
@@ -165,15 +173,20 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
 
     forward_plain!(
         deserialize_any,
+        deserialize_bytes,
+        deserialize_byte_buf,
+        deserialize_option,
+        deserialize_map,
+    );
+
+    // A visitor of these is handed a scalar, never a nested value: nothing to bend, and
+    // not wrapping it saves work on every string of every answer.
+    forward_bare!(
         deserialize_bool,
         deserialize_char,
         deserialize_str,
         deserialize_string,
-        deserialize_bytes,
-        deserialize_byte_buf,
-        deserialize_option,
         deserialize_unit,
-        deserialize_map,
         deserialize_identifier,
     );
 
@@ -268,15 +281,65 @@ fn named_double(text: &str) -> Option<f64> {
     }
 }
 
-/// The field of `fields` that `key` names, ignoring ASCII case; an exact match first.
-fn field_named(fields: &'static [&'static str], key: &str) -> Option<&'static str> {
-    if let Some(exact) = fields.iter().find(|field| **field == key) {
-        return Some(exact);
+/// The field of `fields` that `key`, the key at `place` of its record, names: the field the
+/// key at that place named in the last record of the kind, if it is the same; else the one
+/// `key` names exactly; else ignoring ASCII case.
+fn field_at(fields: &'static [&'static str], place: usize, key: &str) -> Option<&'static str> {
+    if let Some(field) = key_order::hint(fields, place).and_then(|index| fields.get(index))
+        && *field == key
+    {
+        return Some(field);
     }
-    fields
-        .iter()
-        .find(|field| field.eq_ignore_ascii_case(key))
-        .copied()
+    let index = fields.iter().position(|field| *field == key).or_else(|| {
+        fields
+            .iter()
+            .position(|field| field.eq_ignore_ascii_case(key))
+    })?;
+    key_order::learn(fields, place, index);
+    Some(fields[index])
+}
+
+/// The order of the keys of the last records decoded on this thread. A server writes the
+/// keys of a record in the same order every time, so in a list the key at a place mostly
+/// names the field the key at that place of the record before named: one comparison
+/// instead of a search through the fields.
+mod key_order {
+    use std::cell::Cell;
+
+    /// Places remembered.
+    const PLACES: usize = 48;
+
+    thread_local! {
+        /// For each place: the fields of the kind of record last seen there (by address),
+        /// and the index of the field its key named.
+        static FIELD_AT: [Cell<(usize, u8)>; PLACES] =
+            const { [const { Cell::new((0, u8::MAX)) }; PLACES] };
+    }
+
+    fn address(fields: &'static [&'static str]) -> usize {
+        fields.as_ptr() as usize
+    }
+
+    /// The index of the field the key at `place` named last time, if known.
+    pub(super) fn hint(fields: &'static [&'static str], place: usize) -> Option<usize> {
+        let (kind, index) = FIELD_AT
+            .try_with(|field_at| field_at.get(place).map(Cell::get))
+            .ok()
+            .flatten()?;
+        (kind == address(fields) && index != u8::MAX).then_some(usize::from(index))
+    }
+
+    /// Remembers that the key at `place` named the field at `index`.
+    pub(super) fn learn(fields: &'static [&'static str], place: usize, index: usize) {
+        let Ok(index) = u8::try_from(index) else {
+            return;
+        };
+        let _ = FIELD_AT.try_with(|field_at| {
+            if let Some(cell) = field_at.get(place) {
+                cell.set((address(fields), index));
+            }
+        });
+    }
 }
 
 macro_rules! forward_visit {
@@ -291,7 +354,7 @@ impl<'de, V: Visitor<'de>> Wrap<V> {
     /// A key or a double in a string, bent as the mode says, else `None`.
     fn bend_str<E: de::Error>(self, text: &str) -> Result<Result<V::Value, E>, Self> {
         match self.mode {
-            Mode::Key(fields) => match field_named(fields, text) {
+            Mode::Key(fields, place) => match field_at(fields, place, text) {
                 Some(field) => Ok(self.inner.visit_str(field)),
                 None => Err(self),
             },
@@ -395,7 +458,11 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
             Mode::Struct(fields) => Some(fields),
             _ => None,
         };
-        self.inner.visit_map(LenientMap { map, fields })
+        self.inner.visit_map(LenientMap {
+            map,
+            fields,
+            place: 0,
+        })
     }
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
@@ -452,6 +519,8 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LenientSeq<A> {
 struct LenientMap<A> {
     map: A,
     fields: Option<&'static [&'static str]>,
+    /// The place of the next key.
+    place: usize,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<A> {
@@ -462,7 +531,15 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<A> {
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         match self.fields {
-            Some(fields) => self.map.next_key_seed(KeySeed { seed, fields }),
+            Some(fields) => {
+                let place = self.place;
+                self.place += 1;
+                self.map.next_key_seed(KeySeed {
+                    seed,
+                    fields,
+                    place,
+                })
+            }
             None => self.map.next_key_seed(seed),
         }
     }
@@ -480,6 +557,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<A> {
 struct KeySeed<K> {
     seed: K,
     fields: &'static [&'static str],
+    place: usize,
 }
 
 impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<K> {
@@ -489,6 +567,7 @@ impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<K> {
         self.seed.deserialize(KeyDeserializer {
             inner: deserializer,
             fields: self.fields,
+            place: self.place,
         })
     }
 }
@@ -496,12 +575,13 @@ impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<K> {
 struct KeyDeserializer<D> {
     inner: D,
     fields: &'static [&'static str],
+    place: usize,
 }
 
 macro_rules! forward_key {
     ($($method:ident),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-            self.inner.$method(wrap(visitor, Mode::Key(self.fields)))
+            self.inner.$method(wrap(visitor, Mode::Key(self.fields, self.place)))
         }
     )*};
 }
@@ -603,6 +683,26 @@ mod tests {
         ] {
             assert_eq!(read(json), expected, "{json}");
         }
+    }
+
+    #[test]
+    fn keys_in_a_new_order_or_case_from_one_record_to_the_next_still_match() {
+        // The order of the record before is the first guess for each place: a record with
+        // another order, other cases, or an unknown key in between must not be misread.
+        let list = r#"[
+            {"MemberId": 1, "Items": [1], "Inner": {"Rate": 0.5}},
+            {"Inner": {"Rate": 0.25}, "MemberId": 2, "Items": [2]},
+            {"items": [3], "$id": "x", "memberId": 3, "inner": null},
+            {"MemberId": 4, "Items": [4], "Inner": {"Rate": 1.0}}
+        ]"#;
+        let records: Vec<Record> = from_slice(list.as_bytes()).unwrap();
+        let ids: Vec<i64> = records.iter().map(|r| r.member_id).collect();
+        assert_eq!(ids, [1, 2, 3, 4]);
+        let items: Vec<Vec<i64>> = records.iter().map(|r| r.items.clone()).collect();
+        assert_eq!(items, [[1], [2], [3], [4]]);
+        assert_eq!(records[1].inner, Some(Inner { rate: Some(0.25) }));
+        assert_eq!(records[2].inner, None);
+        assert_eq!(records[3].inner, Some(Inner { rate: Some(1.0) }));
     }
 
     #[test]
