@@ -121,12 +121,16 @@ fn serve(body: Vec<u8>) -> String {
     format!("http://{address}")
 }
 
-/// listCampaigns by hand: reqwest, then `serde_json::from_slice`.
-async fn by_hand(http: &reqwest::Client, url: &str) {
-    let body = http
-        .get(url)
+/// The request a user would write by hand: `url` for account 321.
+fn request(http: &reqwest::Client, url: &str) -> reqwest::RequestBuilder {
+    http.get(url)
         .header(reqwest::header::ACCEPT, "application/json")
         .query(&[("accountId", "321"), ("token", TOKEN)])
+}
+
+/// listCampaigns by hand: reqwest, then `serde_json::from_slice`.
+async fn by_hand(http: &reqwest::Client, url: &str) {
+    let body = request(http, url)
         .send()
         .await
         .unwrap()
@@ -371,10 +375,7 @@ async fn run(quick: bool, small_only: bool) {
             .unwrap();
         let url = format!("{base}/api/members/list-contacts-by-accountid");
         let floor = || {
-            let request = alike
-                .get(&url)
-                .header(reqwest::header::ACCEPT, "application/json")
-                .query(&[("accountId", "321"), ("token", TOKEN)]);
+            let request = request(&alike, &url);
             async move {
                 let body = request.send().await.unwrap().bytes().await.unwrap();
                 let contacts: Vec<MinimalContact> = serde_json::from_slice(&body).unwrap();
@@ -384,10 +385,7 @@ async fn run(quick: bool, small_only: bool) {
         };
         // What reqwest itself holds to read the body (its read buffers), chunks dropped.
         let transport = || {
-            let request = alike
-                .get(&url)
-                .header(reqwest::header::ACCEPT, "application/json")
-                .query(&[("accountId", "321"), ("token", TOKEN)]);
+            let request = request(&alike, &url);
             async move {
                 let mut response = request.send().await.unwrap();
                 let mut read = 0;

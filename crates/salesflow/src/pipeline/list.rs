@@ -47,40 +47,20 @@ where
         let mut items = Items::<T>::open(client, operation, request, &mut prepare, attempt).await?;
         // A small answer of known length is read whole and decoded in one go: the same
         // decoding, with less work per call.
-        if items.expected.is_some_and(|length| length <= SMALL_ANSWER) && items.whole.is_none() {
-            match items.whole_list().await {
-                Ok(list) => return Ok(ResponseValue::new(list, items.status, items.headers)),
-                Err(Stop::Error(error)) => return Err(error),
-                Err(Stop::Transfer(failure)) => {
-                    match retry_after_break(client, operation, &items, failure) {
-                        Ok(delay) => {
-                            tokio::time::sleep(delay).await;
-                            attempt = items.attempt + 1;
-                            continue;
-                        }
-                        Err(error) => return Err(error),
-                    }
-                }
+        let small = items.expected.is_some_and(|length| length <= SMALL_ANSWER);
+        let read = match small && items.whole.is_none() {
+            true => items.whole_list().await,
+            false => items.all().await,
+        };
+        match read {
+            Ok(list) => return Ok(ResponseValue::new(list, items.status, items.headers)),
+            Err(Stop::Error(error)) => return Err(error),
+            Err(Stop::Transfer(broke_off)) => {
+                let delay = retry_after_break(client, operation, &items, broke_off)?;
+                tokio::time::sleep(delay).await;
+                attempt = items.attempt + 1;
             }
         }
-        let mut list = Vec::new();
-        let broke_off = loop {
-            match items.next().await {
-                Some(Ok(item)) => {
-                    push(&mut list, item);
-                    if list.len() == ESTIMATE_AFTER {
-                        reserve_estimate(&mut list, &items);
-                    }
-                }
-                Some(Err(Stop::Error(error))) => return Err(error),
-                Some(Err(Stop::Transfer(failure))) => break failure,
-                None => return Ok(ResponseValue::new(list, items.status, items.headers)),
-            }
-        };
-        drop(list);
-        let delay = retry_after_break(client, operation, &items, broke_off)?;
-        tokio::time::sleep(delay).await;
-        attempt = items.attempt + 1;
     }
 }
 
@@ -244,15 +224,11 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
         let listed = answer.status.is_success() && answer.status != StatusCode::NO_CONTENT;
         if !listed {
             // An error answer, or no content: its body is small, and read whole.
-            let mut whole = Vec::new();
-            loop {
-                match body.chunk().await {
-                    Ok(Some(chunk)) => whole.extend_from_slice(&chunk),
-                    Ok(None) => break,
-                    Err(failure) => return Err(failure.into_error(operation.name)),
-                }
-            }
-            body = Body::Whole(Some(whole.into()));
+            let whole = body
+                .whole(None)
+                .await
+                .map_err(|failure| failure.into_error(operation.name))?;
+            body = Body::Whole(Some(whole));
         }
         let expected = match answer.headers.contains_key(CONTENT_ENCODING) {
             true => None,
@@ -279,23 +255,25 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
         })
     }
 
+    /// Every item, into a `Vec` sized from the answer's length where it gives one.
+    async fn all(&mut self) -> Result<Vec<T>, Stop> {
+        let mut list = Vec::new();
+        while let Some(item) = self.next().await {
+            push(&mut list, item?);
+            if list.len() == ESTIMATE_AFTER {
+                reserve_estimate(&mut list, self);
+            }
+        }
+        Ok(list)
+    }
+
     /// The whole list, from a body read whole first.
     async fn whole_list(&mut self) -> Result<Vec<T>, Stop> {
-        let first = self.body.chunk().await.map_err(Stop::Transfer)?;
-        let whole = match (first, self.body.chunk().await.map_err(Stop::Transfer)?) {
-            (None, _) => Bytes::new(),
-            // One chunk, as a small answer mostly comes: no copy.
-            (Some(only), None) => only,
-            (Some(first), Some(second)) => {
-                let mut whole = Vec::with_capacity(self.expected.unwrap_or(0));
-                whole.extend_from_slice(&first);
-                whole.extend_from_slice(&second);
-                while let Some(chunk) = self.body.chunk().await.map_err(Stop::Transfer)? {
-                    whole.extend_from_slice(&chunk);
-                }
-                whole.into()
-            }
-        };
+        let whole = self
+            .body
+            .whole(self.expected)
+            .await
+            .map_err(Stop::Transfer)?;
         let client = self.client;
         let scrub = || Scrubber::new(client.inner().token().expose());
         answer::read::<Vec<T>>(self.operation, self.status, &whole, scrub).map_err(Stop::Error)

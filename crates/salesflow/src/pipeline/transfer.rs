@@ -65,6 +65,26 @@ pub(crate) enum Body {
 }
 
 impl Body {
+    /// The rest of the body: its one chunk as it is, or its chunks joined in one buffer
+    /// sized by `expected` (the answer's length) where it is known.
+    pub(crate) async fn whole(&mut self, expected: Option<usize>) -> Result<Bytes, Failure> {
+        let Some(first) = self.chunk().await? else {
+            return Ok(Bytes::new());
+        };
+        let Some(second) = self.chunk().await? else {
+            return Ok(first);
+        };
+        let size = expected.unwrap_or(0).max(first.len() + second.len());
+        let mut joined = BytesMut::with_capacity(size);
+        joined.extend_from_slice(&first);
+        joined.extend_from_slice(&second);
+        drop((first, second));
+        while let Some(chunk) = self.chunk().await? {
+            joined.extend_from_slice(&chunk);
+        }
+        Ok(joined.freeze())
+    }
+
     /// The next chunk of the body, or `None` at its end.
     pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, Failure> {
         match self {
@@ -307,33 +327,19 @@ async fn attempt_once(
             _turn: turn,
         },
         Reading::Whole => {
-            let body = whole(response, &mut timer).await?;
-            drop(turn);
-            Body::Whole(Some(body))
+            let expected = response
+                .content_length()
+                .and_then(|length| usize::try_from(length).ok());
+            // Read with the turn held, which goes with the streamed body when it is read.
+            let mut streamed = Body::Streamed {
+                response,
+                timer,
+                _turn: turn,
+            };
+            Body::Whole(Some(streamed.whole(expected).await?))
         }
     };
     Ok((status, headers, body))
-}
-
-/// The whole body: its one chunk as it is, or its chunks joined in one buffer sized by
-/// `Content-Length` where the answer gives it.
-async fn whole(mut response: reqwest::Response, timer: &mut Timer) -> Result<Bytes, Failure> {
-    let expected = response.content_length();
-    let Some(first) = next_chunk(&mut response, timer).await? else {
-        return Ok(Bytes::new());
-    };
-    let Some(second) = next_chunk(&mut response, timer).await? else {
-        return Ok(first);
-    };
-    let size = usize::try_from(expected.unwrap_or(0)).unwrap_or(0);
-    let mut joined = BytesMut::with_capacity(size.max(first.len() + second.len()));
-    joined.extend_from_slice(&first);
-    joined.extend_from_slice(&second);
-    drop((first, second));
-    while let Some(chunk) = next_chunk(&mut response, timer).await? {
-        joined.extend_from_slice(&chunk);
-    }
-    Ok(joined.freeze())
 }
 
 /// The next chunk of `response`'s body, within the idle timeout.
