@@ -266,7 +266,7 @@ impl ClientBuilder {
     }
 
     /// No timeouts at all: an attempt waits as long as the server takes. For tests on a
-    /// paused tokio clock, where a pending timeout would fire at once.
+    /// paused tokio clock, where the connect timeout (a tokio timer) would fire at once.
     pub fn no_timeouts(mut self) -> Self {
         self.connect_timeout = None;
         self.first_byte_timeout = None;
