@@ -186,8 +186,9 @@ impl FromStr for MemberStatus {
     /// Reads the API's forms; never fails.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let mut status = Self::NOT_SET;
+        // .NET writes `A, B`; ASCII blanks are all a server puts around the names.
         for part in text.split(',') {
-            status.push_part(part.trim());
+            status.push_part(part.trim_ascii());
         }
         Ok(status)
     }

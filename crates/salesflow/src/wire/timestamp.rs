@@ -238,6 +238,10 @@ fn parse_iso(text: &[u8]) -> Option<DateTime<Utc>> {
     if !cursor.done() {
         return None;
     }
+    if offset_seconds == 0 {
+        // UTC, or no offset (taken as UTC): nothing to convert.
+        return Some(local.and_utc());
+    }
     let offset = FixedOffset::east_opt(offset_seconds)?;
     Some(local.and_local_timezone(offset).single()?.to_utc())
 }
