@@ -131,8 +131,6 @@ enum Mode {
     Integer,
     /// A struct with these fields: its keys match them case-insensitively.
     Struct(&'static [&'static str]),
-    /// The key at this place of a struct with these fields.
-    Key(&'static [&'static str], usize),
 }
 
 struct Wrap<V> {
@@ -281,64 +279,110 @@ fn named_double(text: &str) -> Option<f64> {
     }
 }
 
-/// The field of `fields` that `key`, the key at `place` of its record, names: the field the
-/// key at that place named in the last record of the kind, if it is the same; else the one
-/// `key` names exactly; else ignoring ASCII case.
-fn field_at(fields: &'static [&'static str], place: usize, key: &str) -> Option<&'static str> {
-    if let Some(field) = key_order::hint(fields, place).and_then(|index| fields.get(index))
-        && *field == key
-    {
-        return Some(field);
-    }
-    let index = fields.iter().position(|field| *field == key).or_else(|| {
+/// The index of the field of `fields` that `key` names: exactly, else ignoring ASCII case.
+fn field_index(fields: &'static [&'static str], key: &str) -> Option<usize> {
+    fields.iter().position(|field| *field == key).or_else(|| {
         fields
             .iter()
             .position(|field| field.eq_ignore_ascii_case(key))
-    })?;
-    key_order::learn(fields, place, index);
-    Some(fields[index])
+    })
 }
 
-/// The order of the keys of the last records decoded on this thread. A server writes the
-/// keys of a record in the same order every time, so in a list the key at a place mostly
-/// names the field the key at that place of the record before named: one comparison
-/// instead of a search through the fields.
+/// The order of the keys of the last records decoded on this thread, by kind of record. A
+/// server writes the keys of a record in the same order every time, so in a list the key
+/// at a place mostly names the field the key at that place of the record before named:
+/// one comparison instead of a search through the fields. A record takes the order of its
+/// kind when it starts and gives it back when it ends; its keys touch no thread-local.
 mod key_order {
     use std::cell::Cell;
 
-    /// Places remembered.
+    /// Places remembered per kind.
     const PLACES: usize = 48;
+    /// Kinds remembered at once (a list of records that hold lists of others).
+    const KINDS: usize = 4;
+    /// A place whose field is not known.
+    const UNKNOWN: u8 = u8::MAX;
 
     thread_local! {
-        /// For each place: the fields of the kind of record last seen there (by address),
-        /// and the index of the field its key named.
-        static FIELD_AT: [Cell<(usize, u8)>; PLACES] =
-            const { [const { Cell::new((0, u8::MAX)) }; PLACES] };
+        /// Per kind: the address of its fields, and the field index of each place.
+        static ORDERS: [Cell<(usize, [u8; PLACES])>; KINDS] =
+            const { [const { Cell::new((0, [UNKNOWN; PLACES])) }; KINDS] };
+        /// The slot the next new kind takes.
+        static NEXT: Cell<usize> = const { Cell::new(0) };
+    }
+
+    /// The order of one record while it is read.
+    pub(super) struct Order {
+        fields: &'static [&'static str],
+        field_at: [Cell<u8>; PLACES],
+        changed: Cell<bool>,
     }
 
     fn address(fields: &'static [&'static str]) -> usize {
         fields.as_ptr() as usize
     }
 
-    /// The index of the field the key at `place` named last time, if known.
-    pub(super) fn hint(fields: &'static [&'static str], place: usize) -> Option<usize> {
-        let (kind, index) = FIELD_AT
-            .try_with(|field_at| field_at.get(place).map(Cell::get))
-            .ok()
-            .flatten()?;
-        (kind == address(fields) && index != u8::MAX).then_some(usize::from(index))
+    impl Order {
+        /// The order the last record of this kind had.
+        pub(super) fn of(fields: &'static [&'static str]) -> Self {
+            let known = ORDERS
+                .try_with(|orders| {
+                    orders
+                        .iter()
+                        .map(Cell::get)
+                        .find(|(kind, _)| *kind == address(fields))
+                        .map(|(_, field_at)| field_at)
+                })
+                .ok()
+                .flatten()
+                .unwrap_or([UNKNOWN; PLACES]);
+            Self {
+                fields,
+                field_at: known.map(Cell::new),
+                changed: Cell::new(false),
+            }
+        }
+
+        /// The field `key`, the key at `place`, names: the one the order expects if it is
+        /// that, else the one found (and remembered).
+        pub(super) fn field(&self, place: usize, key: &str) -> Option<&'static str> {
+            let slot = self.field_at.get(place);
+            if let Some(expected) = slot.and_then(|slot| self.fields.get(usize::from(slot.get())))
+                && *expected == key
+            {
+                return Some(expected);
+            }
+            let index = super::field_index(self.fields, key)?;
+            if let (Some(slot), Ok(index)) = (slot, u8::try_from(index)) {
+                slot.set(index);
+                self.changed.set(true);
+            }
+            Some(self.fields[index])
+        }
     }
 
-    /// Remembers that the key at `place` named the field at `index`.
-    pub(super) fn learn(fields: &'static [&'static str], place: usize, index: usize) {
-        let Ok(index) = u8::try_from(index) else {
-            return;
-        };
-        let _ = FIELD_AT.try_with(|field_at| {
-            if let Some(cell) = field_at.get(place) {
-                cell.set((address(fields), index));
+    impl Drop for Order {
+        /// Gives the order back for the next record of the kind.
+        fn drop(&mut self) {
+            if !self.changed.get() {
+                return;
             }
-        });
+            let field_at = std::array::from_fn(|place| self.field_at[place].get());
+            let kind = address(self.fields);
+            let _ = ORDERS.try_with(|orders| {
+                let slot = match orders.iter().position(|order| order.get().0 == kind) {
+                    Some(slot) => slot,
+                    None => NEXT
+                        .try_with(|next| {
+                            let slot = next.get();
+                            next.set((slot + 1) % KINDS);
+                            slot
+                        })
+                        .unwrap_or(0),
+                };
+                orders[slot].set((kind, field_at));
+            });
+        }
     }
 }
 
@@ -354,10 +398,6 @@ impl<'de, V: Visitor<'de>> Wrap<V> {
     /// A key or a double in a string, bent as the mode says, else `None`.
     fn bend_str<E: de::Error>(self, text: &str) -> Result<Result<V::Value, E>, Self> {
         match self.mode {
-            Mode::Key(fields, place) => match field_at(fields, place, text) {
-                Some(field) => Ok(self.inner.visit_str(field)),
-                None => Err(self),
-            },
             Mode::Double => match named_double(text) {
                 Some(number) => Ok(self.inner.visit_f64(number)),
                 None => Err(self),
@@ -454,13 +494,13 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let fields = match self.mode {
-            Mode::Struct(fields) => Some(fields),
+        let order = match self.mode {
+            Mode::Struct(fields) => Some(key_order::Order::of(fields)),
             _ => None,
         };
         self.inner.visit_map(LenientMap {
             map,
-            fields,
+            order,
             place: 0,
         })
     }
@@ -518,7 +558,8 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for LenientSeq<A> {
 
 struct LenientMap<A> {
     map: A,
-    fields: Option<&'static [&'static str]>,
+    /// The order of a struct's keys, for a struct.
+    order: Option<key_order::Order>,
     /// The place of the next key.
     place: usize,
 }
@@ -530,15 +571,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        match self.fields {
-            Some(fields) => {
+        match &self.order {
+            Some(order) => {
                 let place = self.place;
                 self.place += 1;
-                self.map.next_key_seed(KeySeed {
-                    seed,
-                    fields,
-                    place,
-                })
+                self.map.next_key_seed(KeySeed { seed, order, place })
             }
             None => self.map.next_key_seed(seed),
         }
@@ -554,39 +591,43 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<A> {
 }
 
 /// A struct's key, matched to its fields case-insensitively.
-struct KeySeed<K> {
+struct KeySeed<'o, K> {
     seed: K,
-    fields: &'static [&'static str],
+    order: &'o key_order::Order,
     place: usize,
 }
 
-impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<K> {
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, K> {
     type Value = K::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<K::Value, D::Error> {
         self.seed.deserialize(KeyDeserializer {
             inner: deserializer,
-            fields: self.fields,
+            order: self.order,
             place: self.place,
         })
     }
 }
 
-struct KeyDeserializer<D> {
+struct KeyDeserializer<'o, D> {
     inner: D,
-    fields: &'static [&'static str],
+    order: &'o key_order::Order,
     place: usize,
 }
 
 macro_rules! forward_key {
     ($($method:ident),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-            self.inner.$method(wrap(visitor, Mode::Key(self.fields, self.place)))
+            self.inner.$method(KeyVisitor {
+                inner: visitor,
+                order: self.order,
+                place: self.place,
+            })
         }
     )*};
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<D> {
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<'_, D> {
     type Error = D::Error;
 
     forward_key!(
@@ -599,6 +640,42 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<D> {
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char bytes byte_buf option unit
         unit_struct newtype_struct seq tuple tuple_struct map struct enum ignored_any
+    }
+}
+
+/// Hands a struct's visitor the name of the field a key names, in whatever case it came.
+struct KeyVisitor<'o, V> {
+    inner: V,
+    order: &'o key_order::Order,
+    place: usize,
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<V::Value, E> {
+        match self.order.field(self.place, key) {
+            Some(field) => self.inner.visit_str(field),
+            None => self.inner.visit_str(key),
+        }
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<V::Value, E> {
+        match self.order.field(self.place, key) {
+            Some(field) => self.inner.visit_str(field),
+            None => self.inner.visit_borrowed_str(key),
+        }
+    }
+
+    fn visit_string<E: de::Error>(self, key: String) -> Result<V::Value, E> {
+        match self.order.field(self.place, &key) {
+            Some(field) => self.inner.visit_str(field),
+            None => self.inner.visit_string(key),
+        }
     }
 }
 
