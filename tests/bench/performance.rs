@@ -315,45 +315,44 @@ async fn run(quick: bool, small_only: bool) {
         std::mem::size_of_val(&sdk.list_campaigns().account_id(321).send()),
         std::mem::size_of_val(&by_hand(&plain, &url)),
     );
-    compare(
-        "listCampaigns, one small call, vs a default reqwest client",
-        small_rounds,
-        small_calls,
-        || by_hand(&plain, &url),
-        || through_sdk(&sdk),
-    )
-    .await;
-    compare(
-        "  the same, vs reqwest with the SDK's settings",
-        small_rounds,
-        small_calls,
-        || by_hand(&alike, &url),
-        || through_sdk(&sdk),
-    )
-    .await;
-    compare(
-        "  the same, retries off, vs reqwest with the SDK's settings",
-        small_rounds,
-        small_calls,
-        || by_hand(&alike, &url),
-        || through_sdk(&sdk_once),
-    )
-    .await;
-
     let untimed = ClientBuilder::new()
         .token(TOKEN)
         .base_url(&campaigns)
         .no_timeouts()
         .build()
         .unwrap();
-    compare(
-        "  the same, no timeouts, vs a default reqwest client",
-        small_rounds,
-        small_calls,
-        || by_hand(&plain, &url),
-        || through_sdk(&untimed),
-    )
-    .await;
+    let cases = [
+        (
+            "listCampaigns, one small call, vs a default reqwest client",
+            &plain,
+            &sdk,
+        ),
+        (
+            "  the same, vs reqwest with the SDK's settings",
+            &alike,
+            &sdk,
+        ),
+        (
+            "  the same, retries off, vs reqwest with the SDK's settings",
+            &alike,
+            &sdk_once,
+        ),
+        (
+            "  the same, no timeouts, vs a default reqwest client",
+            &plain,
+            &untimed,
+        ),
+    ];
+    for (label, http, client) in cases {
+        compare(
+            label,
+            small_rounds,
+            small_calls,
+            || by_hand(http, &url),
+            || through_sdk(client),
+        )
+        .await;
+    }
     if small_only {
         return;
     }

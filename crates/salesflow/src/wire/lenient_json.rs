@@ -575,7 +575,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<A> {
             Some(order) => {
                 let place = self.place;
                 self.place += 1;
-                self.map.next_key_seed(KeySeed { seed, order, place })
+                self.map.next_key_seed(KeySeed {
+                    seed,
+                    at: KeyPlace { order, place },
+                })
             }
             None => self.map.next_key_seed(seed),
         }
@@ -590,11 +593,23 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for LenientMap<A> {
     }
 }
 
+/// Where a key stands: the order of its record, and its place in it.
+#[derive(Clone, Copy)]
+struct KeyPlace<'o> {
+    order: &'o key_order::Order,
+    place: usize,
+}
+
+impl KeyPlace<'_> {
+    fn field(self, key: &str) -> Option<&'static str> {
+        self.order.field(self.place, key)
+    }
+}
+
 /// A struct's key, matched to its fields case-insensitively.
 struct KeySeed<'o, K> {
     seed: K,
-    order: &'o key_order::Order,
-    place: usize,
+    at: KeyPlace<'o>,
 }
 
 impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, K> {
@@ -603,26 +618,20 @@ impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<'_, K> {
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<K::Value, D::Error> {
         self.seed.deserialize(KeyDeserializer {
             inner: deserializer,
-            order: self.order,
-            place: self.place,
+            at: self.at,
         })
     }
 }
 
 struct KeyDeserializer<'o, D> {
     inner: D,
-    order: &'o key_order::Order,
-    place: usize,
+    at: KeyPlace<'o>,
 }
 
 macro_rules! forward_key {
     ($($method:ident),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-            self.inner.$method(KeyVisitor {
-                inner: visitor,
-                order: self.order,
-                place: self.place,
-            })
+            self.inner.$method(KeyVisitor { inner: visitor, at: self.at })
         }
     )*};
 }
@@ -646,8 +655,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<'_, D> {
 /// Hands a struct's visitor the name of the field a key names, in whatever case it came.
 struct KeyVisitor<'o, V> {
     inner: V,
-    order: &'o key_order::Order,
-    place: usize,
+    at: KeyPlace<'o>,
 }
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
@@ -658,21 +666,21 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<'_, V> {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<V::Value, E> {
-        match self.order.field(self.place, key) {
+        match self.at.field(key) {
             Some(field) => self.inner.visit_str(field),
             None => self.inner.visit_str(key),
         }
     }
 
     fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<V::Value, E> {
-        match self.order.field(self.place, key) {
+        match self.at.field(key) {
             Some(field) => self.inner.visit_str(field),
             None => self.inner.visit_borrowed_str(key),
         }
     }
 
     fn visit_string<E: de::Error>(self, key: String) -> Result<V::Value, E> {
-        match self.order.field(self.place, &key) {
+        match self.at.field(&key) {
             Some(field) => self.inner.visit_str(field),
             None => self.inner.visit_string(key),
         }
