@@ -12,6 +12,10 @@
 //!   `crate::pipeline::list::collect`, which decodes the items as they arrive.
 //! - Every builder whose answer is a JSON array gets `stream()`: the items one by one, at
 //!   memory that does not grow with the list (`crate::pipeline::list::stream`).
+//! - The URL is not formatted from the base URL and parsed again on every call:
+//!   `format!("{}/path/{}", client.baseurl, ..)` becomes
+//!   `client.operation_url("operationId", &format!("/path/{}", ..))`, which joins the path
+//!   to the operation's host, parsed once when the client was built (`pipeline/hosts.rs`).
 //! - The `api-version` header progenitor adds to every request goes: the API defines no such
 //!   header, and ASP.NET's API versioning reads that very name.
 //! - A parameter that can take one value only is pre-set.
@@ -146,7 +150,10 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplI
     let inner = only_type_argument(&ok, "ResponseValue")
         .with_context(|| format!("`send` of {operation} does not return a `ResponseValue<T>`"))?;
     let mut body = function.block.clone();
-    let mut edits = ResponseEdits::default();
+    let mut edits = ResponseEdits {
+        operation: operation.clone(),
+        ..ResponseEdits::default()
+    };
     edits.visit_block_mut(&mut body);
     // The table is looked up by progenitor's operation id: a mismatch would make the
     // operation "unknown" at run time (no rules, no host, not idempotent).
@@ -160,6 +167,10 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplI
     }
     for (what, count) in [
         ("the `api-version` header", edits.api_version_removed),
+        (
+            "the URL formatted from `client.baseurl`",
+            edits.url_rewritten,
+        ),
         ("the header map", edits.header_map_removed),
         ("the `exec` hook that sends the request", edits.exec_removed),
         ("the `post` hook", edits.post_removed),
@@ -240,7 +251,10 @@ fn stream_example(example: &str) -> Result<String> {
 /// The edits inside one `send` body, counted.
 #[derive(Default)]
 struct ResponseEdits {
+    /// The operationId, for the URL.
+    operation: String,
     api_version_removed: usize,
+    url_rewritten: usize,
     header_map_removed: usize,
     exec_removed: usize,
     post_removed: usize,
@@ -295,6 +309,15 @@ impl VisitMut for ResponseEdits {
             self.visit_expr_mut(expr);
             return;
         }
+        // `format!("{}/path/{}", client.baseurl, ..)` becomes `client.operation_url(..)`.
+        if let Expr::Macro(formatted) = expr
+            && formatted.mac.path.is_ident("format")
+            && let Some(url) = operation_url(&formatted.mac, &self.operation)
+        {
+            *expr = url;
+            self.url_rewritten += 1;
+            return;
+        }
         // `match response.status().as_u16() { ... }` becomes `Ok(request)`.
         if let Expr::Match(matched) = expr
             && is_status_of_response(&matched.expr)
@@ -305,6 +328,40 @@ impl VisitMut for ResponseEdits {
         }
         syn::visit_mut::visit_expr_mut(self, expr);
     }
+}
+
+/// `format!("{}/members/{}", client.baseurl, encode_path(..))` as
+/// `client.operation_url("getContact", &format!("/members/{}", encode_path(..)))` (a plain
+/// `"/path"` where nothing is filled in), or `None` if `format` is not the URL's.
+fn operation_url(format: &syn::Macro, operation: &str) -> Option<Expr> {
+    let arguments = format
+        .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    let mut arguments = arguments.into_iter();
+    let Some(Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(template),
+        ..
+    })) = arguments.next()
+    else {
+        return None;
+    };
+    let base = arguments.next()?;
+    if base.to_token_stream().to_string() != "client . baseurl" {
+        return None;
+    }
+    let path = template.value().strip_prefix("{}")?.to_owned();
+    if !path.starts_with('/') {
+        return None;
+    }
+    let rest: Vec<Expr> = arguments.collect();
+    let path: Expr = if rest.is_empty() {
+        // No placeholder is left, so the template is the path (`{{` would be a brace).
+        let path = path.replace("{{", "{").replace("}}", "}");
+        parse_quote!(#path)
+    } else {
+        parse_quote!(&format!(#path, #(#rest),*))
+    };
+    Some(parse_quote!(client.operation_url(#operation, #path)))
 }
 
 /// `header_map.append(HeaderName::from_static("api-version"), ...);`

@@ -16,6 +16,8 @@ pub struct OperationFacts {
     /// progenitor's builder type (`ListCampaigns`).
     pub builder: String,
     summary: String,
+    /// The spec's path (`/members/{memberId}`), below the server's URL.
+    path: String,
     idempotent: bool,
     server: Option<String>,
     has_account_id: bool,
@@ -94,6 +96,7 @@ pub fn read(spec: &openapiv3::OpenAPI) -> Result<Vec<OperationFacts>> {
                 .with_context(|| format!("{method} {path}"))?;
             facts.push(operation_facts(
                 &spec,
+                path,
                 name,
                 method,
                 operation,
@@ -106,6 +109,7 @@ pub fn read(spec: &openapiv3::OpenAPI) -> Result<Vec<OperationFacts>> {
 
 fn operation_facts(
     spec: &Value,
+    path: &str,
     name: &str,
     method: &str,
     operation: &Value,
@@ -180,6 +184,7 @@ fn operation_facts(
         snake,
         builder,
         summary: operation["summary"].as_str().unwrap_or(name).to_owned(),
+        path: path.to_owned(),
         idempotent,
         server,
         has_account_id,
@@ -324,7 +329,7 @@ pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
     let mut entries = Vec::new();
     let mut scoped = Vec::new();
     for op in facts {
-        let (name, snake) = (&op.name, &op.snake);
+        let (name, snake, path) = (&op.name, &op.snake, &op.path);
         let idempotent = op.idempotent;
         let empty_answer = match op.empty_answer {
             EmptyAnswer::Error => quote!(EmptyAnswer::Error),
@@ -354,6 +359,7 @@ pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
             Operation {
                 name: #name,
                 id: #snake,
+                path: #path,
                 idempotent: #idempotent,
                 server: #server,
                 rules: &[#(#rules),*],

@@ -29,4 +29,10 @@ impl Client {
     pub fn settings(&self) -> &Settings {
         self.inner()
     }
+
+    /// The URL of `operation` (its operationId) at `path`: what every generated builder
+    /// sends to, without parsing the base URL again (xtask/src/builder_rewrite.rs).
+    pub(crate) fn operation_url(&self, operation: &str, path: &str) -> reqwest::Url {
+        self.inner().hosts.url(operation, path)
+    }
 }

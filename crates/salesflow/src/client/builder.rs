@@ -372,6 +372,7 @@ impl ClientBuilder {
             .as_deref()
             .map(checked_url)
             .transpose()?;
+        let hosts = hosts::Hosts::new(&base_url, statistics_url.as_deref())?;
         if let Some(app) = &self.application
             && (app.is_empty() || !app.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
         {
@@ -407,6 +408,7 @@ impl ClientBuilder {
                 first_byte: self.first_byte_timeout,
                 idle: self.idle_timeout,
             },
+            hosts: Arc::new(hosts),
         };
         Ok(Client::new_with_client(&base_url, http, settings))
     }

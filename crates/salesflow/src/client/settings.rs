@@ -37,26 +37,11 @@ pub struct Settings {
     pub(crate) raw_answers: Option<RawAnswers>,
     pub(crate) limiter: crate::pipeline::rate_limit::Limiter,
     pub(crate) timeouts: crate::pipeline::transfer::Timeouts,
+    /// Each operation's host, parsed once.
+    pub(crate) hosts: Arc<crate::pipeline::hosts::Hosts>,
 }
 
 impl Settings {
-    /// Settings with `token`, no default account, default retries, the standard hosts.
-    #[cfg(test)]
-    pub(crate) fn new(token: impl Into<ApiToken>) -> Self {
-        Self {
-            token: token.into(),
-            account_id: None,
-            retry: RetryPolicy::default(),
-            statistics_url: None,
-            raw_answers: None,
-            limiter: Default::default(),
-            timeouts: crate::pipeline::transfer::Timeouts {
-                first_byte: None,
-                idle: None,
-            },
-        }
-    }
-
     /// The account the client acts for when none is given.
     pub fn account_id(&self) -> Option<i64> {
         self.account_id

@@ -4286,7 +4286,8 @@ pub mod builder {
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let is_force_request = is_force_request.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/statistics/GetCampaignStatistics", client.baseurl,);
+            let url =
+                client.operation_url("getCampaignStatistics", "/statistics/GetCampaignStatistics");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4477,7 +4478,7 @@ pub mod builder {
             let linked_in_url = linked_in_url.map_err(Error::InvalidRequest)?;
             let location = location.map_err(Error::InvalidRequest)?;
             let occupation = occupation.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/members/Import", client.baseurl,);
+            let url = client.operation_url("importMember", "/members/Import");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4585,7 +4586,7 @@ pub mod builder {
             } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let public_identifier = public_identifier.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/members", client.baseurl,);
+            let url = client.operation_url("getContactByPublicIdentifier", "/members");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4674,10 +4675,9 @@ pub mod builder {
             } = self;
             let member_id = member_id.map_err(Error::InvalidRequest)?;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/members/{}",
-                client.baseurl,
-                encode_path(&member_id.to_string()),
+            let url = client.operation_url(
+                "getContact",
+                &format!("/members/{}", encode_path(&member_id.to_string())),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -4789,10 +4789,9 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ContactUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/members/{}",
-                client.baseurl,
-                encode_path(&member_id.to_string()),
+            let url = client.operation_url(
+                "updateContact",
+                &format!("/members/{}", encode_path(&member_id.to_string())),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -4877,10 +4876,9 @@ pub mod builder {
             } = self;
             let member_id = member_id.map_err(Error::InvalidRequest)?;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/members/{}",
-                client.baseurl,
-                encode_path(&member_id.to_string()),
+            let url = client.operation_url(
+                "deleteContact",
+                &format!("/members/{}", encode_path(&member_id.to_string())),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -4981,7 +4979,7 @@ pub mod builder {
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/members/list-contacts", client.baseurl,);
+            let url = client.operation_url("listContactsByCampaign", "/members/list-contacts");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5116,7 +5114,8 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ContactsQuery::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/members/list-contacts", client.baseurl,);
+            let url =
+                client.operation_url("listContactsByPublicIdentifiers", "/members/list-contacts");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5231,7 +5230,10 @@ pub mod builder {
             } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/members/list-contacts-by-accountid", client.baseurl,);
+            let url = client.operation_url(
+                "listContactsByAccount",
+                "/members/list-contacts-by-accountid",
+            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5349,7 +5351,7 @@ pub mod builder {
             } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let updated_from_date = updated_from_date.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/list-campaigns", client.baseurl,);
+            let url = client.operation_url("listCampaigns", "/campaigns/list-campaigns");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5468,7 +5470,7 @@ pub mod builder {
             } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/campaigns/start", client.baseurl,);
+            let url = client.operation_url("startCampaign", "/campaigns/start");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5520,7 +5522,7 @@ pub mod builder {
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
         async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
             let Self { client } = self;
-            let url = format!("{}/accounts/list", client.baseurl,);
+            let url = client.operation_url("listAccounts", "/accounts/list");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5641,7 +5643,7 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::WebhookDefinition::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks/create", client.baseurl,);
+            let url = client.operation_url("createWebhook", "/webhooks/create");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5725,7 +5727,7 @@ pub mod builder {
             } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks/delete", client.baseurl,);
+            let url = client.operation_url("deleteWebhook", "/webhooks/delete");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5794,7 +5796,7 @@ pub mod builder {
         async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks/list", client.baseurl,);
+            let url = client.operation_url("listWebhooks", "/webhooks/list");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5938,7 +5940,7 @@ pub mod builder {
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let run_on = run_on.map_err(Error::InvalidRequest)?;
             let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks/attach", client.baseurl,);
+            let url = client.operation_url("attachWebhook", "/webhooks/attach");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6030,7 +6032,7 @@ pub mod builder {
             } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let webhook_campaign_id = webhook_campaign_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/webhooks/detach", client.baseurl,);
+            let url = client.operation_url("detachWebhook", "/webhooks/detach");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6149,7 +6151,7 @@ pub mod builder {
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/analytics/by-campaignid", client.baseurl,);
+            let url = client.operation_url("getAnalyticsByCampaign", "/analytics/by-campaignid");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6257,7 +6259,7 @@ pub mod builder {
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/analytics/by-accountid", client.baseurl,);
+            let url = client.operation_url("getAnalyticsByAccount", "/analytics/by-accountid");
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -6376,9 +6378,9 @@ pub mod builder {
             } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/messaging/incoming-messages-by-accountid",
-                client.baseurl,
+            let url = client.operation_url(
+                "listIncomingMessagesByAccount",
+                "/messaging/incoming-messages-by-accountid",
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -6512,9 +6514,9 @@ pub mod builder {
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let campaign_id = campaign_id.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/messaging/incoming-messages-by-campaignid",
-                client.baseurl,
+            let url = client.operation_url(
+                "listIncomingMessagesByCampaign",
+                "/messaging/incoming-messages-by-campaignid",
             );
             #[allow(unused_mut)]
             let mut request = client

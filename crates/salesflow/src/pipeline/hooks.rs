@@ -1,21 +1,21 @@
-//! The hook progenitor calls on every request it builds: host, rules, length, token.
+//! The hook progenitor calls on every request it builds: rules, length, token (the host is
+//! in the URL already, see `hosts.rs`).
 //! Sending it is `transfer.rs`'s.
 
 use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
 
-use super::{answer, hosts, operation, token, validation};
+use super::{answer, operation, token, validation};
 use crate::{Client, Settings};
 
 impl ClientHooks<Settings> for Client {
-    /// Routes to the operation's host, checks the spec's rules, then adds the token (last,
-    /// so nothing before it can see the token).
+    /// Checks the spec's rules, then adds the token (last, so nothing before it can see
+    /// the token).
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         let operation = operation::find(info.operation_id);
-        hosts::route(request, self.baseurl(), self.inner(), operation);
         validation::check(operation, request)
             .map_err(|violation| Error::Custom(answer::encode_violation(&violation)))?;
         with_length(request);

@@ -8,6 +8,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "listAccounts",
         id: "list_accounts",
+        path: "/accounts/list",
         idempotent: true,
         server: None,
         rules: &[],
@@ -17,6 +18,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "getAnalyticsByAccount",
         id: "get_analytics_by_account",
+        path: "/analytics/by-accountid",
         idempotent: true,
         server: None,
         rules: &[],
@@ -26,6 +28,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "getAnalyticsByCampaign",
         id: "get_analytics_by_campaign",
+        path: "/analytics/by-campaignid",
         idempotent: true,
         server: None,
         rules: &[],
@@ -35,6 +38,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "listCampaigns",
         id: "list_campaigns",
+        path: "/campaigns/list-campaigns",
         idempotent: true,
         server: None,
         rules: &[],
@@ -44,6 +48,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "startCampaign",
         id: "start_campaign",
+        path: "/campaigns/start",
         idempotent: false,
         server: None,
         rules: &[],
@@ -53,6 +58,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "getContactByPublicIdentifier",
         id: "get_contact_by_public_identifier",
+        path: "/members",
         idempotent: true,
         server: None,
         rules: &[
@@ -73,6 +79,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "importMember",
         id: "import_member",
+        path: "/members/Import",
         idempotent: false,
         server: None,
         rules: &[
@@ -95,6 +102,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "listContactsByCampaign",
         id: "list_contacts_by_campaign",
+        path: "/members/list-contacts",
         idempotent: true,
         server: None,
         rules: &[],
@@ -104,6 +112,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "listContactsByPublicIdentifiers",
         id: "list_contacts_by_public_identifiers",
+        path: "/members/list-contacts",
         idempotent: true,
         server: None,
         rules: &[
@@ -129,6 +138,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "listContactsByAccount",
         id: "list_contacts_by_account",
+        path: "/members/list-contacts-by-accountid",
         idempotent: true,
         server: None,
         rules: &[],
@@ -138,6 +148,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "deleteContact",
         id: "delete_contact",
+        path: "/members/{memberId}",
         idempotent: true,
         server: None,
         rules: &[],
@@ -147,6 +158,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "getContact",
         id: "get_contact",
+        path: "/members/{memberId}",
         idempotent: true,
         server: None,
         rules: &[],
@@ -156,6 +168,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "updateContact",
         id: "update_contact",
+        path: "/members/{memberId}",
         idempotent: false,
         server: None,
         rules: &[
@@ -201,6 +214,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "listIncomingMessagesByAccount",
         id: "list_incoming_messages_by_account",
+        path: "/messaging/incoming-messages-by-accountid",
         idempotent: true,
         server: None,
         rules: &[],
@@ -210,6 +224,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "listIncomingMessagesByCampaign",
         id: "list_incoming_messages_by_campaign",
+        path: "/messaging/incoming-messages-by-campaignid",
         idempotent: true,
         server: None,
         rules: &[],
@@ -219,6 +234,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "getCampaignStatistics",
         id: "get_campaign_statistics",
+        path: "/statistics/GetCampaignStatistics",
         idempotent: true,
         server: Some("https://app.salesflow.io/api"),
         rules: &[Rule {
@@ -232,6 +248,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "attachWebhook",
         id: "attach_webhook",
+        path: "/webhooks/attach",
         idempotent: false,
         server: None,
         rules: &[Rule {
@@ -245,6 +262,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "createWebhook",
         id: "create_webhook",
+        path: "/webhooks/create",
         idempotent: false,
         server: None,
         rules: &[
@@ -285,6 +303,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "deleteWebhook",
         id: "delete_webhook",
+        path: "/webhooks/delete",
         idempotent: true,
         server: None,
         rules: &[],
@@ -294,6 +313,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "detachWebhook",
         id: "detach_webhook",
+        path: "/webhooks/detach",
         idempotent: false,
         server: None,
         rules: &[],
@@ -303,6 +323,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "listWebhooks",
         id: "list_webhooks",
+        path: "/webhooks/list",
         idempotent: true,
         server: None,
         rules: &[],

@@ -12,6 +12,8 @@ pub(crate) struct Operation {
     pub name: &'static str,
     /// progenitor's name (`list_campaigns`), the id hooks receive.
     pub id: &'static str,
+    /// The spec's path (`/members/{memberId}`), below the host's URL.
+    pub path: &'static str,
     /// Whether sending the same request twice is safe (`x-idempotent`, else by method).
     pub idempotent: bool,
     /// The production server of this operation when it is not the default one.
@@ -81,6 +83,7 @@ pub(crate) struct Rule {
 const UNKNOWN: Operation = Operation {
     name: "unknown",
     id: "unknown",
+    path: "",
     idempotent: false,
     server: None,
     rules: &[],
