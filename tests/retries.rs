@@ -225,6 +225,14 @@ async fn a_connection_refused_is_retried_even_for_a_post() {
     let text = logs.text();
     assert_eq!(text.matches("retrying").count(), 2, "{text}");
     assert!(text.contains("attempts=3"), "{text}");
+    // The span names the request (recorded once it is built), never its query.
+    assert!(text.contains("method=POST"), "{text}");
+    assert!(text.contains(r#"path="/campaigns/start""#), "{text}");
+    assert!(!text.contains("accountId"), "{text}");
+    assert!(
+        !text.contains("method=POST method="),
+        "recorded once: {text}"
+    );
 }
 
 /// A client of `server` with a rate limit, no retries and no timers of its own.

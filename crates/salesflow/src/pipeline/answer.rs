@@ -45,10 +45,7 @@ where
     F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>>,
 {
     let operation = operation::named(name);
-    let request = prepare()
-        .await
-        .map_err(|error| not_sent(client, name, error))?;
-    let sent = transfer::send(client, operation, request, &mut prepare, Reading::Whole, 1);
+    let sent = transfer::send(client, operation, &mut prepare, Reading::Whole, 1);
     let answer = sent.await?;
     let status = answer.status;
     let Body::Whole(Some(body)) = answer.body else {

@@ -41,10 +41,7 @@ where
     let operation = operation::named(name);
     let mut attempt = 1;
     loop {
-        let request = prepare()
-            .await
-            .map_err(|error| answer::not_sent(client, name, error))?;
-        let mut items = Items::<T>::open(client, operation, request, &mut prepare, attempt).await?;
+        let mut items = Items::<T>::open(client, operation, &mut prepare, attempt).await?;
         // A small answer of known length is read whole and decoded in one go: the same
         // decoding, with less work per call.
         let small = items.expected.is_some_and(|length| length <= SMALL_ANSWER);
@@ -142,11 +139,7 @@ where
             State::Reading(items) => items,
             State::Preparing(mut prepare) => {
                 let operation = operation::named(name);
-                let opened = match prepare().await {
-                    Ok(request) => Items::open(client, operation, request, &mut prepare, 1).await,
-                    Err(error) => Err(answer::not_sent(client, name, error)),
-                };
-                match opened {
+                match Items::open(client, operation, &mut prepare, 1).await {
                     Ok(items) => Box::new(items),
                     Err(error) => return Some((Err(error), State::Over)),
                 }
@@ -201,8 +194,7 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
     async fn open<P, F, E>(
         client: &'a Client,
         operation: &'static Operation,
-        request: reqwest::Request,
-        again: &mut P,
+        prepare: &mut P,
         attempt: u32,
     ) -> Result<Self, Error>
     where
@@ -215,7 +207,7 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
         } else {
             Reading::Streamed
         };
-        let sent = transfer::send(client, operation, request, again, reading, attempt);
+        let sent = transfer::send(client, operation, prepare, reading, attempt);
         let answer = sent.await?;
         let mut body = answer.body;
         if tapped && let Body::Whole(Some(bytes)) = &body {

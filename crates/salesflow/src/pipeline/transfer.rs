@@ -1,8 +1,8 @@
 //! Sends a prepared request and gets its answer: the client's rate limit, the first-byte
 //! and idle timeouts, retries, and a span that never shows the URL's query.
 //!
-//! Every generated `send()` and `stream()` hands its request here (see
-//! xtask/src/builder_rewrite.rs). A whole answer is read inside the retries, so a transfer
+//! Every generated `send()` and `stream()` hands here the function that prepares its
+//! request (see xtask/src/builder_rewrite.rs). A whole answer is read inside the retries, so a transfer
 //! that breaks off is retried like a refused connection where the operation is safe to
 //! repeat; a streamed answer is handed over at its first byte.
 
@@ -194,16 +194,17 @@ impl fmt::Display for TimedOut {
 
 impl std::error::Error for TimedOut {}
 
-/// Sends `request` of `operation`, and a new one from `again` as the retry policy allows
-/// (counting from attempt `attempt`); returns the answer read as `reading` says.
+/// Sends the request `prepare` builds for `operation`, and a new one from it again as the
+/// retry policy allows (counting from attempt `attempt`); returns the answer read as
+/// `reading` says.
 ///
-/// A retry builds its request anew (`again` is the builder's `prepare`) rather than sending
-/// a copy kept of the first: nothing is copied on the path that needs no retry.
+/// The request is built here, in the attempts' own state, rather than by the caller and
+/// handed down: every `async fn` on the way would keep a copy of it, and a retry builds it
+/// anew rather than sending a copy kept of the first.
 pub(crate) async fn send<P, F, E>(
     client: &Client,
     operation: &'static Operation,
-    request: reqwest::Request,
-    again: &mut P,
+    prepare: &mut P,
     reading: Reading,
     attempt: u32,
 ) -> Result<Answer, Error>
@@ -214,33 +215,24 @@ where
     let span = tracing::info_span!(
         "salesflow",
         operation = operation.name,
-        method = %request.method(),
-        path = request.url().path(),
+        method = tracing::field::Empty,
+        path = tracing::field::Empty,
         attempts = tracing::field::Empty,
         status = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
     );
     // Without a subscriber that wants it, the span costs nothing more.
     if span.is_disabled() {
-        return attempts(client, operation, request, again, reading, attempt, None).await;
+        return attempts(client, operation, prepare, reading, attempt, None).await;
     }
-    let traced = attempts(
-        client,
-        operation,
-        request,
-        again,
-        reading,
-        attempt,
-        Some(&span),
-    );
+    let traced = attempts(client, operation, prepare, reading, attempt, Some(&span));
     traced.instrument(span.clone()).await
 }
 
 async fn attempts<P, F, E>(
     client: &Client,
     operation: &'static Operation,
-    request: reqwest::Request,
-    again: &mut P,
+    prepare: &mut P,
     reading: Reading,
     mut attempt: u32,
     span: Option<&tracing::Span>,
@@ -252,17 +244,20 @@ where
     let started = span.map(|_| tokio::time::Instant::now());
     let settings = client.inner();
     let policy = settings.retry();
-    let mut request = Some(request);
+    let mut named = false;
     let outcome = loop {
-        let this = match request.take() {
-            Some(request) => request,
-            None => again()
-                .await
-                .map_err(|error| answer::not_sent(client, operation.name, error))?,
-        };
+        let request = prepare()
+            .await
+            .map_err(|error| answer::not_sent(client, operation.name, error))?;
+        if let Some(span) = span.filter(|_| !named) {
+            // Once: every attempt sends the same method and path.
+            span.record("method", tracing::field::display(request.method()));
+            span.record("path", request.url().path());
+            named = true;
+        }
         // The client's rate, concurrency cap and any 429 pause, for every attempt.
         let turn = settings.limiter.turn().await;
-        let outcome = attempt_once(client, this, reading, turn, settings.timeouts).await;
+        let outcome = attempt_once(client, request, reading, turn, settings.timeouts).await;
         let attempted = match &outcome {
             Ok((status, headers, _)) => Attempted::Answered(*status, headers),
             Err(failure) => Attempted::Failed(failure.kind()),
