@@ -26,5 +26,6 @@ mod streaming;
 mod tls;
 mod validation;
 mod webhook_events;
+mod webhook_receiver;
 mod webhooks;
 mod wire;

@@ -251,7 +251,7 @@ async fn prism_rejects_a_request_the_spec_does_not_allow() {
         405,
         "start is a POST, not a GET"
     );
-    let response = raw_http()
+    let response = crate::support::plain_http()
         .post(format!(
             "{}/campaigns/start?token=prism-token&accountId=1&campaignId=abc",
             prism_url()
@@ -271,15 +271,7 @@ async fn prism_enforces_the_token() {
     assert_eq!(response.status().as_u16(), 401);
 }
 
-/// A plain reqwest client, for requests the SDK would refuse to send. With the SDK's default
-/// TLS (rustls with ring), reqwest has no crypto provider until a salesflow client installs
-/// one: build one first.
-fn raw_http() -> salesflow::reqwest::Client {
-    let _ = salesflow::ClientBuilder::new().token("unused").build();
-    salesflow::reqwest::Client::new()
-}
-
-/// A GET with [`raw_http`].
+/// A GET with [`plain_http`](crate::support::plain_http).
 async fn raw_get(url: String) -> salesflow::reqwest::Result<salesflow::reqwest::Response> {
-    raw_http().get(url).send().await
+    crate::support::plain_http().get(url).send().await
 }

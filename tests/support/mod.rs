@@ -39,6 +39,14 @@ pub fn at(date: (i32, u32, u32), time: (u32, u32, u32), nanos: u32) -> salesflow
     salesflow::Timestamp::from_utc(day.and_time(time).and_utc())
 }
 
+/// A plain reqwest client, for requests the SDK would refuse to send or that are not the
+/// API's. With the SDK's default TLS (rustls with ring), reqwest has no crypto provider until
+/// a salesflow client installs one: build one first.
+pub fn plain_http() -> salesflow::reqwest::Client {
+    let _ = salesflow::ClientBuilder::new().token("unused").build();
+    salesflow::reqwest::Client::new()
+}
+
 /// Everything `tracing` writes on this thread from `start()` on, as text.
 ///
 /// One global subscriber writes each event to a buffer of the thread it happens on (tests

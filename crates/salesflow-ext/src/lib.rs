@@ -4,10 +4,14 @@
 
 mod date_range;
 mod webhook_event;
+#[cfg(feature = "receiver")]
+mod webhook_receiver;
 mod webhook_secret;
 
 pub use date_range::{AnalyticsPeriod, DateRange, DateRangeError};
 pub use webhook_event::{WebhookEventError, WebhookEventExt, parse_webhook_event};
+#[cfg(feature = "receiver")]
+pub use webhook_receiver::WebhookReceiver;
 pub use webhook_secret::{WebhookSecret, WebhookSecretError};
 
 /// The client and its types, so that `salesflow-ext` is the one dependency you need.
