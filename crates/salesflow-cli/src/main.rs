@@ -10,6 +10,7 @@ mod generated;
 mod generated_columns;
 mod output;
 mod rows;
+mod webhooks;
 
 use std::process::ExitCode;
 
@@ -133,7 +134,8 @@ fn command() -> Command {
                         .required(true)
                         .value_parser(clap::value_parser!(clap_complete::Shell)),
                 ),
-        );
+        )
+        .subcommand(webhooks::command());
     for operation in CliCommand::iter() {
         let mut sub = Cli::<Output>::get_command(operation).name(subcommand_name(operation));
         // progenitor puts the summary and the whole description into `about`: keep the
@@ -274,6 +276,9 @@ fn run(matches: &ArgMatches) -> Exit {
         clap_complete::generate(shell, &mut command(), "salesflow", &mut std::io::stdout());
         return Exit::Success;
     }
+    if name == "webhooks" {
+        return webhooks::run(sub);
+    }
     let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
         return Exit::Usage;
     };
@@ -358,12 +363,13 @@ mod tests {
     fn every_operation_is_a_kebab_case_subcommand() {
         let command = command();
         let names: Vec<&str> = command.get_subcommands().map(Command::get_name).collect();
-        assert_eq!(names.len(), 22, "21 operations and completions");
+        assert_eq!(names.len(), 23, "21 operations, webhooks and completions");
         for name in [
             "list-campaigns",
             "import-member",
             "get-analytics-by-campaign",
             "completions",
+            "webhooks",
         ] {
             assert!(names.contains(&name), "{name}");
         }

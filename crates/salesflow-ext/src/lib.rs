@@ -4,12 +4,14 @@
 
 mod date_range;
 mod webhook_event;
+mod webhook_event_kind;
 #[cfg(feature = "receiver")]
 mod webhook_receiver;
 mod webhook_secret;
 
 pub use date_range::{AnalyticsPeriod, DateRange, DateRangeError};
 pub use webhook_event::{WebhookEventError, WebhookEventExt, parse_webhook_event};
+pub use webhook_event_kind::{UnknownWebhookEventKind, WebhookEventKind};
 #[cfg(feature = "receiver")]
 pub use webhook_receiver::WebhookReceiver;
 pub use webhook_secret::{WebhookSecret, WebhookSecretError};

@@ -4,6 +4,7 @@
 
 mod conformance;
 mod golden;
+mod webhooks;
 
 use assert_cmd::Command;
 use httpmock::{Mock, MockServer, Then, When};

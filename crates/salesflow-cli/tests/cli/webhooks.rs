@@ -1,0 +1,143 @@
+//! `salesflow webhooks listen` in the background, fed by `salesflow webhooks trigger`.
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command as Process, Stdio};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef-cli";
+
+/// `webhooks listen --port 0` with `args`, and the base URL it printed.
+fn listen(args: &[&str]) -> (Child, String) {
+    let mut child = Process::new(env!("CARGO_BIN_EXE_salesflow"))
+        .args(["webhooks", "listen", "--port", "0"])
+        .args(args)
+        .env_remove("SALESFLOW_WEBHOOK_SECRET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("salesflow: listening on ")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    // The rest of stderr (the URL line) is kept for the test to read.
+    let mut rest = String::new();
+    stderr.read_line(&mut rest).unwrap();
+    child.stderr = None;
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    (child, format!("{base}\n{rest}"))
+}
+
+fn trigger(url: &str, event: &str) -> assert_cmd::assert::Assert {
+    Command::new(env!("CARGO_BIN_EXE_salesflow"))
+        .args(["webhooks", "trigger", "--url", url, "--event", event])
+        .assert()
+}
+
+#[test]
+fn listen_prints_each_event_that_trigger_sends_and_refuses_the_rest() {
+    let (mut child, printed) = listen(&["--secret", SECRET, "--count", "2"]);
+    let base = printed.lines().next().unwrap().to_owned();
+    // The secret given is not printed back.
+    assert!(!printed.contains(SECRET), "{printed}");
+    assert!(printed.contains("secret=<your secret>"), "{printed}");
+
+    trigger(
+        &format!("{base}/salesflow?secret={SECRET}"),
+        "member-connected",
+    )
+    .success()
+    .stderr(predicate::str::contains(
+        "sent member-connected (member 1001)",
+    ))
+    .stderr(predicate::str::contains("secret=***"))
+    .stderr(predicate::str::contains(SECRET).not());
+    // A wrong secret: 404 from the receiver, exit 1, nothing printed by listen.
+    trigger(&format!("{base}/salesflow?secret={SECRET}x"), "followup")
+        .code(1)
+        .stderr(predicate::str::contains("404"));
+    trigger(&format!("{base}/hooks/{SECRET}"), "reply-detected").success();
+
+    // Two events: listen exits by itself.
+    let status = child.wait().unwrap();
+    assert!(status.success());
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    let events: Vec<serde_json::Value> = out
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON line an event"))
+        .collect();
+    assert_eq!(events.len(), 2, "{out}");
+    assert_eq!(
+        events[0]["IntegrationRunOn"],
+        "INTEGRATION_RUN_ON_CONNECTED"
+    );
+    assert_eq!(events[0]["Status"], "MEMBER_CONNECTED");
+    assert_eq!(
+        events[1]["IntegrationRunOn"],
+        "INTEGRATION_RUN_ON_REPLY_DETECTED"
+    );
+    assert_eq!(events[1]["HasReply"], true);
+    assert_eq!(events[1]["FirstName"], "John");
+}
+
+#[test]
+fn without_a_secret_listen_makes_one_and_prints_the_url_once() {
+    let (mut child, printed) = listen(&["--count", "1"]);
+    let url = printed
+        .lines()
+        .nth(1)
+        .and_then(|line| line.split("POST events to ").nth(1))
+        .unwrap_or_else(|| panic!("{printed}"))
+        .to_owned();
+    assert!(url.contains("?secret="), "{url}");
+    trigger(&url, "invitation-withdrawn").success();
+    assert!(child.wait().unwrap().success());
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    assert!(
+        out.contains("INTEGRATION_RUN_ON_INVITATION_WITHDRAWN"),
+        "{out}"
+    );
+}
+
+#[test]
+fn trigger_says_what_is_wrong_without_showing_the_secret() {
+    // Nothing listens on a closed port: exit 3.
+    let port = salesflow_test_support::http_mocks::closed_port();
+    trigger(
+        &format!("http://127.0.0.1:{port}/in?secret={SECRET}"),
+        "member-connected",
+    )
+    .code(3)
+    .stderr(predicate::str::contains("cannot connect"))
+    .stderr(predicate::str::contains(SECRET).not());
+    trigger("ftp://example.com/in", "member-connected")
+        .code(2)
+        .stderr(predicate::str::contains("not an http:// or https:// URL"));
+    trigger("http://127.0.0.1:9/in", "connected")
+        .code(2)
+        .stderr(predicate::str::contains("member-connected"));
+    // A secret that is too short is refused before anything listens.
+    Command::new(env!("CARGO_BIN_EXE_salesflow"))
+        .args(["webhooks", "listen", "--port", "0", "--secret", "short"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("at least 32"));
+}
