@@ -15,6 +15,7 @@ mod campaigns;
 mod client_config;
 mod conformance;
 mod contacts;
+mod emulator;
 mod messaging;
 mod prism;
 mod properties;

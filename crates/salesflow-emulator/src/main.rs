@@ -1,0 +1,94 @@
+//! `salesflow-emulator --port P [--seed FILE] [--variant NAME]...`: a stateful Salesflow on
+//! localhost, for any client in any language.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use salesflow_emulator::{Emulator, EmulatorConfig, Seed, Variants};
+
+const USAGE: &str = "\
+usage: salesflow-emulator [--port P] [--bind ADDRESS] [--seed FILE] [--variant NAME]...
+
+  --port P          the port to listen on (default 8080; 0: any free port)
+  --bind ADDRESS    the address to listen on (default 127.0.0.1)
+  --seed FILE       the accounts, campaigns, contacts and webhooks to start from (JSON,
+                    PascalCase keys; see the README); default: account 321 with campaigns
+                    789 and 790, token emulator-token-0123456789
+  --variant NAME    answer as a real server may: omit-nulls, camel-case, bom, delete-204,
+                    nan-rates, gzip (repeat for several; PUT /__emulator/variants changes them)
+
+The API is at http://ADDRESS:P/api, the control API at http://ADDRESS:P/__emulator.";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("salesflow-emulator: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let mut config = EmulatorConfig::default();
+    let mut port: u16 = 8080;
+    let mut bind = "127.0.0.1".to_owned();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--port" => {
+                let text = value("--port")?;
+                port = text
+                    .parse()
+                    .map_err(|_| format!("--port {text} is not a port"))?;
+            }
+            "--bind" => bind = value("--bind")?,
+            "--seed" => {
+                let path = value("--seed")?;
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|error| format!("cannot read --seed {path}: {error}"))?;
+                config.seed = serde_json::from_str::<Seed>(&text)
+                    .map_err(|error| format!("--seed {path} is not a seed: {error}"))?;
+            }
+            "--variant" => {
+                let name = value("--variant")?;
+                if !config.variants.set(&name, true) {
+                    return Err(format!(
+                        "no variant {name:?}; the variants are {}",
+                        Variants::NAMES.join(", ")
+                    ));
+                }
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    config.address = format!("{bind}:{port}")
+        .parse::<SocketAddr>()
+        .map_err(|_| format!("--bind {bind} is not an IP address"))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|error| format!("cannot start: {error}"))?;
+    runtime.block_on(async {
+        let emulator = Emulator::start(config)
+            .await
+            .map_err(|error| format!("cannot listen: {error}"))?;
+        eprintln!("salesflow-emulator: API at {}", emulator.base_url());
+        eprintln!(
+            "salesflow-emulator: control API at {}",
+            emulator.control_url()
+        );
+        eprintln!("salesflow-emulator: token {}", emulator.token());
+        std::future::pending::<()>().await;
+        Ok(())
+    })
+}

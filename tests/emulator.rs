@@ -1,0 +1,467 @@
+//! The SDK against `salesflow-emulator`, a stateful Salesflow on 127.0.0.1: webhooks end to
+//! end (created, attached, delivered to a `WebhookReceiver`, detached), data that persists
+//! across calls, the documented refusals, and every real-server variant at once.
+
+use std::sync::{Arc, Mutex};
+
+use salesflow::{Client, ClientBuilder, Error, RetryPolicy, RunOn};
+use salesflow_emulator::{Emulator, EmulatorConfig, Event, Variants};
+use salesflow_ext::types::WebhookEvent;
+use salesflow_ext::{IntegrationRunOn, WebhookReceiver, WebhookSecret};
+
+use crate::support::plain_http;
+
+const ACCOUNT: i64 = 321;
+const CAMPAIGN: i64 = 789;
+const SECRET: &str = "0123456789abcdef0123456789abcdef-emulator";
+
+fn client(emulator: &Emulator) -> Client {
+    ClientBuilder::new()
+        .token(emulator.token())
+        .base_url(emulator.base_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+/// A receiver on this runtime that keeps every event; its URL carries `SECRET`.
+async fn receiver() -> (String, Arc<Mutex<Vec<WebhookEvent>>>) {
+    let received: Arc<Mutex<Vec<WebhookEvent>>> = Arc::default();
+    let kept = Arc::clone(&received);
+    let app = WebhookReceiver::new(WebhookSecret::new(SECRET).unwrap(), move |event| {
+        let kept = Arc::clone(&kept);
+        async move {
+            kept.lock().unwrap().push(event);
+            Ok::<_, std::convert::Infallible>(())
+        }
+    })
+    .into_router();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}/salesflow?secret={SECRET}",
+        listener.local_addr().unwrap()
+    );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, received)
+}
+
+async fn import(client: &Client, profile: &str, first_name: &str) -> salesflow::types::Contact {
+    client
+        .import_member()
+        .account_id(ACCOUNT)
+        .campaign_id(CAMPAIGN)
+        .linked_in_url(format!("https://www.linkedin.com/in/{profile}"))
+        .first_name(first_name)
+        .last_name("Doe")
+        .send()
+        .await
+        .expect("imported")
+        .into_inner()
+}
+
+/// `POST /__emulator/members/{id}/{action}` over HTTP, as any language would; its JSON.
+async fn control(
+    emulator: &Emulator,
+    member_id: i64,
+    action: &str,
+    body: &str,
+) -> serde_json::Value {
+    let answer = plain_http()
+        .post(format!(
+            "{}/members/{member_id}/{action}",
+            emulator.control_url()
+        ))
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    answer.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_connection_reaches_the_attached_webhook_as_a_typed_event_and_a_detached_one_gets_nothing()
+ {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let client = client(&emulator);
+    let (url, received) = receiver().await;
+
+    let webhook = client
+        .create_webhook()
+        .account_id(ACCOUNT)
+        .body_map(|body| body.name("CRM sync".to_string()).url(url.clone()))
+        .send()
+        .await
+        .expect("created")
+        .into_inner();
+    let attached = client
+        .attach_webhook()
+        .account_id(ACCOUNT)
+        .webhook_id(webhook.webhook_id)
+        .campaign_id(CAMPAIGN)
+        .run_on(RunOn::MemberConnected)
+        .send()
+        .await
+        .expect("attached")
+        .into_inner();
+    assert_eq!(attached.run_on, Some(RunOn::MemberConnected));
+    // The same webhook, campaign and event again: refused, as the docs allow one.
+    let again = client
+        .attach_webhook()
+        .account_id(ACCOUNT)
+        .webhook_id(webhook.webhook_id)
+        .campaign_id(CAMPAIGN)
+        .run_on(RunOn::MemberConnected)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(again.status(), Some(409), "{again}");
+
+    let member = import(&client, "jane-doe", "Jane").await;
+    let answer = control(&emulator, member.member_id, "connect", "").await;
+    assert_eq!(answer["Deliveries"][0]["Delivered"], true, "{answer}");
+
+    {
+        let events = received.lock().unwrap();
+        assert_eq!(events.len(), 1);
+        let event = &events[0];
+        assert_eq!(event.member_id, member.member_id);
+        assert_eq!(event.first_name.as_deref(), Some("Jane"));
+        assert_eq!(event.integration_run_on, Some(IntegrationRunOn::Connected));
+        assert!(event.status.as_ref().unwrap().is_connected());
+        assert_eq!(
+            event.member_url.as_deref(),
+            Some("https://www.linkedin.com/in/jane-doe")
+        );
+        assert_eq!(
+            event.member_campaigns[0].campaign_name.as_deref(),
+            Some("Sales leads")
+        );
+    }
+    // The member reads back connected.
+    let read = client
+        .get_contact()
+        .member_id(member.member_id)
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .unwrap();
+    assert!(read.status.as_ref().unwrap().is_connected());
+
+    client
+        .detach_webhook()
+        .account_id(ACCOUNT)
+        .webhook_campaign_id(attached.webhook_campaign_id)
+        .send()
+        .await
+        .expect("detached");
+    let answer = control(
+        &emulator,
+        member.member_id,
+        "reply",
+        r#"{"Text": "Sounds good"}"#,
+    )
+    .await;
+    assert_eq!(answer["Deliveries"], serde_json::json!([]), "{answer}");
+    assert_eq!(
+        received.lock().unwrap().len(),
+        1,
+        "nothing after the detach"
+    );
+    // The reply is still an incoming message.
+    let messages = client
+        .list_incoming_messages_by_campaign()
+        .account_id(ACCOUNT)
+        .campaign_id(CAMPAIGN)
+        .from("2020-01-01".parse::<chrono::NaiveDate>().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(
+        messages[0].incoming_messages[0].text.as_deref(),
+        Some("Sounds good")
+    );
+}
+
+#[tokio::test]
+async fn a_delivery_that_fails_is_tried_three_times_and_shown() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let client = client(&emulator);
+    let port = crate::support::closed_port();
+    let webhook = client
+        .create_webhook()
+        .account_id(ACCOUNT)
+        .body_map(|body| {
+            body.name("down".to_string())
+                .url(format!("http://127.0.0.1:{port}/hook?secret={SECRET}"))
+        })
+        .send()
+        .await
+        .unwrap();
+    client
+        .attach_webhook()
+        .account_id(ACCOUNT)
+        .webhook_id(webhook.webhook_id)
+        .campaign_id(CAMPAIGN)
+        .run_on(RunOn::InvitationWithdrawn)
+        .send()
+        .await
+        .unwrap();
+    let member = import(&client, "nick-foo", "Nick").await;
+    let deliveries = emulator
+        .simulate(member.member_id, Event::Withdrawn, None)
+        .await
+        .expect("a member");
+    assert_eq!(deliveries.len(), 1);
+    assert_eq!(deliveries[0].attempts, 3);
+    assert!(!deliveries[0].delivered);
+    let error = deliveries[0].last_error.as_deref().unwrap();
+    assert!(!error.contains(SECRET), "{error}");
+    let shown: serde_json::Value = plain_http()
+        .get(format!("{}/deliveries", emulator.control_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown[0]["Event"], "INTEGRATION_RUN_ON_INVITATION_WITHDRAWN");
+    assert_eq!(shown[0]["Attempts"], 3);
+}
+
+/// Import, get, update, list since the update, get by identifier, delete: the state carries
+/// from call to call. Run plainly and with every variant on.
+async fn crud_flow(emulator: &Emulator) {
+    let client = client(emulator);
+    let first = import(&client, "ann-lee", "Ann").await;
+    assert_eq!(
+        first.status.as_ref().unwrap().to_string(),
+        "MEMBER_IMPORTED"
+    );
+    let second = import(&client, "bob-ray", "Bob").await;
+    let all = client
+        .list_contacts_by_campaign()
+        .account_id(ACCOUNT)
+        .campaign_id(CAMPAIGN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
+
+    let updated = client
+        .update_contact()
+        .member_id(second.member_id)
+        .account_id(ACCOUNT)
+        .body_map(|body| body.occupation(Some("CTO".to_string())))
+        .send()
+        .await
+        .unwrap();
+    let changed_at = updated
+        .last_modified_at
+        .expect("an update sets LastModifiedAt");
+    assert_eq!(updated.occupation.as_deref(), Some("CTO"));
+    let since = client
+        .list_contacts_by_account()
+        .account_id(ACCOUNT)
+        .updated_from_date(changed_at)
+        .send()
+        .await
+        .unwrap();
+    let ids: Vec<i64> = since.iter().map(|c| c.member_id).collect();
+    assert_eq!(ids, [second.member_id], "only what changed since");
+
+    let found = client
+        .get_contact_by_public_identifier()
+        .account_id(ACCOUNT)
+        .public_identifier("ann-lee")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.member_id, first.member_id);
+
+    client
+        .delete_contact()
+        .member_id(first.member_id)
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .expect("deleted");
+    let gone = client
+        .get_contact()
+        .member_id(first.member_id)
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(gone.is_not_found(), "{gone}");
+
+    // Statistics and analytics count the state.
+    let statistics = client
+        .get_campaign_statistics()
+        .account_id(ACCOUNT)
+        .campaign_id(CAMPAIGN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(statistics.total, Some(1));
+    let analytics = client
+        .get_analytics_by_account()
+        .account_id(ACCOUNT)
+        .from("2024-01-01".parse::<chrono::NaiveDate>().unwrap())
+        .to("2024-02-01".parse::<chrono::NaiveDate>().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(analytics.len(), 2);
+    let campaigns = client
+        .list_campaigns()
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(campaigns.len(), 2);
+    let webhooks = client
+        .list_webhooks()
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .unwrap();
+    assert!(webhooks.is_empty());
+    let accounts = client.list_accounts().send().await.unwrap();
+    assert_eq!(accounts.len(), 2);
+}
+
+#[tokio::test]
+async fn data_persists_across_calls() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    crud_flow(&emulator).await;
+}
+
+#[tokio::test]
+async fn the_sdk_reads_every_real_server_variant_of_the_emulator() {
+    let mut variants = Variants::default();
+    for name in Variants::NAMES {
+        assert!(variants.set(name, true));
+    }
+    let emulator = Emulator::start(EmulatorConfig {
+        variants,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    crud_flow(&emulator).await;
+    // The variants are on the wire: camelCase keys, no nulls, a BOM, gzip.
+    let answer = plain_http()
+        .get(format!(
+            "{}/campaigns/list-campaigns?token={}&accountId={ACCOUNT}",
+            emulator.base_url(),
+            emulator.token()
+        ))
+        .send()
+        .await
+        .unwrap();
+    let bytes = answer.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8_lossy(&bytes[3..]).into_owned();
+    assert!(text.contains("\"campaignId\""), "{text}");
+    assert!(!text.contains("null"), "{text}");
+}
+
+#[tokio::test]
+async fn the_documented_refusals() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let client = client(&emulator);
+    let start = |campaign: i64| {
+        let client = client.clone();
+        async move {
+            client
+                .start_campaign()
+                .account_id(ACCOUNT)
+                .campaign_id(campaign)
+                .send()
+                .await
+        }
+    };
+    // 422: no members; 404: no such campaign; 409: running already.
+    assert_eq!(start(CAMPAIGN).await.unwrap_err().status(), Some(422));
+    assert!(start(1).await.unwrap_err().is_not_found());
+    assert_eq!(start(790).await.unwrap_err().status(), Some(409));
+    import(&client, "cara-moe", "Cara").await;
+    start(CAMPAIGN).await.expect("started");
+    assert_eq!(start(CAMPAIGN).await.unwrap_err().status(), Some(409));
+
+    // The same profile again: a second member, marked a duplicate.
+    let duplicate = import(&client, "cara-moe", "Cara").await;
+    assert!(
+        duplicate
+            .status
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .contains("MEMBER_DUPLICATE")
+    );
+
+    // 403: a wrong token, or an account the token does not reach.
+    let stranger = ClientBuilder::new()
+        .token("not-the-token")
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
+    let refused = stranger
+        .list_campaigns()
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(refused.status(), Some(403), "{refused}");
+    let other = client
+        .list_campaigns()
+        .account_id(999)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(other.status(), Some(403));
+
+    // A request the SDK would refuse, sent by hand: ASP.NET's 400 with the field.
+    let answer = plain_http()
+        .post(format!(
+            "{}/members/{}?token={}&accountId={ACCOUNT}",
+            emulator.base_url(),
+            duplicate.member_id,
+            emulator.token()
+        ))
+        .header("content-type", "application/json")
+        .body(format!(r#"{{"firstName": "{}"}}"#, "x".repeat(70)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 400);
+    let problem: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(problem["title"], "One or more validation errors occurred.");
+    assert!(
+        problem["errors"]["firstName"][0]
+            .as_str()
+            .unwrap()
+            .contains("maximum length of 63")
+    );
+    let missing = plain_http()
+        .get(format!(
+            "{}/members/list-contacts?token={}&accountId={ACCOUNT}&campaignId=abc",
+            emulator.base_url(),
+            emulator.token()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status().as_u16(), 400);
+    let error: Error = client
+        .list_contacts_by_campaign()
+        .account_id(ACCOUNT)
+        .campaign_id(555)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(error.is_not_found(), "{error}");
+}
