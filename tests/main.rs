@@ -19,6 +19,7 @@ mod emulator;
 mod messaging;
 mod prism;
 mod properties;
+mod python_client;
 mod retries;
 mod secrets;
 mod spec_examples;

@@ -48,7 +48,8 @@ impl Paths {
     }
 }
 
-/// Lints the spec, type-checks TypeScript and runs Python and Rust clients against Prism.
+/// Lints the spec, type-checks TypeScript, runs Python and Rust clients against Prism, and
+/// the Python client through a stateful flow against the emulator.
 pub fn spec_check(root: &Path) -> Result<()> {
     let paths = Paths::new(root);
     std::fs::create_dir_all(&paths.generated)?;
@@ -106,14 +107,18 @@ pub fn spec_check(root: &Path) -> Result<()> {
         .arg(&url)
         .env("PYTHONPATH", &python_client))?;
 
-    step("Rust client against Prism: all 21 operations");
+    step("Rust client against Prism (all 21 operations); Python client against the emulator");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(Command::new(cargo)
         .current_dir(&paths.root)
         // `--tests` builds what `cargo test --workspace` built (same features, no rebuild);
-        // the Prism tests are the workspace's only ignored tests.
+        // the Prism and Python-client tests are the workspace's only ignored tests.
         .args(["test", "--workspace", "--tests", "--", "--ignored"])
-        .env("SALESFLOW_PRISM_URL", &url))?;
+        .env("SALESFLOW_PRISM_URL", &url)
+        // tests/python_client.rs: the Python client through a stateful flow against the
+        // emulator, which the test starts itself.
+        .env("SALESFLOW_PYTHON", paths.venv("python"))
+        .env("SALESFLOW_PYTHON_CLIENT", &python_client))?;
 
     drop(prism);
     println!("\nspec-check: all checks passed");

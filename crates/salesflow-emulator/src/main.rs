@@ -1,6 +1,7 @@
 //! `salesflow-emulator --port P [--seed FILE] [--variant NAME]...`: a stateful Salesflow on
 //! localhost, for any client in any language.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
@@ -82,12 +83,15 @@ fn run() -> Result<(), String> {
         let emulator = Emulator::start(config)
             .await
             .map_err(|error| format!("cannot listen: {error}"))?;
-        eprintln!("salesflow-emulator: API at {}", emulator.base_url());
-        eprintln!(
+        // Not `eprintln!`, which panics when no one reads stderr any more.
+        let mut stderr = std::io::stderr();
+        let _ = writeln!(stderr, "salesflow-emulator: API at {}", emulator.base_url());
+        let _ = writeln!(
+            stderr,
             "salesflow-emulator: control API at {}",
             emulator.control_url()
         );
-        eprintln!("salesflow-emulator: token {}", emulator.token());
+        let _ = writeln!(stderr, "salesflow-emulator: token {}", emulator.token());
         std::future::pending::<()>().await;
         Ok(())
     })

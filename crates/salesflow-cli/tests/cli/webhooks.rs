@@ -141,3 +141,111 @@ fn trigger_says_what_is_wrong_without_showing_the_secret() {
         .code(2)
         .stderr(predicate::str::contains("at least 32"));
 }
+
+/// The `salesflow` command against `base_url`, its JSON output parsed.
+fn api(base_url: &str, token: &str, args: &[&str]) -> serde_json::Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_salesflow"))
+        .env("SALESFLOW_TOKEN", token)
+        .env("SALESFLOW_BASE_URL", base_url)
+        .env("SALESFLOW_ACCOUNT_ID", "321")
+        .args(args)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&output).expect("JSON on stdout")
+}
+
+#[test]
+fn the_whole_webhook_flow_through_the_command_against_the_emulator() {
+    use salesflow_emulator::{Emulator, EmulatorConfig, Event};
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emulator = runtime
+        .block_on(Emulator::start(EmulatorConfig::default()))
+        .unwrap();
+    let (base, token) = (emulator.base_url(), emulator.token().to_owned());
+    let (mut listener, printed) = listen(&["--secret", SECRET, "--count", "2"]);
+    let receiver = printed.lines().next().unwrap().to_owned();
+    let hook_url = format!("{receiver}/salesflow?secret={SECRET}");
+
+    let webhook = api(
+        &base,
+        &token,
+        &["create-webhook", "--name", "dev", "--url", &hook_url],
+    );
+    let webhook_id = webhook["WebhookId"].to_string();
+    let attached = api(
+        &base,
+        &token,
+        &[
+            "attach-webhook",
+            "--webhook-id",
+            &webhook_id,
+            "--campaign-id",
+            "789",
+            "--run-on",
+            "MEMBER_CONNECTED",
+        ],
+    );
+    let member = api(
+        &base,
+        &token,
+        &[
+            "import-member",
+            "--campaign-id",
+            "789",
+            "--linked-in-url",
+            "https://www.linkedin.com/in/cli-user",
+            "--first-name",
+            "Cli",
+        ],
+    );
+    let member_id = member["MemberId"].as_i64().unwrap();
+    let deliveries = runtime
+        .block_on(emulator.simulate(member_id, Event::Connected, None))
+        .unwrap();
+    assert!(deliveries[0].delivered, "{deliveries:?}");
+
+    let listed = api(&base, &token, &["list-webhooks"]);
+    assert_eq!(listed[0]["AttachedWebhookCampaigns"][0]["RunOn"], 1);
+    let attachment = attached["WebhookCampaignId"].to_string();
+    api(
+        &base,
+        &token,
+        &["detach-webhook", "--webhook-campaign-id", &attachment],
+    );
+    let after = runtime
+        .block_on(emulator.simulate(member_id, Event::Replied, Some("Hello")))
+        .unwrap();
+    assert!(after.is_empty(), "detached: {after:?}");
+
+    // listen would wait for a second event: stop it and read what it printed.
+    listener.kill().unwrap();
+    listener.wait().unwrap();
+    let mut out = String::new();
+    listener
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    let events: Vec<serde_json::Value> = out
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(events.len(), 1, "{out}");
+    assert_eq!(events[0]["MemberId"], member_id);
+    assert_eq!(events[0]["FirstName"], "Cli");
+    assert_eq!(
+        events[0]["IntegrationRunOn"],
+        "INTEGRATION_RUN_ON_CONNECTED"
+    );
+    assert_eq!(events[0]["Status"], "MEMBER_CONNECTED");
+}

@@ -1,0 +1,38 @@
+//! The Python client generated from the spec, through a stateful flow against the emulator
+//! (`cargo xtask spec-check` runs it, with the generated client and its interpreter).
+//!
+//! Needs `SALESFLOW_PYTHON` (the interpreter) and `SALESFLOW_PYTHON_CLIENT` (the generated
+//! package's directory); ignored by default.
+
+use salesflow_emulator::{Emulator, EmulatorConfig};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the generated Python client: cargo xtask spec-check"]
+async fn the_generated_python_client_runs_a_stateful_flow_against_the_emulator() {
+    let python = std::env::var("SALESFLOW_PYTHON")
+        .expect("SALESFLOW_PYTHON: run this through `cargo xtask spec-check`");
+    let package = std::env::var("SALESFLOW_PYTHON_CLIENT")
+        .expect("SALESFLOW_PYTHON_CLIENT: run this through `cargo xtask spec-check`");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/spec-check/python/stateful_flow.py"
+    );
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let (url, token) = (emulator.base_url(), emulator.token().to_owned());
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .arg(script)
+            .args([&url, &token])
+            .env("PYTHONPATH", package)
+            .output()
+            .expect("python runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    println!("{stdout}");
+    // What the flow did is in the emulator's state: it imported one member and deleted it.
+    assert!(emulator.state().contacts.is_empty());
+}
