@@ -5,7 +5,10 @@
 use std::sync::{Arc, Mutex};
 
 use salesflow::{Client, ClientBuilder, Error, RetryPolicy, RunOn};
-use salesflow_emulator::{Emulator, EmulatorConfig, Event, Variants};
+use salesflow_emulator::{
+    Attachment, Campaign, Contact, Emulator, EmulatorConfig, Event, Message, Seed, Variants,
+    Webhook,
+};
 use salesflow_ext::types::WebhookEvent;
 use salesflow_ext::{IntegrationRunOn, WebhookReceiver, WebhookSecret};
 
@@ -464,4 +467,99 @@ async fn the_documented_refusals() {
         .await
         .unwrap_err();
     assert!(error.is_not_found(), "{error}");
+}
+
+/// The data the per-operation calls of `salesflow_test_support::operations` name: their
+/// campaigns, members, identifiers and webhook.
+fn per_operation_seed() -> Seed {
+    let now = chrono::Utc::now();
+    let campaign = |id: i64, name: &str, status: &str| Campaign {
+        campaign_id: id,
+        account_id: ACCOUNT,
+        campaign_name: name.to_owned(),
+        status: status.to_owned(),
+        last_modified_at: None,
+        created_at: now,
+    };
+    let contact = |id: i64, campaign_id: i64, identifier: &str| Contact {
+        member_id: id,
+        campaign_id,
+        first_name: Some("John".to_owned()),
+        last_name: Some("Doe".to_owned()),
+        location: None,
+        occupation: None,
+        industry: None,
+        email: None,
+        phone: None,
+        company: None,
+        public_identifier: Some(identifier.to_owned()),
+        member_url: format!("https://www.linkedin.com/in/{identifier}"),
+        status_bits: 32,
+        custom_fields: Vec::new(),
+        muted: false,
+        connected_at: None,
+        messages: vec![Message {
+            conversation_message_id: id + 1,
+            created_at: now,
+            text: "Happy to connect".to_owned(),
+            interested: None,
+        }],
+        last_modified_at: None,
+        added_at: now,
+    };
+    Seed {
+        campaigns: vec![
+            campaign(10, "Sale lead", "CAMPAIGN_PAUSED"),
+            campaign(31767, "Statistics", "CAMPAIGN_RUNNING"),
+            campaign(456, "To start", "CAMPAIGN_PAUSED"),
+            campaign(789, "Webhooks", "CAMPAIGN_PAUSED"),
+        ],
+        contacts: vec![
+            contact(46875434, 10, "identity100"),
+            contact(46875440, 10, "identity1"),
+            contact(46875450, 456, "identity3"),
+        ],
+        webhooks: vec![Webhook {
+            webhook_id: 789,
+            account_id: ACCOUNT,
+            name: "SomeCoolName".to_owned(),
+            url: "https://hooks.example.com/abc".to_owned(),
+            disable_for_muted_contacts: None,
+            attached_webhook_campaigns: vec![Attachment {
+                webhook_campaign_id: 456,
+                campaign_id: 789,
+                run_on: 1,
+            }],
+        }],
+        ..Seed::default()
+    }
+}
+
+#[tokio::test]
+async fn every_operation_of_the_per_operation_tests_is_answered_by_the_emulator() {
+    use salesflow_test_support::operations::{OPERATIONS, call};
+
+    let mut every_variant = Variants::default();
+    for name in Variants::NAMES {
+        every_variant.set(name, true);
+    }
+    for variants in [Variants::default(), every_variant] {
+        for operation in OPERATIONS {
+            // A fresh emulator each: the delete of one call is not the missing record of
+            // another.
+            let emulator = Emulator::start(EmulatorConfig {
+                seed: per_operation_seed(),
+                variants,
+                ..EmulatorConfig::default()
+            })
+            .await
+            .unwrap();
+            let answer = call(&client(&emulator), operation.name)
+                .await
+                .unwrap_or_else(|error| panic!("{} ({variants:?}): {error}", operation.name));
+            if let Some(items) = answer.as_array() {
+                assert!(!items.is_empty(), "{} listed nothing", operation.name);
+            }
+        }
+    }
 }

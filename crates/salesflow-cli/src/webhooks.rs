@@ -180,12 +180,15 @@ impl Printer {
         }
     }
 
-    /// Prints `event`; returns how many events have been printed.
+    /// Prints `event` on stdout; returns how many events have been printed.
     fn print(&self, event: &WebhookEvent) -> std::io::Result<u64> {
+        self.print_to(&mut std::io::stdout().lock(), event)
+    }
+
+    fn print_to(&self, out: &mut impl Write, event: &WebhookEvent) -> std::io::Result<u64> {
         let count = self.printed.fetch_add(1, Ordering::SeqCst) + 1;
-        let mut out = std::io::stdout().lock();
         if !self.rows {
-            serde_json::to_writer(&mut out, event)?;
+            serde_json::to_writer(&mut *out, event)?;
             writeln!(out)?;
             out.flush()?;
             return Ok(count);
@@ -335,6 +338,36 @@ fn masked(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn on_a_terminal_each_event_is_a_row_under_one_header() {
+        let printer = Printer::new(true);
+        let mut out = Vec::new();
+        for kind in [
+            WebhookEventKind::MemberConnected,
+            WebhookEventKind::InvitationWithdrawn,
+        ] {
+            printer.print_to(&mut out, &kind.sample()).unwrap();
+        }
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].starts_with("RECEIVED (UTC)"), "{text}");
+        assert!(lines[1].contains("INTEGRATION_RUN_ON_CONNECTED"), "{text}");
+        assert!(lines[1].contains("John Smith"), "{text}");
+        assert!(lines[1].ends_with("Test campaign"), "{text}");
+        assert!(lines[2].contains("MEMBER_INVITATION_WITHDRAWN"), "{text}");
+        let piped = Printer::new(false);
+        let mut out = Vec::new();
+        piped
+            .print_to(&mut out, &WebhookEventKind::ReplyDetected.sample())
+            .unwrap();
+        let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            line["IntegrationRunOn"],
+            "INTEGRATION_RUN_ON_REPLY_DETECTED"
+        );
+    }
 
     #[test]
     fn a_shown_url_hides_the_secret_wherever_it_is() {
