@@ -405,6 +405,13 @@ impl State {
             .filter(|c| self.campaign_of(account_id, c.campaign_id).is_some())
     }
 
+    /// The members of campaign `campaign_id`, in the order of their ids.
+    pub fn members_of(&self, campaign_id: i64) -> impl Iterator<Item = &Contact> {
+        self.contacts
+            .values()
+            .filter(move |c| c.campaign_id == campaign_id)
+    }
+
     /// The account's contacts, in the order of their ids.
     pub fn contacts_of_account(&self, account_id: i64) -> impl Iterator<Item = &Contact> {
         self.contacts

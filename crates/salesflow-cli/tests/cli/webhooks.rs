@@ -34,6 +34,18 @@ fn listen(args: &[&str]) -> (Child, String) {
     (child, format!("{base}\n{rest}"))
 }
 
+/// What a finished `listen` printed on stdout.
+fn printed_by(child: &mut Child) -> String {
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    out
+}
+
 fn trigger(url: &str, event: &str) -> assert_cmd::assert::Assert {
     Command::new(env!("CARGO_BIN_EXE_salesflow"))
         .args(["webhooks", "trigger", "--url", url, "--event", event])
@@ -67,13 +79,7 @@ fn listen_prints_each_event_that_trigger_sends_and_refuses_the_rest() {
     // Two events: listen exits by itself.
     let status = child.wait().unwrap();
     assert!(status.success());
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
+    let out = printed_by(&mut child);
     let events: Vec<serde_json::Value> = out
         .lines()
         .map(|line| serde_json::from_str(line).expect("one JSON line an event"))
@@ -104,13 +110,7 @@ fn without_a_secret_listen_makes_one_and_prints_the_url_once() {
     assert!(url.contains("?secret="), "{url}");
     trigger(&url, "invitation-withdrawn").success();
     assert!(child.wait().unwrap().success());
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
+    let out = printed_by(&mut child);
     assert!(
         out.contains("INTEGRATION_RUN_ON_INVITATION_WITHDRAWN"),
         "{out}"
@@ -229,13 +229,7 @@ fn the_whole_webhook_flow_through_the_command_against_the_emulator() {
     // listen would wait for a second event: stop it and read what it printed.
     listener.kill().unwrap();
     listener.wait().unwrap();
-    let mut out = String::new();
-    listener
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
+    let out = printed_by(&mut listener);
     let events: Vec<serde_json::Value> = out
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
