@@ -148,7 +148,7 @@ pub struct Contact {
     pub public_identifier: Option<String>,
     /// Its `MemberUrl`.
     pub member_url: String,
-    /// The status bits (see [`status`]).
+    /// The status bits, as the docs number them (`MEMBER_IMPORTED` is 32, `MEMBER_CONNECTED` 4).
     #[serde(default = "imported")]
     pub status_bits: u32,
     /// Its `CustomFields`.
