@@ -93,7 +93,8 @@ pub(crate) async fn simulate(
     let planned = {
         let mut state = lock(&inner.state);
         let now = state.now();
-        let message_id = state.next_id();
+        // Only a reply takes an id (for its message).
+        let message_id = (event == Event::Replied).then(|| state.next_id());
         let contact = state.contacts.get_mut(&member_id)?;
         let kept = status::DUPLICATE | 1024;
         match event {
@@ -103,7 +104,7 @@ pub(crate) async fn simulate(
             }
             Event::Replied => {
                 contact.messages.push(Message {
-                    conversation_message_id: message_id,
+                    conversation_message_id: message_id.unwrap_or_default(),
                     created_at: now,
                     text: text.unwrap_or("Thanks for reaching out!").to_owned(),
                     interested: None,

@@ -2,9 +2,9 @@
 //! and idle timeouts, retries, and a span that never shows the URL's query.
 //!
 //! Every generated `send()` and `stream()` hands here the function that prepares its
-//! request (see xtask/src/builder_rewrite.rs). A whole answer is read inside the retries, so a transfer
-//! that breaks off is retried like a refused connection where the operation is safe to
-//! repeat; a streamed answer is handed over at its first byte.
+//! request (see xtask/src/builder_rewrite.rs). A whole answer is read inside the retries,
+//! so a transfer that breaks off is retried like a refused connection where the operation
+//! is safe to repeat; a streamed answer is handed over at its first byte.
 
 use std::fmt;
 use std::future::Future;
