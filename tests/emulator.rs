@@ -563,3 +563,44 @@ async fn every_operation_of_the_per_operation_tests_is_answered_by_the_emulator(
         }
     }
 }
+
+#[tokio::test]
+async fn a_muted_member_s_reply_is_not_delivered_as_the_docs_say() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let client = client(&emulator);
+    let (url, received) = receiver().await;
+    let webhook = client
+        .create_webhook()
+        .account_id(ACCOUNT)
+        .body_map(|body| body.name("replies".to_string()).url(url.clone()))
+        .send()
+        .await
+        .unwrap();
+    client
+        .attach_webhook()
+        .account_id(ACCOUNT)
+        .webhook_id(webhook.webhook_id)
+        .campaign_id(CAMPAIGN)
+        .run_on(RunOn::ReplyDetected)
+        .send()
+        .await
+        .unwrap();
+    let member = import(&client, "quiet-one", "Quinn").await;
+    control(&emulator, member.member_id, "mute", "").await;
+    let muted = control(&emulator, member.member_id, "reply", r#"{"Text": "hush"}"#).await;
+    assert_eq!(muted["Deliveries"], serde_json::json!([]), "{muted}");
+    control(&emulator, member.member_id, "unmute", "").await;
+    let heard = control(&emulator, member.member_id, "reply", r#"{"Text": "hello"}"#).await;
+    assert_eq!(heard["Deliveries"][0]["Delivered"], true, "{heard}");
+    let events = received.lock().unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].has_reply, Some(true));
+    assert!(
+        events[0]
+            .member_actions_formatted
+            .as_deref()
+            .is_some_and(|actions| actions.contains("hello") && actions.contains("hush")),
+        "{:?}",
+        events[0].member_actions_formatted
+    );
+}
