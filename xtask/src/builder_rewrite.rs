@@ -16,6 +16,10 @@
 //!   `format!("{}/path/{}", client.baseurl, ..)` becomes
 //!   `client.operation_url("operationId", &format!("/path/{}", ..))`, which joins the path
 //!   to the operation's host, parsed once when the client was built (`pipeline/hosts.rs`).
+//! - A query parameter that is not required is added only when it is set:
+//!   `.query(&QueryParam::new("updatedFromDate", &updated_from_date))` becomes
+//!   `.query_optional("updatedFromDate", &updated_from_date)` (`crate::pipeline::query`),
+//!   since reqwest opens and re-serialises the query for a parameter that adds nothing.
 //! - The `api-version` header progenitor adds to every request goes: the API defines no such
 //!   header, and ASP.NET's API versioning reads that very name.
 //! - A parameter that can take one value only is pre-set.
@@ -152,9 +156,20 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplI
     let mut body = function.block.clone();
     let mut edits = ResponseEdits {
         operation: operation.clone(),
+        optional_query: op.optional_query.clone(),
         ..ResponseEdits::default()
     };
     edits.visit_block_mut(&mut body);
+    let mut skipped = edits.optional_rewritten.clone();
+    skipped.sort();
+    let mut expected = op.optional_query.clone();
+    expected.sort();
+    if skipped != expected {
+        bail!(
+            "`send` of {operation}: the optional query parameters rewritten were {skipped:?}, \
+             the spec has {expected:?} (progenitor's `.query(&QueryParam::new(..))` changed?)"
+        );
+    }
     // The table is looked up by progenitor's operation id: a mismatch would make the
     // operation "unknown" at run time (no rules, no host, not idempotent).
     if edits.operation_ids != [op.snake.clone()] {
@@ -186,6 +201,14 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplI
                  (progenitor's output changed; update xtask/src/builder_rewrite.rs)"
             );
         }
+    }
+    if !edits.optional_rewritten.is_empty() {
+        body.stmts.insert(
+            0,
+            parse_quote!(
+                use crate::pipeline::query::OptionalQuery as _;
+            ),
+        );
     }
     let progenitor_error = error;
     let prepare: ImplItemFn = parse_quote! {
@@ -253,6 +276,10 @@ fn stream_example(example: &str) -> Result<String> {
 struct ResponseEdits {
     /// The operationId, for the URL.
     operation: String,
+    /// The spec's names of its query parameters that are not required.
+    optional_query: Vec<String>,
+    /// Those whose `.query(..)` was rewritten.
+    optional_rewritten: Vec<String>,
     api_version_removed: usize,
     url_rewritten: usize,
     header_map_removed: usize,
@@ -309,6 +336,20 @@ impl VisitMut for ResponseEdits {
             self.visit_expr_mut(expr);
             return;
         }
+        // `builder.query(&QueryParam::new("name", &value))` of an optional parameter becomes
+        // `builder.query_optional("name", &value)`.
+        if let Expr::MethodCall(call) = expr
+            && call.method == "query"
+            && call.args.len() == 1
+            && let Some((name, value)) = query_param(&call.args[0])
+            && self.optional_query.contains(&name)
+        {
+            let mut receiver = (*call.receiver).clone();
+            self.visit_expr_mut(&mut receiver);
+            *expr = parse_quote!(#receiver.query_optional(#name, #value));
+            self.optional_rewritten.push(name);
+            return;
+        }
         // `format!("{}/path/{}", client.baseurl, ..)` becomes `client.operation_url(..)`.
         if let Expr::Macro(formatted) = expr
             && formatted.mac.path.is_ident("format")
@@ -328,6 +369,28 @@ impl VisitMut for ResponseEdits {
         }
         syn::visit_mut::visit_expr_mut(self, expr);
     }
+}
+
+/// The name and value of `&progenitor_client::QueryParam::new("name", &value)`.
+fn query_param(argument: &Expr) -> Option<(String, Expr)> {
+    let Expr::Reference(reference) = argument else {
+        return None;
+    };
+    let Expr::Call(call) = &*reference.expr else {
+        return None;
+    };
+    let path = call.func.to_token_stream().to_string().replace(' ', "");
+    if path != "progenitor_client::QueryParam::new" || call.args.len() != 2 {
+        return None;
+    }
+    let Expr::Lit(syn::ExprLit {
+        lit: syn::Lit::Str(name),
+        ..
+    }) = &call.args[0]
+    else {
+        return None;
+    };
+    Some((name.value(), call.args[1].clone()))
 }
 
 /// `format!("{}/members/{}", client.baseurl, encode_path(..))` as

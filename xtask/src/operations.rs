@@ -30,6 +30,9 @@ pub struct OperationFacts {
     batch_size: Option<usize>,
     /// The spec's names of the array query parameters (`customFields`).
     pub array_params: Vec<String>,
+    /// The spec's names of the query parameters that are not required (an `Option` in the
+    /// builder, added to the query only when set).
+    pub optional_query: Vec<String>,
     /// Whether the operation takes a JSON body.
     pub has_body: bool,
     /// The doc comment of each setter of the builder.
@@ -124,12 +127,16 @@ fn operation_facts(
     let mut constants = Vec::new();
     let mut has_account_id = false;
     let mut array_params = Vec::new();
+    let mut optional_query = Vec::new();
     for parameter in parameters {
         let field = parameter["name"].as_str().context("parameter name")?;
         if parameter["in"] != "query" {
             continue;
         }
         has_account_id |= field == "accountId";
+        if parameter["required"] != true {
+            optional_query.push(field.to_owned());
+        }
         let schema = resolve(spec, &parameter["schema"])?;
         if schema["type"] == "array" {
             array_params.push(field.to_owned());
@@ -193,6 +200,7 @@ fn operation_facts(
         empty_answer,
         batch_size,
         array_params,
+        optional_query,
         has_body: operation["requestBody"]["content"]["application/json"]
             .get("schema")
             .is_some(),

@@ -4459,6 +4459,7 @@ pub mod builder {
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
         async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
                 account_id,
@@ -4495,24 +4496,15 @@ pub mod builder {
                     "campaignId",
                     &campaign_id,
                 ))
-                .query(&progenitor_client::QueryParam::new(
-                    "customFields",
-                    &custom_fields,
-                ))
-                .query(&progenitor_client::QueryParam::new(
-                    "firstName",
-                    &first_name,
-                ))
-                .query(&progenitor_client::QueryParam::new("lastName", &last_name))
+                .query_optional("customFields", &custom_fields)
+                .query_optional("firstName", &first_name)
+                .query_optional("lastName", &last_name)
                 .query(&progenitor_client::QueryParam::new(
                     "linkedInUrl",
                     &linked_in_url,
                 ))
-                .query(&progenitor_client::QueryParam::new("location", &location))
-                .query(&progenitor_client::QueryParam::new(
-                    "occupation",
-                    &occupation,
-                ))
+                .query_optional("location", &location)
+                .query_optional("occupation", &occupation)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "import_member",
@@ -4970,6 +4962,7 @@ pub mod builder {
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
         async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
                 account_id,
@@ -4996,10 +4989,7 @@ pub mod builder {
                     "campaignId",
                     &campaign_id,
                 ))
-                .query(&progenitor_client::QueryParam::new(
-                    "updatedFromDate",
-                    &updated_from_date,
-                ))
+                .query_optional("updatedFromDate", &updated_from_date)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_contacts_by_campaign",
@@ -5223,6 +5213,7 @@ pub mod builder {
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
         async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
                 account_id,
@@ -5246,10 +5237,7 @@ pub mod builder {
                     "accountId",
                     &account_id,
                 ))
-                .query(&progenitor_client::QueryParam::new(
-                    "updatedFromDate",
-                    &updated_from_date,
-                ))
+                .query_optional("updatedFromDate", &updated_from_date)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_contacts_by_account",
@@ -5344,6 +5332,7 @@ pub mod builder {
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
         async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+            use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
                 account_id,
@@ -5364,10 +5353,7 @@ pub mod builder {
                     "accountId",
                     &account_id,
                 ))
-                .query(&progenitor_client::QueryParam::new(
-                    "updatedFromDate",
-                    &updated_from_date,
-                ))
+                .query_optional("updatedFromDate", &updated_from_date)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_campaigns",

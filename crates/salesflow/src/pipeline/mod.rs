@@ -9,6 +9,7 @@ mod hooks;
 pub(crate) mod hosts;
 pub(crate) mod list;
 pub(crate) mod operation;
+pub(crate) mod query;
 pub(crate) mod rate_limit;
 mod retry;
 mod scrub;

@@ -71,7 +71,14 @@ impl Body {
         let Some(first) = self.chunk().await? else {
             return Ok(Bytes::new());
         };
-        let Some(second) = self.chunk().await? else {
+        // All of it in one chunk, as its length said: the end is there already, and is read
+        // without a deadline to keep.
+        let second = if expected == Some(first.len()) {
+            self.end().await?
+        } else {
+            self.chunk().await?
+        };
+        let Some(second) = second else {
             return Ok(first);
         };
         let size = expected.unwrap_or(0).max(first.len() + second.len());
@@ -83,6 +90,15 @@ impl Body {
             joined.extend_from_slice(&chunk);
         }
         Ok(joined.freeze())
+    }
+
+    /// What follows a body read to its announced length: `None`, unless the server sent
+    /// more (then that chunk, and the rest is read as usual).
+    async fn end(&mut self) -> Result<Option<Bytes>, Failure> {
+        match self {
+            Self::Whole(bytes) => Ok(bytes.take()),
+            Self::Streamed { response, .. } => response.chunk().await.map_err(Failure::Http),
+        }
     }
 
     /// The next chunk of the body, or `None` at its end.
