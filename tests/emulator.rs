@@ -62,6 +62,34 @@ async fn import(client: &Client, profile: &str, first_name: &str) -> salesflow::
         .into_inner()
 }
 
+/// A webhook `name` POSTing to `url`, attached to `CAMPAIGN` for `run_on`: the webhook's id
+/// and the attachment.
+async fn attached_webhook(
+    client: &Client,
+    name: &str,
+    url: &str,
+    run_on: RunOn,
+) -> (i64, salesflow::types::WebhookCampaign) {
+    let webhook = client
+        .create_webhook()
+        .account_id(ACCOUNT)
+        .body_map(|body| body.name(name.to_string()).url(url.to_string()))
+        .send()
+        .await
+        .expect("created");
+    let attached = client
+        .attach_webhook()
+        .account_id(ACCOUNT)
+        .webhook_id(webhook.webhook_id)
+        .campaign_id(CAMPAIGN)
+        .run_on(run_on)
+        .send()
+        .await
+        .expect("attached")
+        .into_inner();
+    (webhook.webhook_id, attached)
+}
+
 /// `POST /__emulator/members/{id}/{action}` over HTTP, as any language would; its JSON.
 async fn control(
     emulator: &Emulator,
@@ -90,30 +118,14 @@ async fn a_connection_reaches_the_attached_webhook_as_a_typed_event_and_a_detach
     let client = client(&emulator);
     let (url, received) = receiver().await;
 
-    let webhook = client
-        .create_webhook()
-        .account_id(ACCOUNT)
-        .body_map(|body| body.name("CRM sync".to_string()).url(url.clone()))
-        .send()
-        .await
-        .expect("created")
-        .into_inner();
-    let attached = client
-        .attach_webhook()
-        .account_id(ACCOUNT)
-        .webhook_id(webhook.webhook_id)
-        .campaign_id(CAMPAIGN)
-        .run_on(RunOn::MemberConnected)
-        .send()
-        .await
-        .expect("attached")
-        .into_inner();
+    let (webhook_id, attached) =
+        attached_webhook(&client, "CRM sync", &url, RunOn::MemberConnected).await;
     assert_eq!(attached.run_on, Some(RunOn::MemberConnected));
     // The same webhook, campaign and event again: refused, as the docs allow one.
     let again = client
         .attach_webhook()
         .account_id(ACCOUNT)
-        .webhook_id(webhook.webhook_id)
+        .webhook_id(webhook_id)
         .campaign_id(CAMPAIGN)
         .run_on(RunOn::MemberConnected)
         .send()
@@ -193,25 +205,8 @@ async fn a_delivery_that_fails_is_tried_three_times_and_shown() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     let client = client(&emulator);
     let port = crate::support::closed_port();
-    let webhook = client
-        .create_webhook()
-        .account_id(ACCOUNT)
-        .body_map(|body| {
-            body.name("down".to_string())
-                .url(format!("http://127.0.0.1:{port}/hook?secret={SECRET}"))
-        })
-        .send()
-        .await
-        .unwrap();
-    client
-        .attach_webhook()
-        .account_id(ACCOUNT)
-        .webhook_id(webhook.webhook_id)
-        .campaign_id(CAMPAIGN)
-        .run_on(RunOn::InvitationWithdrawn)
-        .send()
-        .await
-        .unwrap();
+    let down = format!("http://127.0.0.1:{port}/hook?secret={SECRET}");
+    attached_webhook(&client, "down", &down, RunOn::InvitationWithdrawn).await;
     let member = import(&client, "nick-foo", "Nick").await;
     let deliveries = emulator
         .simulate(member.member_id, Event::Withdrawn, None)
@@ -569,22 +564,7 @@ async fn a_muted_member_s_reply_is_not_delivered_as_the_docs_say() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     let client = client(&emulator);
     let (url, received) = receiver().await;
-    let webhook = client
-        .create_webhook()
-        .account_id(ACCOUNT)
-        .body_map(|body| body.name("replies".to_string()).url(url.clone()))
-        .send()
-        .await
-        .unwrap();
-    client
-        .attach_webhook()
-        .account_id(ACCOUNT)
-        .webhook_id(webhook.webhook_id)
-        .campaign_id(CAMPAIGN)
-        .run_on(RunOn::ReplyDetected)
-        .send()
-        .await
-        .unwrap();
+    attached_webhook(&client, "replies", &url, RunOn::ReplyDetected).await;
     let member = import(&client, "quiet-one", "Quinn").await;
     control(&emulator, member.member_id, "mute", "").await;
     let muted = control(&emulator, member.member_id, "reply", r#"{"Text": "hush"}"#).await;
