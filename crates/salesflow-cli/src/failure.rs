@@ -15,6 +15,8 @@ pub enum Exit {
     Usage,
     /// 3: no answer: connection, DNS, TLS or timeout.
     Network,
+    /// 130: stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    Interrupted,
 }
 
 impl Exit {
@@ -35,6 +37,7 @@ impl From<Exit> for ExitCode {
             Exit::Api => 1,
             Exit::Usage => 2,
             Exit::Network => 3,
+            Exit::Interrupted => 130,
         })
     }
 }

@@ -8,7 +8,9 @@ mod failure;
 mod generated;
 #[allow(clippy::all)]
 mod generated_columns;
+mod import;
 mod output;
+mod progress;
 mod rows;
 mod webhooks;
 
@@ -135,6 +137,7 @@ fn command() -> Command {
                         .value_parser(clap::value_parser!(clap_complete::Shell)),
                 ),
         )
+        .subcommand(import::command())
         .subcommand(webhooks::command());
     for operation in CliCommand::iter() {
         let mut sub = Cli::<Output>::get_command(operation).name(subcommand_name(operation));
@@ -265,30 +268,10 @@ fn subcommand_name(operation: CliCommand) -> String {
     operation.operation_id().replace('_', "-")
 }
 
-fn run(matches: &ArgMatches) -> Exit {
-    let Some((name, sub)) = matches.subcommand() else {
-        return Exit::Usage;
-    };
-    if name == "completions" {
-        let shell = *sub
-            .get_one::<clap_complete::Shell>("shell")
-            .expect("required");
-        clap_complete::generate(shell, &mut command(), "salesflow", &mut std::io::stdout());
-        return Exit::Success;
-    }
-    if name == "webhooks" {
-        return webhooks::run(sub);
-    }
-    let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
-        return Exit::Usage;
-    };
-    if let Err(message) = body::agrees_with_flags(sub) {
-        return failure::usage(&message);
-    }
-    let token = match token(sub) {
-        Ok(token) => token,
-        Err(message) => return failure::usage(&message),
-    };
+/// The client the global options describe (token, base URL, timeout, retries), keeping the
+/// raw answer in `raw` where `--raw` asked for it. A problem is printed, exit 2.
+fn client(sub: &ArgMatches, raw: Option<output::RawBody>) -> Result<salesflow::Client, Exit> {
+    let token = token(sub).map_err(|message| failure::usage(&message))?;
     let mut builder = ClientBuilder::new()
         .token(token)
         .application(concat!("salesflow-cli/", env!("CARGO_PKG_VERSION")));
@@ -305,17 +288,64 @@ fn run(matches: &ArgMatches) -> Exit {
             .timeout(timeout)
             .connect_timeout(timeout.min(std::time::Duration::from_secs(10)));
     }
-    let raw = sub.get_flag("raw").then(output::RawBody::default);
-    if let Some(raw) = &raw {
-        let keep = raw.clone();
-        builder = builder.on_raw_answer(move |_, body| keep.keep(body));
+    if let Some(raw) = raw {
+        builder = builder.on_raw_answer(move |_, body| raw.keep(body));
     }
     if let Some(retries) = sub.get_one::<u32>("retries") {
         builder = builder.retry(salesflow::RetryPolicy::default().max_retries(*retries));
     }
-    let client = match builder.build() {
+    builder
+        .build()
+        .map_err(|error| failure::usage(&error.to_string()))
+}
+
+/// The runtime of a command: one thread (a command is one job at a time).
+fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| failure::usage(&format!("cannot start: {error}")))
+}
+
+/// `import` and `sync` write what they do, not an answer: `--raw` and `--format` have no
+/// meaning there, and are refused rather than ignored.
+fn no_output_options(sub: &ArgMatches, command: &str) -> Result<(), String> {
+    let given = |id: &str| sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+    if given("raw") || given("format") {
+        return Err(format!(
+            "{command}: --raw and --format do not apply (it prints its counts as JSON); leave them out"
+        ));
+    }
+    Ok(())
+}
+
+fn run(matches: &ArgMatches) -> Exit {
+    let Some((name, sub)) = matches.subcommand() else {
+        return Exit::Usage;
+    };
+    if name == "completions" {
+        let shell = *sub
+            .get_one::<clap_complete::Shell>("shell")
+            .expect("required");
+        clap_complete::generate(shell, &mut command(), "salesflow", &mut std::io::stdout());
+        return Exit::Success;
+    }
+    if name == "webhooks" {
+        return webhooks::run(sub);
+    }
+    if name == "import" {
+        return import::run(sub);
+    }
+    let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
+        return Exit::Usage;
+    };
+    if let Err(message) = body::agrees_with_flags(sub) {
+        return failure::usage(&message);
+    }
+    let raw = sub.get_flag("raw").then(output::RawBody::default);
+    let client = match client(sub, raw.clone()) {
         Ok(client) => client,
-        Err(error) => return failure::usage(&error.to_string()),
+        Err(exit) => return exit,
     };
     let format = sub
         .get_one::<String>("format")
@@ -363,13 +393,14 @@ mod tests {
     fn every_operation_is_a_kebab_case_subcommand() {
         let command = command();
         let names: Vec<&str> = command.get_subcommands().map(Command::get_name).collect();
-        assert_eq!(names.len(), 23, "21 operations, webhooks and completions");
+        assert_eq!(names.len(), 24, "21 operations, import, webhooks and completions");
         for name in [
             "list-campaigns",
             "import-member",
             "get-analytics-by-campaign",
             "completions",
             "webhooks",
+            "import",
         ] {
             assert!(names.contains(&name), "{name}");
         }

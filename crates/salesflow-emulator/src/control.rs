@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::delivery::{self, Event};
 use crate::state::{Delivery, Message, status};
-use crate::{Inner, Variants, lock};
+use crate::{Faults, Inner, Variants, lock};
 
 /// A control request: `rest` is the path after the prefix.
 pub(crate) async fn handle(inner: &Inner, method: &Method, rest: &str, body: &[u8]) -> Response {
@@ -26,6 +26,17 @@ pub(crate) async fn handle(inner: &Inner, method: &Method, rest: &str, body: &[u
             Err(error) => json_answer(
                 StatusCode::BAD_REQUEST,
                 json!({"Error": format!("{error}; the variants are {:?}", Variants::NAMES)}),
+            ),
+        },
+        ("GET", ["faults"]) => json_answer(StatusCode::OK, json!(*lock(&inner.faults))),
+        ("PUT", ["faults"]) => match serde_json::from_slice::<Faults>(body) {
+            Ok(faults) => {
+                *lock(&inner.faults) = faults.clone();
+                json_answer(StatusCode::OK, json!(faults))
+            }
+            Err(error) => json_answer(
+                StatusCode::BAD_REQUEST,
+                json!({"Error": format!("{error}; the kinds are {:?}", Faults::NAMES)}),
             ),
         },
         ("POST", ["members", id, action]) => {

@@ -6,6 +6,7 @@ mod answer;
 mod api;
 mod control;
 mod delivery;
+mod faults;
 mod state;
 
 use std::net::SocketAddr;
@@ -18,6 +19,7 @@ use axum::response::{IntoResponse, Response};
 
 pub use answer::Variants;
 pub use delivery::Event;
+pub use faults::{Fault, Faults};
 pub use state::{
     Account, Attachment, Campaign, Contact, DEFAULT_TOKEN, Delivery, Message, Seed, State, Webhook,
 };
@@ -37,6 +39,8 @@ pub struct EmulatorConfig {
     pub variants: Variants,
     /// Where it listens (the default: 127.0.0.1, any free port).
     pub address: SocketAddr,
+    /// The faults it injects (the default: none).
+    pub faults: Faults,
 }
 
 impl Default for EmulatorConfig {
@@ -45,6 +49,7 @@ impl Default for EmulatorConfig {
             seed: Seed::default(),
             variants: Variants::default(),
             address: SocketAddr::from(([127, 0, 0, 1], 0)),
+            faults: Faults::default(),
         }
     }
 }
@@ -53,6 +58,7 @@ impl Default for EmulatorConfig {
 struct Inner {
     state: Mutex<State>,
     variants: Mutex<Variants>,
+    faults: Mutex<Faults>,
     http: reqwest::Client,
 }
 
@@ -116,6 +122,7 @@ impl Emulator {
         let inner = Arc::new(Inner {
             state: Mutex::new(State::new(config.seed)),
             variants: Mutex::new(config.variants),
+            faults: Mutex::new(config.faults),
             http,
         });
         let app = router(Arc::clone(&inner));
@@ -158,6 +165,16 @@ impl Emulator {
     /// Switches variants on or off from now on.
     pub fn set_variants(&self, variants: Variants) {
         *lock(&self.inner.variants) = variants;
+    }
+
+    /// Injects `faults` from now on (the counts start again).
+    pub fn set_faults(&self, faults: Faults) {
+        *lock(&self.inner.faults) = faults;
+    }
+
+    /// The faults, with how many requests were counted and how many failed.
+    pub fn faults(&self) -> Faults {
+        lock(&self.inner.faults).clone()
     }
 
     /// Makes `event` happen to member `member_id` (a reply with `text`), as
@@ -209,12 +226,28 @@ async fn handle(Shared(inner): Shared<Arc<Inner>>, request: Request) -> Response
         };
     };
     let variants = *lock(&inner.variants);
+    let (fault, stall) = {
+        let mut faults = lock(&inner.faults);
+        (faults.next(operation), faults.stall())
+    };
+    match fault {
+        Some(faults::Fault::Drop) => return faults::broken(),
+        Some(fault) if !fault.after_work() => return faults::refusal(fault),
+        _ => {}
+    }
     let mut call = api::Call::new(parts.uri.query(), &body);
     let answer = {
         let mut state = lock(&inner.state);
         api::run(operation, member.as_deref(), &mut call, &mut state)
     };
-    answer.render(variants, &parts.headers)
+    match fault {
+        Some(faults::Fault::Reset) => faults::broken(),
+        Some(faults::Fault::Timeout) => {
+            tokio::time::sleep(stall).await;
+            answer.render(variants, &parts.headers)
+        }
+        _ => answer.render(variants, &parts.headers),
+    }
 }
 
 /// The operation (operationId) of `method` on `path` (below `/api`, lower case), and the

@@ -9,6 +9,7 @@ use salesflow_emulator::{Emulator, EmulatorConfig, Seed, Variants};
 
 const USAGE: &str = "\
 usage: salesflow-emulator [--port P] [--bind ADDRESS] [--seed FILE] [--variant NAME]...
+                          [--fault KIND]... [--fault-every N]
 
   --port P          the port to listen on (default 8080; 0: any free port)
   --bind ADDRESS    the address to listen on (default 127.0.0.1)
@@ -17,6 +18,10 @@ usage: salesflow-emulator [--port P] [--bind ADDRESS] [--seed FILE] [--variant N
                     789 and 790, token emulator-token-0123456789
   --variant NAME    answer as a real server may: omit-nulls, camel-case, bom, delete-204,
                     nan-rates, gzip (repeat for several; PUT /__emulator/variants changes them)
+  --fault KIND      make every N-th request fail, taking the kinds in turn: 429, 503 (not
+                    carried out), timeout, reset (carried out, then the answer is held back
+                    or broken off), drop (broken off before); PUT /__emulator/faults changes them
+  --fault-every N   which requests fail (default 5 when a --fault is given)
 
 The API is at http://ADDRESS:P/api, the control API at http://ADDRESS:P/__emulator.";
 
@@ -63,6 +68,26 @@ fn run() -> Result<(), String> {
                         Variants::NAMES.join(", ")
                     ));
                 }
+            }
+            "--fault" => {
+                let name = value("--fault")?;
+                let fault = serde_json::from_value(serde_json::Value::String(name.clone()))
+                    .map_err(|_| {
+                        format!(
+                            "no fault {name:?}; the faults are {}",
+                            salesflow_emulator::Faults::NAMES.join(", ")
+                        )
+                    })?;
+                config.faults.kinds.push(fault);
+                if config.faults.every == 0 {
+                    config.faults.every = 5;
+                }
+            }
+            "--fault-every" => {
+                let text = value("--fault-every")?;
+                config.faults.every = text
+                    .parse()
+                    .map_err(|_| format!("--fault-every {text} is not a number"))?;
             }
             "-h" | "--help" => {
                 println!("{USAGE}");

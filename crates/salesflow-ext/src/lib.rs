@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 mod date_range;
+pub mod import;
 mod webhook_event;
 mod webhook_event_kind;
 #[cfg(feature = "receiver")]
@@ -10,6 +11,10 @@ mod webhook_receiver;
 mod webhook_secret;
 
 pub use date_range::{AnalyticsPeriod, DateRange, DateRangeError};
+pub use import::{
+    CsvFile, ImportError, ImportEvent, ImportRow, ImportSource, ImportStop, ImportSummary,
+    Importer, ProfileKey, RowOutcome, RowProblem, RowStatus, SourceRow,
+};
 pub use webhook_event::{WebhookEventError, WebhookEventExt, parse_webhook_event};
 pub use webhook_event_kind::{UnknownWebhookEventKind, WebhookEventKind};
 #[cfg(feature = "receiver")]

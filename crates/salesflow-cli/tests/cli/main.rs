@@ -4,6 +4,7 @@
 
 mod conformance;
 mod golden;
+mod import;
 mod webhooks;
 
 use assert_cmd::Command;

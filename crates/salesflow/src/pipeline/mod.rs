@@ -21,3 +21,4 @@ pub use error::{Error, FieldError, OptionalExt, TransportKind};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use token::ApiToken;
+pub use validation::check_parameters;

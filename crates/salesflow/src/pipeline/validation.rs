@@ -49,6 +49,53 @@ pub(crate) fn check(operation: &Operation, request: &reqwest::Request) -> Result
     Ok(())
 }
 
+/// Checks query parameters against the spec's rules of the operation `operation_id`
+/// (`"importMember"`) without building or sending a request: what a bulk job runs over
+/// every row before the first call. The same rules `send()` checks.
+///
+/// ```
+/// use salesflow::{Error, check_parameters};
+///
+/// let row = [("linkedInUrl", "https://www.linkedin.com/in/jane-doe")];
+/// assert!(check_parameters("importMember", row).is_ok());
+///
+/// let bad = check_parameters("importMember", [("linkedInUrl", "https://example.com/jane")]);
+/// let Err(Error::InvalidRequest { field, .. }) = bad else { panic!("refused") };
+/// assert_eq!(field, "linkedInUrl");
+/// ```
+pub fn check_parameters<'a>(
+    operation_id: &str,
+    parameters: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), crate::Error> {
+    let operation = super::operation::named(operation_id);
+    if operation.path.is_empty() {
+        return Err(crate::Error::InvalidRequest {
+            operation: operation.name,
+            field: operation_id.to_owned(),
+            rule: "is not an operationId of the spec (`importMember`, …)".to_owned(),
+        });
+    }
+    let parameters: Vec<(&str, &str)> = parameters.into_iter().collect();
+    for rule in operation
+        .rules
+        .iter()
+        .filter(|rule| rule.place == Place::Query)
+    {
+        for (name, value) in &parameters {
+            if *name == rule.field {
+                check_value(rule, &Value::String((*value).to_owned())).map_err(|violation| {
+                    crate::Error::InvalidRequest {
+                        operation: operation.name,
+                        field: violation.field,
+                        rule: violation.rule,
+                    }
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks a JSON body against the body rules of `operation`.
 pub(crate) fn check_body(operation: &Operation, body: &Value) -> Result<(), Violation> {
     for rule in operation

@@ -1,0 +1,152 @@
+//! One lead to import, and what is wrong with it before anything is sent.
+
+use std::fmt;
+
+use super::ProfileKey;
+
+/// One lead to import into a campaign: the `importMember` parameters.
+///
+/// ```
+/// use salesflow_ext::ImportRow;
+///
+/// let row = ImportRow::new("https://www.linkedin.com/in/jane-doe")
+///     .first_name("Jane")
+///     .last_name("Doe")
+///     .custom_fields(["Acme", "Berlin office"]);
+/// assert_eq!(row.profile().unwrap().as_str(), "jane-doe");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportRow {
+    /// The LinkedIn profile URL (`linkedInUrl`).
+    pub linkedin_url: String,
+    /// `firstName`.
+    pub first_name: Option<String>,
+    /// `lastName`.
+    pub last_name: Option<String>,
+    /// `occupation` (the headline).
+    pub occupation: Option<String>,
+    /// `location`.
+    pub location: Option<String>,
+    /// The campaign's custom fields, in order (`customFields`).
+    pub custom_fields: Vec<String>,
+}
+
+impl ImportRow {
+    /// A row for the profile at `linkedin_url`.
+    pub fn new(linkedin_url: impl Into<String>) -> Self {
+        Self {
+            linkedin_url: linkedin_url.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets `firstName`.
+    pub fn first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = Some(value.into());
+        self
+    }
+
+    /// Sets `lastName`.
+    pub fn last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = Some(value.into());
+        self
+    }
+
+    /// Sets `occupation`.
+    pub fn occupation(mut self, value: impl Into<String>) -> Self {
+        self.occupation = Some(value.into());
+        self
+    }
+
+    /// Sets `location`.
+    pub fn location(mut self, value: impl Into<String>) -> Self {
+        self.location = Some(value.into());
+        self
+    }
+
+    /// Sets the custom fields, in the campaign's order.
+    pub fn custom_fields<S: Into<String>>(mut self, values: impl IntoIterator<Item = S>) -> Self {
+        self.custom_fields = values.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The profile the URL names, if it names one.
+    pub fn profile(&self) -> Option<ProfileKey> {
+        ProfileKey::from_url(&self.linkedin_url)
+    }
+
+    /// Checks the row against the spec's rules for `importMember` (and that the URL names a
+    /// LinkedIn profile, which the campaign lookup after a lost answer needs), sending
+    /// nothing. The error names the parameter at fault.
+    pub fn check(&self) -> Result<ProfileKey, RowProblem> {
+        let mut parameters = vec![("linkedInUrl", self.linkedin_url.as_str())];
+        for (name, value) in [
+            ("firstName", &self.first_name),
+            ("lastName", &self.last_name),
+            ("occupation", &self.occupation),
+            ("location", &self.location),
+        ] {
+            if let Some(value) = value {
+                parameters.push((name, value.as_str()));
+            }
+        }
+        for value in &self.custom_fields {
+            parameters.push(("customFields", value.as_str()));
+        }
+        if let Err(salesflow::Error::InvalidRequest { field, rule, .. }) =
+            salesflow::check_parameters("importMember", parameters)
+        {
+            return Err(RowProblem {
+                field,
+                message: rule,
+            });
+        }
+        self.profile().ok_or_else(|| RowProblem {
+            field: "linkedInUrl".to_owned(),
+            message: "names no LinkedIn profile; it needs the form https://www.linkedin.com/in/IDENTIFIER"
+                .to_owned(),
+        })
+    }
+}
+
+/// What is wrong with a row: the `importMember` parameter at fault and the rule it breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// The parameter (`linkedInUrl`); a CSV reader puts the column's header here.
+    pub field: String,
+    /// What is wrong and what it needs.
+    pub message: String,
+}
+
+impl fmt::Display for RowProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for RowProblem {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_row_is_checked_against_the_spec_before_sending() {
+        assert!(
+            ImportRow::new("https://www.linkedin.com/in/jane")
+                .check()
+                .is_ok()
+        );
+        let empty = ImportRow::new("").check().unwrap_err();
+        assert_eq!(empty.field, "linkedInUrl");
+        assert!(empty.message.contains("empty"), "{empty}");
+        let elsewhere = ImportRow::new("https://example.com/in/jane")
+            .check()
+            .unwrap_err();
+        assert_eq!(elsewhere.field, "linkedInUrl");
+        let company = ImportRow::new("https://www.linkedin.com/company/acme")
+            .check()
+            .unwrap_err();
+        assert!(company.message.contains("/in/IDENTIFIER"), "{company}");
+    }
+}
