@@ -25,6 +25,7 @@ mod secrets;
 mod spec_examples;
 mod statistics;
 mod streaming;
+mod sync;
 mod tls;
 mod validation;
 mod webhook_events;

@@ -12,6 +12,7 @@ mod import;
 mod output;
 mod progress;
 mod rows;
+mod sync;
 mod webhooks;
 
 use std::process::ExitCode;
@@ -138,6 +139,7 @@ fn command() -> Command {
                 ),
         )
         .subcommand(import::command())
+        .subcommand(sync::command())
         .subcommand(webhooks::command());
     for operation in CliCommand::iter() {
         let mut sub = Cli::<Output>::get_command(operation).name(subcommand_name(operation));
@@ -336,6 +338,9 @@ fn run(matches: &ArgMatches) -> Exit {
     if name == "import" {
         return import::run(sub);
     }
+    if name == "sync" {
+        return sync::run(sub);
+    }
     let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
         return Exit::Usage;
     };
@@ -393,7 +398,11 @@ mod tests {
     fn every_operation_is_a_kebab_case_subcommand() {
         let command = command();
         let names: Vec<&str> = command.get_subcommands().map(Command::get_name).collect();
-        assert_eq!(names.len(), 24, "21 operations, import, webhooks and completions");
+        assert_eq!(
+            names.len(),
+            25,
+            "21 operations, import, sync, webhooks and completions"
+        );
         for name in [
             "list-campaigns",
             "import-member",

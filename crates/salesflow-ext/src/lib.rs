@@ -4,6 +4,7 @@
 
 mod date_range;
 pub mod import;
+pub mod sync;
 mod webhook_event;
 mod webhook_event_kind;
 #[cfg(feature = "receiver")]

@@ -21,6 +21,7 @@ use std::time::Duration;
 use futures_util::stream::{self, StreamExt};
 use salesflow::{Client, Error, TransportKind};
 
+pub(crate) use journal::sync_parent;
 use journal::{Entry, Journal, Step};
 pub use outcome::{ImportSummary, RowOutcome, RowStatus};
 pub use profile_key::ProfileKey;
