@@ -16,6 +16,7 @@ mod client_config;
 mod conformance;
 mod contacts;
 mod emulator;
+mod import;
 mod messaging;
 mod prism;
 mod properties;

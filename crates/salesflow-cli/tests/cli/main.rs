@@ -5,6 +5,7 @@
 mod conformance;
 mod golden;
 mod import;
+mod sync;
 mod webhooks;
 
 use assert_cmd::Command;

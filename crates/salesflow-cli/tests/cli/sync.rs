@@ -1,0 +1,283 @@
+//! `salesflow sync` against the emulator: killed at many moments and run again, into
+//! NDJSON, CSV and SQLite, nothing is skipped and no record is cut in half; then the data
+//! changes and the next runs pick up exactly the changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, Stdio};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use salesflow_emulator::{Contact, Emulator, EmulatorConfig};
+
+const MEMBERS: i64 = 20_000;
+
+struct Server {
+    emulator: Emulator,
+    _runtime: tokio::runtime::Runtime,
+}
+
+fn server() -> Server {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emulator = runtime
+        .block_on(Emulator::start(EmulatorConfig::default()))
+        .unwrap();
+    Server {
+        emulator,
+        _runtime: runtime,
+    }
+}
+
+fn member(id: i64, added: DateTime<Utc>, modified: Option<DateTime<Utc>>) -> Contact {
+    serde_json::from_value(serde_json::json!({
+        "MemberId": id,
+        "CampaignId": 789,
+        "FirstName": format!("First, \"{id}\""),
+        "LastName": "Line\nbreak",
+        "PublicIdentifier": format!("member-{id}"),
+        "MemberUrl": format!("https://www.linkedin.com/in/member-{id}"),
+        "AddedAt": added,
+        "LastModifiedAt": modified,
+    }))
+    .unwrap()
+}
+
+/// The emulator's members: id → the change time a sync should have written.
+fn server_versions(server: &Server) -> BTreeMap<i64, String> {
+    server
+        .emulator
+        .state()
+        .contacts
+        .values()
+        .map(|c| {
+            let time = c.last_modified_at.unwrap_or(c.added_at);
+            (
+                c.member_id,
+                time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            )
+        })
+        .collect()
+}
+
+fn sync(server: &Server, state: &Path, out: &Path) -> Process {
+    let mut command = Process::new(env!("CARGO_BIN_EXE_salesflow"));
+    command
+        .env("SALESFLOW_TOKEN", server.emulator.token())
+        .env("SALESFLOW_BASE_URL", server.emulator.base_url())
+        .args(["sync", "contacts", "--account-id", "321", "--overlap", "5"])
+        .arg("--state")
+        .arg(state)
+        .arg("--out")
+        .arg(out)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Kills the sync at each delay, then runs it to the end; returns the last run's report
+/// and how many runs were killed before they finished.
+fn killed_then_finished(
+    server: &Server,
+    state: &Path,
+    out: &Path,
+    delays: &[u64],
+) -> (serde_json::Value, usize) {
+    let mut killed = 0;
+    for delay in delays {
+        let mut child = sync(server, state, out).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(*delay));
+        killed += usize::from(child.try_wait().unwrap().is_none());
+        child.kill().unwrap();
+        let _ = child.wait();
+        // The state is never half written.
+        if let Ok(text) = std::fs::read_to_string(state) {
+            serde_json::from_str::<serde_json::Value>(&text).expect("a whole state");
+        }
+    }
+    let output = sync(server, state, out).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    (serde_json::from_slice(&output.stdout).unwrap(), killed)
+}
+
+/// The (id, change time) pairs an NDJSON file holds, failing on a torn line.
+fn ndjson_versions(path: &Path) -> Vec<(i64, String)> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let record: serde_json::Value = serde_json::from_str(line).expect("whole lines only");
+            let time = record["LastModifiedAt"]
+                .as_str()
+                .or(record["AddedAt"].as_str())
+                .unwrap();
+            let time: salesflow::Timestamp = time.parse().unwrap();
+            (
+                record["MemberId"].as_i64().unwrap(),
+                time.to_utc()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            )
+        })
+        .collect()
+}
+
+fn csv_versions(path: &Path) -> Vec<(i64, String)> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (id, added, modified) = (
+        column("MemberId"),
+        column("AddedAt"),
+        column("LastModifiedAt"),
+    );
+    reader
+        .records()
+        .map(|record| {
+            let record = record.expect("whole records only");
+            let time = Some(&record[modified])
+                .filter(|t| !t.is_empty())
+                .unwrap_or(&record[added]);
+            (record[id].parse().unwrap(), time.to_owned())
+        })
+        .collect()
+}
+
+fn sqlite_versions(path: &Path) -> BTreeMap<i64, String> {
+    let connection = rusqlite::Connection::open(path).unwrap();
+    let mut statement = connection
+        .prepare("SELECT MemberId, coalesce(LastModifiedAt, AddedAt) FROM contacts WHERE deleted_at IS NULL")
+        .unwrap();
+    statement
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Every version the server has is in the output (repeats allowed, nothing missing).
+fn assert_nothing_skipped(output: &[(i64, String)], server: &BTreeMap<i64, String>) {
+    let written: BTreeSet<(i64, String)> = output.iter().cloned().collect();
+    let missing: Vec<_> = server
+        .iter()
+        .filter(|(id, time)| !written.contains(&(**id, (*time).clone())))
+        .take(5)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "missing, of {}: {missing:?}",
+        server.len()
+    );
+}
+
+fn scratch() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("salesflow-cli-sync-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn killed_at_many_moments_and_run_again_the_output_misses_nothing() {
+    let server = server();
+    let now = DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).unwrap();
+    let start = now - chrono::Duration::days(2);
+    {
+        let mut state = server.emulator.state();
+        for id in 1..=MEMBERS {
+            // A third never modified; the last hundred share the latest change time.
+            let modified =
+                (id % 3 != 0).then(|| start + chrono::Duration::seconds(id.min(MEMBERS - 100)));
+            let contact = member(id, start, modified);
+            state.contacts.insert(id, contact);
+        }
+    }
+    let dir = scratch();
+    let delays = [5, 30, 80, 150, 250, 400, 600, 900];
+    let outputs = ["contacts.ndjson", "contacts.csv", "contacts.sqlite"];
+    for out in outputs {
+        let (report, killed) = killed_then_finished(
+            &server,
+            &dir.join(format!("{out}.state.json")),
+            &dir.join(out),
+            &delays,
+        );
+        assert_eq!(report["listed"].as_u64(), Some(MEMBERS as u64), "{report}");
+        assert!(
+            killed >= 4,
+            "{out}: {killed} of the runs were killed mid-way"
+        );
+    }
+    let versions = server_versions(&server);
+    assert_nothing_skipped(&ndjson_versions(&dir.join(outputs[0])), &versions);
+    assert_nothing_skipped(&csv_versions(&dir.join(outputs[1])), &versions);
+    assert_eq!(sqlite_versions(&dir.join(outputs[2])), versions);
+
+    // The data changes: members added at the latest change time there is (the boundary),
+    // members changed now, members deleted.
+    let mark = start + chrono::Duration::seconds(MEMBERS - 100);
+    {
+        let mut state = server.emulator.state();
+        for id in MEMBERS + 1..=MEMBERS + 50 {
+            state.contacts.insert(id, member(id, start, Some(mark)));
+        }
+        for id in (10..MEMBERS).step_by(400) {
+            let contact = state.contacts.get_mut(&id).unwrap();
+            contact.last_modified_at = Some(now);
+            contact.occupation = Some("changed".to_owned());
+        }
+        for id in (11..MEMBERS).step_by(1_000) {
+            state.contacts.remove(&id);
+        }
+    }
+    let changed = 50 + (10..MEMBERS).step_by(400).count() as u64;
+    for out in outputs {
+        let (report, _) = killed_then_finished(
+            &server,
+            &dir.join(format!("{out}.state.json")),
+            &dir.join(out),
+            &[5, 20, 40],
+        );
+        assert_eq!(
+            report["written"].as_u64(),
+            Some(changed),
+            "only the changes: {report}"
+        );
+        assert_eq!(report["complete"], false, "{report}");
+    }
+    let versions = server_versions(&server);
+    assert_nothing_skipped(&ndjson_versions(&dir.join(outputs[0])), &versions);
+    assert_nothing_skipped(&csv_versions(&dir.join(outputs[1])), &versions);
+    let in_db = sqlite_versions(&dir.join(outputs[2]));
+    assert!(
+        versions
+            .iter()
+            .all(|(id, time)| in_db.get(id) == Some(time)),
+        "every change is in the database"
+    );
+    assert_eq!(
+        in_db.len(),
+        versions.len() + 20,
+        "deleted members stay until a full run"
+    );
+
+    // A full run marks them.
+    let output = sync(
+        &server,
+        &dir.join("contacts.sqlite.state.json"),
+        &dir.join(outputs[2]),
+    )
+    .arg("--full")
+    .output()
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(sqlite_versions(&dir.join(outputs[2])), versions);
+    std::fs::remove_dir_all(dir).unwrap();
+}
