@@ -1,6 +1,7 @@
 //! Memory of big lists, counted by a global allocator: `stream()` holds a chunk and an item
-//! whatever the length of the list, and `send()` holds at most twice the JSON it decodes.
-//! Its own binary, so that the counting allocator measures nothing but this.
+//! whatever the length of the list, `send()` holds at most twice the JSON it decodes, and a
+//! sync (`salesflow_ext::sync`) does not grow with the list (SQLite's own page cache, which
+//! SQLite allocates itself, is not counted here). Its own binary, so that the counting allocator measures nothing but this.
 
 mod counting;
 
@@ -12,6 +13,9 @@ use salesflow_test_support::raw_server::{RawServer, Reply};
 static ALLOCATOR: counting::Counting = counting::Counting;
 
 const MIB: usize = 1 << 20;
+
+/// The allocator counts the whole process: the tests measure one at a time.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// What reading `count` contacts took: the JSON's size, and the peak above the start of
 /// the call through `stream()` (each item dropped when read) and through `send()`.
@@ -61,6 +65,7 @@ async fn peaks(count: usize) -> Peaks {
 
 #[tokio::test]
 async fn big_lists_stream_at_constant_memory_and_send_within_twice_the_json() {
+    let _alone = ONE_AT_A_TIME.lock().await;
     let mut results = Vec::new();
     for count in [5_000, 40_000] {
         let peaks = peaks(count).await;
@@ -89,5 +94,75 @@ async fn big_lists_stream_at_constant_memory_and_send_within_twice_the_json() {
         "stream() grew with the list: {} then {} bytes",
         results[0].stream,
         results[1].stream
+    );
+}
+
+/// The peak heap of syncing `count` contacts into a new NDJSON file and a new SQLite
+/// database (`salesflow_ext::sync`, which reads the list with `stream()`).
+async fn sync_peaks(count: usize) -> (usize, usize) {
+    use salesflow_ext::sync::{NdjsonSink, SqliteSink, SyncState, Syncer};
+
+    let body = big_list::contacts(count);
+    let mut answer = Reply::head(body.len());
+    answer.extend_from_slice(&body);
+    drop(body);
+    let server = RawServer::start(move |_, _| Reply::Bytes(answer.clone()));
+    let client = ClientBuilder::new()
+        .token("memory-test-token")
+        .base_url(server.base_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!(
+        "salesflow-memory-sync-{}-{count}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let syncer = Syncer::new(&client, 321);
+    let state = SyncState::new("contacts", &Syncer::scope(321, None));
+
+    let base = counting::start();
+    let mut sink = NdjsonSink::new(dir.join("contacts.ndjson"));
+    let report = syncer
+        .contacts(None, &state, &mut sink, |_| {})
+        .await
+        .unwrap();
+    drop(sink);
+    let ndjson = counting::peak_above(base);
+    assert_eq!(report.written as usize, count);
+    drop(report);
+
+    let base = counting::start();
+    let mut sink =
+        SqliteSink::<salesflow::types::Contact>::open(dir.join("contacts.sqlite")).unwrap();
+    let report = syncer
+        .contacts(None, &state, &mut sink, |_| {})
+        .await
+        .unwrap();
+    drop(sink);
+    let sqlite = counting::peak_above(base);
+    assert_eq!(report.written as usize, count);
+    std::fs::remove_dir_all(dir).unwrap();
+    (ndjson, sqlite)
+}
+
+#[tokio::test]
+async fn a_sync_runs_at_memory_that_does_not_grow_with_the_list() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let mut peaks = Vec::new();
+    for count in [5_000, 40_000] {
+        let (ndjson, sqlite) = sync_peaks(count).await;
+        println!(
+            "sync of {count} contacts: peak {:.2} MiB into NDJSON, {:.2} MiB into SQLite",
+            ndjson as f64 / MIB as f64,
+            sqlite as f64 / MIB as f64,
+        );
+        assert!(ndjson < 16 * MIB && sqlite < 16 * MIB, "{ndjson}, {sqlite}");
+        peaks.push((ndjson, sqlite));
+    }
+    assert!(
+        peaks[1].0 <= peaks[0].0 + MIB && peaks[1].1 <= peaks[0].1 + 2 * MIB,
+        "the peak grew with the list: {peaks:?}"
     );
 }

@@ -1,6 +1,8 @@
-//! The import's journal: one JSON line per step of a row, written and synced to disk before
-//! a request goes out and after its answer, so a rerun knows what each row's last known
-//! state was, whatever stopped the run before.
+//! The import's journal: one JSON line per step of a row, so a rerun knows what each row's
+//! last known state was, whatever stopped the run before. "Sent" is synced to disk before
+//! the request goes out; an answer's line is written at once (a killed process loses
+//! nothing the kernel has) and synced with the next "sent" or at the end: should a power cut
+//! lose it, the row is merely looked up in the campaign, not imported twice.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -140,7 +142,7 @@ impl Journal {
         ))
     }
 
-    /// Appends `entry` and returns once it is on disk.
+    /// Appends `entry` and returns once it is written (for a "sent" entry: on disk).
     pub async fn record(&self, entry: Entry) -> Result<(), ImportError> {
         let (reply, done) = tokio::sync::oneshot::channel();
         let failed = |detail: String| ImportError::io(&self.path, detail);
@@ -166,7 +168,8 @@ impl Drop for Journal {
     }
 }
 
-/// The writer thread: takes every entry waiting, writes them in one go, syncs, answers.
+/// The writer thread: takes every entry waiting, writes them in one go, syncs if one of them
+/// is "sent" (a request waits for it), answers; syncs once more at the end.
 fn write_entries(mut file: File, receiver: mpsc::Receiver<(Entry, Reply)>) {
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
@@ -176,7 +179,10 @@ fn write_entries(mut file: File, receiver: mpsc::Receiver<(Entry, Reply)>) {
             serde_json::to_writer(&mut bytes, entry).expect("serialisable");
             bytes.push(b'\n');
         }
-        let result = file.write_all(&bytes).and_then(|()| file.sync_data());
+        let must_sync = batch.iter().any(|(entry, _)| entry.step == Step::Sent);
+        let result = file
+            .write_all(&bytes)
+            .and_then(|()| if must_sync { file.sync_data() } else { Ok(()) });
         for (_, reply) in batch {
             let _ = reply.send(match &result {
                 Ok(()) => Ok(()),
@@ -184,6 +190,7 @@ fn write_entries(mut file: File, receiver: mpsc::Receiver<(Entry, Reply)>) {
             });
         }
     }
+    let _ = file.sync_data();
 }
 
 /// Syncs the directory that holds `path`, so a new file's name survives a power cut too.

@@ -2,7 +2,8 @@
 //!
 //! `importMember` creates a member each time it is called (a second call makes a duplicate
 //! member), and Salesflow has no idempotency key. So the importer keeps a journal: before a
-//! row's request goes out, "sent" is synced to disk; after its answer, the outcome. A rerun
+//! row's request goes out, "sent" is synced to disk; after its answer, the outcome is written
+//! (and synced with the next "sent"). A rerun
 //! skips the rows with an outcome and looks up the rows that were sent without one in the
 //! campaign (by their LinkedIn public identifier) before sending them again.
 

@@ -1,0 +1,281 @@
+//! The two long jobs against a hand-written floor, measured in one run, against the
+//! emulator on 127.0.0.1:
+//!
+//! ```text
+//! cargo bench -p salesflow-tests --bench jobs            # 7 rounds
+//! cargo bench -p salesflow-tests --bench jobs -- --quick # 3 rounds, to try it
+//! ```
+//!
+//! - **import**: 2,000 rows into a campaign, 4 requests at a time. The floor is the loop a
+//!   user writes by hand: reqwest, `buffer_unordered(4)`, nothing recorded. The importer
+//!   checks every row first and syncs its journal to disk before each request (second
+//!   figure: without a journal).
+//! - **sync**: 50,000 contacts into a new file. The floor downloads the listing with
+//!   reqwest, decodes it into `serde_json::Value`s and writes one line each, then syncs the
+//!   file: a sync without state, dedupe or streaming. The SDK's `Syncer` streams the
+//!   listing into an `NdjsonSink` (and, second figure, a `SqliteSink`).
+//!
+//! Each figure is SDK time over floor time: the median of per-round ratios, rounds
+//! alternating which goes first (this machine is noisy), with the spread and both rates.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use futures_util::stream::{self, StreamExt};
+use salesflow::{Client, ClientBuilder, RetryPolicy};
+use salesflow_emulator::{Contact, Emulator, EmulatorConfig, Seed};
+use salesflow_ext::sync::{NdjsonSink, SqliteSink, SyncState, Syncer};
+use salesflow_ext::{ImportRow, Importer};
+
+const IMPORT_ROWS: usize = 2_000;
+const SYNC_CONTACTS: i64 = 50_000;
+const CONCURRENCY: usize = 4;
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[middle]
+    } else {
+        (values[middle - 1] + values[middle]) / 2.0
+    }
+}
+
+fn client(emulator: &Emulator) -> Client {
+    ClientBuilder::new()
+        .token(emulator.token())
+        .base_url(emulator.base_url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap()
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("salesflow-bench-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn rows() -> Vec<ImportRow> {
+    (0..IMPORT_ROWS)
+        .map(|i| {
+            ImportRow::new(format!("https://www.linkedin.com/in/lead-{i}"))
+                .first_name(format!("First{i}"))
+                .last_name("Last")
+                .occupation("Head of Sales")
+                .custom_fields([format!("c{i}")])
+        })
+        .collect()
+}
+
+/// The floor of an import: each row's request, 4 at a time, nothing recorded.
+async fn import_floor(http: &reqwest::Client, emulator: &Emulator, rows: &[ImportRow]) {
+    let url = format!("{}/members/Import", emulator.base_url());
+    let token = emulator.token().to_owned();
+    let sent = stream::iter(rows)
+        .map(|row| {
+            let request = http.get(&url).query(&[
+                ("accountId", "321"),
+                ("campaignId", "789"),
+                ("linkedInUrl", row.linkedin_url.as_str()),
+                ("firstName", row.first_name.as_deref().unwrap_or("")),
+                ("lastName", row.last_name.as_deref().unwrap_or("")),
+                ("occupation", row.occupation.as_deref().unwrap_or("")),
+                ("customFields", row.custom_fields[0].as_str()),
+                ("token", token.as_str()),
+            ]);
+            async move {
+                let answer = request.send().await.unwrap();
+                assert!(answer.status().is_success());
+                let member: serde_json::Value = answer.json().await.unwrap();
+                assert!(member["MemberId"].is_i64());
+            }
+        })
+        .buffer_unordered(CONCURRENCY);
+    sent.for_each(|()| async {}).await;
+}
+
+async fn import_sdk(emulator: &Emulator, rows: &[ImportRow], journal: Option<PathBuf>) {
+    let client = client(emulator);
+    let mut importer = Importer::new(&client, 321, 789).concurrency(CONCURRENCY);
+    if let Some(journal) = journal {
+        importer = importer.journal(journal);
+    }
+    let summary = importer.run(rows, |_| {}).await.unwrap();
+    assert_eq!(summary.imported as usize, IMPORT_ROWS);
+}
+
+fn sync_seed() -> Seed {
+    let start = chrono::DateTime::from_timestamp(1_717_236_000, 0).unwrap();
+    let contacts = (1..=SYNC_CONTACTS)
+        .map(|id| {
+            let time = start + chrono::Duration::seconds(id * 7);
+            serde_json::from_value::<Contact>(serde_json::json!({
+                "MemberId": id,
+                "CampaignId": if id % 2 == 0 { 789 } else { 790 },
+                "FirstName": format!("First{id}"),
+                "LastName": "Last",
+                "Location": "Berlin Area, Germany",
+                "Occupation": format!("Head of Sales at Company {id}"),
+                "Company": format!("Company {id}"),
+                "Email": format!("p{id}@example.com"),
+                "PublicIdentifier": format!("member-{id}"),
+                "MemberUrl": format!("https://www.linkedin.com/in/member-{id}"),
+                "AddedAt": time,
+                "LastModifiedAt": if id % 3 == 0 { None } else { Some(time) },
+            }))
+            .unwrap()
+        })
+        .collect();
+    Seed {
+        contacts,
+        ..Seed::default()
+    }
+}
+
+/// The floor of a sync: the whole listing, decoded, a line each, synced.
+async fn sync_floor(http: &reqwest::Client, emulator: &Emulator, path: &std::path::Path) {
+    let url = format!(
+        "{}/members/list-contacts-by-accountid?accountId=321&token={}",
+        emulator.base_url(),
+        emulator.token()
+    );
+    let body = http.get(url).send().await.unwrap().bytes().await.unwrap();
+    let contacts: Vec<serde_json::Value> = serde_json::from_slice(&body).unwrap();
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for contact in &contacts {
+        serde_json::to_writer(&mut file, contact).unwrap();
+        file.write_all(b"\n").unwrap();
+    }
+    file.into_inner().unwrap().sync_data().unwrap();
+    assert_eq!(contacts.len() as i64, SYNC_CONTACTS);
+}
+
+async fn sync_sdk(emulator: &Emulator, path: &std::path::Path, sqlite: bool) {
+    let client = client(emulator);
+    let _ = std::fs::remove_file(path);
+    let state = SyncState::new("contacts", &Syncer::scope(321, None));
+    let syncer = Syncer::new(&client, 321);
+    let report = if sqlite {
+        let mut sink = SqliteSink::open(path).unwrap();
+        syncer
+            .contacts(None, &state, &mut sink, |_| {})
+            .await
+            .unwrap()
+    } else {
+        let mut sink = NdjsonSink::new(path);
+        syncer
+            .contacts(None, &state, &mut sink, |_| {})
+            .await
+            .unwrap()
+    };
+    report
+        .state
+        .save(&path.with_extension("state.json"))
+        .unwrap();
+    assert_eq!(report.written as i64, SYNC_CONTACTS);
+}
+
+/// Prints one figure from per-round (floor, sdk) times.
+fn report(label: &str, units: f64, mut pairs: Vec<(f64, f64)>) {
+    let mut ratios: Vec<f64> = pairs.iter().map(|(floor, sdk)| sdk / floor).collect();
+    let ratio = median(&mut ratios);
+    let mut floors: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+    let mut sdks: Vec<f64> = pairs.drain(..).map(|p| p.1).collect();
+    let (floor, sdk) = (median(&mut floors), median(&mut sdks));
+    println!(
+        "{label:<44} SDK {ratio:.3}x the floor (rounds {:.3}–{:.3}x); floor {:>8.0}/s, SDK {:>8.0}/s",
+        ratios[0],
+        ratios[ratios.len() - 1],
+        units / floor,
+        units / sdk,
+    );
+}
+
+fn main() {
+    let quick = std::env::args().any(|arg| arg == "--quick");
+    let rounds = if quick { 3 } else { 7 };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        // Built after an SDK client, which installs rustls's crypto provider.
+        let _ = client(&Emulator::start(EmulatorConfig::default()).await.unwrap());
+        let http = reqwest::Client::new();
+        println!(
+            "salesflow-rs {} jobs benchmark: {rounds} rounds, against the emulator on 127.0.0.1",
+            env!("CARGO_PKG_VERSION")
+        );
+        let rows = rows();
+        let dir = scratch("jobs");
+        let mut journaled = Vec::new();
+        let mut bare = Vec::new();
+        for round in 0..rounds {
+            let mut times = [0.0; 3];
+            // Alternate who goes first; each import gets a new emulator (an empty campaign).
+            let order: [usize; 3] = if round % 2 == 0 { [0, 1, 2] } else { [2, 1, 0] };
+            for which in order {
+                let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+                let journal = dir.join(format!("round-{round}.journal"));
+                let started = Instant::now();
+                match which {
+                    0 => import_floor(&http, &emulator, &rows).await,
+                    1 => import_sdk(&emulator, &rows, Some(journal)).await,
+                    _ => import_sdk(&emulator, &rows, None).await,
+                }
+                times[which] = started.elapsed().as_secs_f64();
+            }
+            journaled.push((times[0], times[1]));
+            bare.push((times[0], times[2]));
+        }
+        report(
+            &format!("import {IMPORT_ROWS} rows, journal synced before each request"),
+            IMPORT_ROWS as f64,
+            journaled,
+        );
+        report(
+            &format!("import {IMPORT_ROWS} rows, no journal"),
+            IMPORT_ROWS as f64,
+            bare,
+        );
+
+        let emulator = Emulator::start(EmulatorConfig {
+            seed: sync_seed(),
+            ..EmulatorConfig::default()
+        })
+        .await
+        .unwrap();
+        let mut ndjson = Vec::new();
+        let mut sqlite = Vec::new();
+        for round in 0..rounds {
+            let mut times = [0.0; 3];
+            let order: [usize; 3] = if round % 2 == 0 { [0, 1, 2] } else { [2, 1, 0] };
+            for which in order {
+                let started = Instant::now();
+                match which {
+                    0 => sync_floor(&http, &emulator, &dir.join("floor.ndjson")).await,
+                    1 => sync_sdk(&emulator, &dir.join("sdk.ndjson"), false).await,
+                    _ => sync_sdk(&emulator, &dir.join("sdk.sqlite"), true).await,
+                }
+                times[which] = started.elapsed().as_secs_f64();
+            }
+            ndjson.push((times[0], times[1]));
+            sqlite.push((times[0], times[2]));
+        }
+        report(
+            &format!("sync {SYNC_CONTACTS} contacts into NDJSON"),
+            SYNC_CONTACTS as f64,
+            ndjson,
+        );
+        report(
+            &format!("sync {SYNC_CONTACTS} contacts into SQLite"),
+            SYNC_CONTACTS as f64,
+            sqlite,
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    });
+}
