@@ -186,7 +186,7 @@ fn report(label: &str, units: f64, mut pairs: Vec<(f64, f64)>) {
     let mut sdks: Vec<f64> = pairs.drain(..).map(|p| p.1).collect();
     let (floor, sdk) = (median(&mut floors), median(&mut sdks));
     println!(
-        "{label:<44} SDK {ratio:.3}x the floor (rounds {:.3}–{:.3}x); floor {:>8.0}/s, SDK {:>8.0}/s",
+        "{label:<56} SDK {ratio:.3}x the floor (rounds {:.3}–{:.3}x); floor {:>8.0}/s, SDK {:>8.0}/s",
         ratios[0],
         ratios[ratios.len() - 1],
         units / floor,

@@ -88,7 +88,9 @@ fn checkpoint(file: &File) -> Result<Option<Value>, SinkError> {
 ///
 /// ```no_run
 /// use salesflow_ext::sync::NdjsonSink;
-/// let sink = NdjsonSink::new("contacts.ndjson");
+/// use salesflow_ext::types::Contact;
+///
+/// let sink = NdjsonSink::<Contact>::new("contacts.ndjson");
 /// ```
 pub struct NdjsonSink<R> {
     path: PathBuf,
@@ -137,7 +139,9 @@ impl<R: SyncRecord> SyncSink<R> for NdjsonSink<R> {
 ///
 /// ```no_run
 /// use salesflow_ext::sync::CsvSink;
-/// let sink = CsvSink::new("contacts.csv");
+/// use salesflow_ext::types::Campaign;
+///
+/// let sink = CsvSink::<Campaign>::new("campaigns.csv");
 /// ```
 pub struct CsvSink<R> {
     path: PathBuf,
