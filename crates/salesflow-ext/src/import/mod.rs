@@ -49,7 +49,7 @@ pub enum ImportError {
     /// [`Importer::strict`] is on and these rows break the API's rules; nothing was sent.
     Invalid(Vec<(u64, RowProblem)>),
     /// Salesflow refused the import itself (a wrong token, account or campaign); the rows
-    /// not yet sent were not.
+    /// not yet sent were not. The journal has every row's state: fix the cause, run again.
     Refused(Error),
 }
 
@@ -205,8 +205,9 @@ enum Sent {
     Settled(RowOutcome),
     /// To be tried again (and looked up first if `in_doubt`).
     Again(Pending),
-    /// Salesflow refused the import itself: stop.
-    Refused(Pending, Error),
+    /// The import cannot go on (Salesflow refused the import itself, or the journal cannot
+    /// be written): stop.
+    Refused(Pending, ImportError),
 }
 
 impl Importer {
@@ -514,7 +515,7 @@ impl Importer {
             report(outcome, &mut summary);
         }
         match refused {
-            Some(error) => Err(ImportError::Refused(error)),
+            Some(error) => Err(error),
             None => Ok(summary),
         }
     }
@@ -597,10 +598,9 @@ impl Importer {
         if let Some(journal) = journal
             && let Err(error) = journal.record(entry(Step::Sent, None, None)).await
         {
-            // Nothing was sent; without a journal the run must not go on.
-            self.stop.stop();
+            // Nothing was sent; without its journal the run must not go on.
             pending.error = error.to_string();
-            return Sent::Again(pending);
+            return Sent::Refused(pending, error);
         }
         let row = &pending.row;
         let mut request = self
@@ -650,10 +650,9 @@ impl Importer {
             && let Some(journal) = journal
             && let Err(failure) = journal.record(entry(step, member_id, error.clone())).await
         {
-            self.stop.stop();
             pending.in_doubt = true;
             pending.error = failure.to_string();
-            return Sent::Again(pending);
+            return Sent::Refused(pending, failure);
         }
         let settled = |status| {
             Sent::Settled(RowOutcome {
@@ -675,7 +674,10 @@ impl Importer {
             }
             Verdict::Fatal => {
                 pending.error = error.unwrap_or_default();
-                Sent::Refused(pending, fatal.expect("a fatal verdict has its error"))
+                Sent::Refused(
+                    pending,
+                    ImportError::Refused(fatal.expect("a fatal verdict has its error")),
+                )
             }
         }
     }

@@ -248,7 +248,7 @@ impl Syncer {
         let day = since.map_or(first_day, Timestamp::date);
         let account = self.client.account(self.account_id);
         let expand = |contact: ContactMessages| MessageRecord::of(&contact).collect::<Vec<_>>();
-        let run = Run::new(self, state, since.is_none(), Some(day.to_string()));
+        let run = Run::new(self, state, since.is_none(), Some(day.to_string())).by_day();
         match campaign_id {
             Some(campaign) => {
                 let stream = account
@@ -276,6 +276,8 @@ struct Run<'a> {
     complete: bool,
     /// Keep every record's change time (a kind listed whole each run), not only the window.
     keep_all: bool,
+    /// The API lists from a day: the next run lists again from the start of the window's day.
+    by_day: bool,
     listed_from: Option<String>,
 }
 
@@ -291,8 +293,31 @@ impl<'a> Run<'a> {
             overlap: syncer.overlap,
             complete,
             keep_all: false,
+            by_day: false,
             listed_from,
         }
+    }
+
+    fn by_day(mut self) -> Self {
+        self.by_day = true;
+        self
+    }
+
+    /// Whether a record changed at `time` is listed again by the next run (whose mark is
+    /// `mark`), so that its id and time must be kept to leave it out then.
+    fn listed_again(&self, time: Timestamp, mark: Option<Timestamp>) -> bool {
+        let Some(mark) = mark else { return true };
+        let Some(mut start) = mark.to_utc().checked_sub_signed(self.overlap) else {
+            return true;
+        };
+        if self.by_day {
+            start = start
+                .date_naive()
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_utc();
+        }
+        time.to_utc() >= start
     }
 
     fn keep_all(mut self) -> Self {
@@ -346,7 +371,7 @@ impl<'a> Run<'a> {
                     times.insert(id, time);
                 }
                 if !self.keep_all && times.len() >= prune_at {
-                    retain_window(&mut times, mark, self.overlap);
+                    times.retain(|_, time| self.listed_again(*time, mark));
                     prune_at = (times.len() * 2).max(4_096);
                 }
                 on_progress(progress);
@@ -366,7 +391,7 @@ impl<'a> Run<'a> {
         };
         recent.extend(times);
         if !self.keep_all {
-            recent.retain(|_, time| in_window(*time, mark, self.overlap));
+            recent.retain(|_, time| self.listed_again(*time, mark));
         }
         let state = SyncState {
             kind: self.state.kind.clone(),
@@ -386,20 +411,4 @@ impl<'a> Run<'a> {
             state,
         })
     }
-}
-
-/// Whether a record changed at `time` is listed again by the next run.
-fn in_window(time: Timestamp, mark: Option<Timestamp>, overlap: chrono::Duration) -> bool {
-    let Some(mark) = mark else { return true };
-    mark.to_utc()
-        .checked_sub_signed(overlap)
-        .is_none_or(|start| time.to_utc() >= start)
-}
-
-fn retain_window(
-    times: &mut HashMap<i64, Timestamp>,
-    mark: Option<Timestamp>,
-    overlap: chrono::Duration,
-) {
-    times.retain(|_, time| in_window(*time, mark, overlap));
 }
