@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use salesflow::{Client, ClientBuilder, Error, RetryPolicy, RunOn};
+use salesflow::{Client, ClientBuilder, Error, RunOn};
 use salesflow_emulator::{
     Attachment, Campaign, Contact, Emulator, EmulatorConfig, Event, Message, Seed, Variants,
     Webhook,
@@ -18,14 +18,7 @@ const ACCOUNT: i64 = 321;
 const CAMPAIGN: i64 = 789;
 const SECRET: &str = "0123456789abcdef0123456789abcdef-emulator";
 
-fn client(emulator: &Emulator) -> Client {
-    ClientBuilder::new()
-        .token(emulator.token())
-        .base_url(emulator.base_url())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
+use crate::support::emulator_client as client;
 
 /// A receiver on this runtime that keeps every event; its URL carries `SECRET`.
 async fn receiver() -> (String, Arc<Mutex<Vec<WebhookEvent>>>) {

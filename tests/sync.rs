@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::Connection;
-use salesflow::{Client, ClientBuilder, RetryPolicy};
 use salesflow_emulator::{Contact, Emulator, EmulatorConfig, Event};
 use salesflow_ext::sync::{NdjsonSink, SqliteSink, SyncState, Syncer};
 use salesflow_ext::types;
@@ -12,14 +11,7 @@ use salesflow_ext::types;
 const ACCOUNT: i64 = 321;
 const CAMPAIGN: i64 = 789;
 
-fn client(emulator: &Emulator) -> Client {
-    ClientBuilder::new()
-        .token(emulator.token())
-        .base_url(emulator.base_url())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap()
-}
+use crate::support::emulator_client as client;
 
 /// A member of campaign 789 with the change times given.
 fn member(id: i64, added: DateTime<Utc>, modified: Option<DateTime<Utc>>) -> Contact {

@@ -18,6 +18,9 @@
 //! Each figure is SDK time over floor time: the median of per-round ratios, rounds
 //! alternating which goes first (this machine is noisy), with the spread and both rates.
 
+#[path = "median.rs"]
+mod median;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -28,19 +31,11 @@ use salesflow_emulator::{Contact, Emulator, EmulatorConfig, Seed};
 use salesflow_ext::sync::{NdjsonSink, SqliteSink, SyncState, Syncer};
 use salesflow_ext::{ImportRow, Importer};
 
+use median::median;
+
 const IMPORT_ROWS: usize = 2_000;
 const SYNC_CONTACTS: i64 = 50_000;
 const CONCURRENCY: usize = 4;
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let middle = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[middle]
-    } else {
-        (values[middle - 1] + values[middle]) / 2.0
-    }
-}
 
 fn client(emulator: &Emulator) -> Client {
     ClientBuilder::new()

@@ -17,6 +17,8 @@
 
 #[path = "../memory/counting.rs"]
 mod counting;
+#[path = "median.rs"]
+mod median;
 
 use std::future::Future;
 use std::hint::black_box;
@@ -27,6 +29,8 @@ use salesflow::{ClientBuilder, RetryPolicy, StreamExt};
 use salesflow_test_support::big_list;
 use serde::Deserialize;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use median::median;
 
 #[global_allocator]
 static ALLOCATOR: counting::Counting = counting::Counting;
@@ -151,17 +155,6 @@ async fn through_sdk(client: &salesflow::Client) {
             .await
             .unwrap(),
     );
-}
-
-/// The median of `values`.
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let middle = values.len() / 2;
-    if values.len() % 2 == 1 {
-        values[middle]
-    } else {
-        (values[middle - 1] + values[middle]) / 2.0
-    }
 }
 
 /// Times `floor` and `sdk` in `rounds` alternating rounds of `calls` calls each; prints the

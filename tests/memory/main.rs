@@ -25,7 +25,9 @@ struct Peaks {
     send: usize,
 }
 
-async fn peaks(count: usize) -> Peaks {
+/// A server that answers every request with the account's `count` contacts, a client for
+/// it, and the JSON's length.
+fn serve(count: usize) -> (RawServer, salesflow::Client, usize) {
     let body = big_list::contacts(count);
     let json = body.len();
     let mut answer = Reply::head(json);
@@ -38,6 +40,11 @@ async fn peaks(count: usize) -> Peaks {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
+    (server, client, json)
+}
+
+async fn peaks(count: usize) -> Peaks {
+    let (_server, client, json) = serve(count);
 
     let base = counting::start();
     let items = client.list_contacts_by_account().account_id(321).stream();
@@ -102,17 +109,7 @@ async fn big_lists_stream_at_constant_memory_and_send_within_twice_the_json() {
 async fn sync_peaks(count: usize) -> (usize, usize) {
     use salesflow_ext::sync::{NdjsonSink, SqliteSink, SyncState, Syncer};
 
-    let body = big_list::contacts(count);
-    let mut answer = Reply::head(body.len());
-    answer.extend_from_slice(&body);
-    drop(body);
-    let server = RawServer::start(move |_, _| Reply::Bytes(answer.clone()));
-    let client = ClientBuilder::new()
-        .token("memory-test-token")
-        .base_url(server.base_url())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
+    let (_server, client, _) = serve(count);
     let dir = std::env::temp_dir().join(format!(
         "salesflow-memory-sync-{}-{count}",
         std::process::id()

@@ -93,3 +93,13 @@ impl std::io::Write for ThreadWriter {
         Ok(())
     }
 }
+
+/// An SDK client for `emulator`, without retries (a test sees each answer as it came).
+pub fn emulator_client(emulator: &salesflow_emulator::Emulator) -> salesflow::Client {
+    salesflow::ClientBuilder::new()
+        .token(emulator.token())
+        .base_url(emulator.base_url())
+        .retry(salesflow::RetryPolicy::none())
+        .build()
+        .unwrap()
+}

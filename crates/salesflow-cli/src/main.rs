@@ -301,6 +301,19 @@ fn client(sub: &ArgMatches, raw: Option<output::RawBody>) -> Result<salesflow::C
         .map_err(|error| failure::usage(&error.to_string()))
 }
 
+/// The `--account-id` of the hand-written commands (`import`, `sync`): required, from
+/// `SALESFLOW_ACCOUNT_ID` when not given, as the generated subcommands take it.
+fn account_id_arg() -> Arg {
+    Arg::new("account-id")
+        .long("account-id")
+        .required(true)
+        .env(salesflow::ACCOUNT_ID_VAR)
+        .hide_env_values(true)
+        .value_name("ID")
+        .value_parser(clap::value_parser!(i64))
+        .help("The LinkedIn account (see `list-accounts`)")
+}
+
 /// The runtime of a command: one thread (a command is one job at a time).
 fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
     tokio::runtime::Builder::new_current_thread()

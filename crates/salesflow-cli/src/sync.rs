@@ -17,16 +17,7 @@ pub fn command() -> Command {
     let kind = |name: &'static str, about: &'static str| {
         Command::new(name)
             .about(about)
-            .arg(
-                Arg::new("account-id")
-                    .long("account-id")
-                    .required(true)
-                    .env(salesflow::ACCOUNT_ID_VAR)
-                    .hide_env_values(true)
-                    .value_name("ID")
-                    .value_parser(clap::value_parser!(i64))
-                    .help("The LinkedIn account (see `list-accounts`)"),
-            )
+            .arg(crate::account_id_arg())
             .arg(
                 Arg::new("state")
                     .long("state")

@@ -6,32 +6,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use salesflow_emulator::{Emulator, EmulatorConfig, Fault, Faults};
+use salesflow_emulator::{EmulatorConfig, Fault, Faults};
+
+use crate::Served as Server;
 
 const CAMPAIGN: &str = "789";
 
-/// An emulator on its own runtime, for the command to talk to.
-struct Server {
-    emulator: Emulator,
-    _runtime: tokio::runtime::Runtime,
-}
-
 fn server(faults: Faults) -> Server {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emulator = runtime
-        .block_on(Emulator::start(EmulatorConfig {
-            faults,
-            ..EmulatorConfig::default()
-        }))
-        .unwrap();
-    Server {
-        emulator,
-        _runtime: runtime,
-    }
+    crate::emulator(EmulatorConfig {
+        faults,
+        ..EmulatorConfig::default()
+    })
 }
 
 fn every_fault() -> Faults {

@@ -14,6 +14,25 @@ use predicates::prelude::*;
 use salesflow_httpmock::MockServerExt;
 use salesflow_test_support::fixture;
 
+/// An emulator served on a runtime of its own, for the binary to talk to while the test
+/// waits on it.
+struct Served {
+    emulator: salesflow_emulator::Emulator,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn emulator(config: salesflow_emulator::EmulatorConfig) -> Served {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let emulator = runtime
+        .block_on(salesflow_emulator::Emulator::start(config))
+        .unwrap();
+    Served { emulator, runtime }
+}
+
 /// A token no output would contain by chance.
 const TOKEN: &str = "MARKERcliTok3n77";
 

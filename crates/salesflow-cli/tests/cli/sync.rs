@@ -8,28 +8,14 @@ use std::process::{Command as Process, Stdio};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use salesflow_emulator::{Contact, Emulator, EmulatorConfig};
+use salesflow_emulator::{Contact, EmulatorConfig};
+
+use crate::Served as Server;
 
 const MEMBERS: i64 = 20_000;
 
-struct Server {
-    emulator: Emulator,
-    _runtime: tokio::runtime::Runtime,
-}
-
 fn server() -> Server {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emulator = runtime
-        .block_on(Emulator::start(EmulatorConfig::default()))
-        .unwrap();
-    Server {
-        emulator,
-        _runtime: runtime,
-    }
+    crate::emulator(EmulatorConfig::default())
 }
 
 fn member(id: i64, added: DateTime<Utc>, modified: Option<DateTime<Utc>>) -> Contact {

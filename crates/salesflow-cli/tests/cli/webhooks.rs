@@ -160,16 +160,10 @@ fn api(base_url: &str, token: &str, args: &[&str]) -> serde_json::Value {
 
 #[test]
 fn the_whole_webhook_flow_through_the_command_against_the_emulator() {
-    use salesflow_emulator::{Emulator, EmulatorConfig, Event};
+    use salesflow_emulator::{EmulatorConfig, Event};
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let emulator = runtime
-        .block_on(Emulator::start(EmulatorConfig::default()))
-        .unwrap();
+    let served = crate::emulator(EmulatorConfig::default());
+    let (emulator, runtime) = (&served.emulator, &served.runtime);
     let (base, token) = (emulator.base_url(), emulator.token().to_owned());
     let (mut listener, printed) = listen(&["--secret", SECRET, "--count", "2"]);
     let receiver = printed.lines().next().unwrap().to_owned();
