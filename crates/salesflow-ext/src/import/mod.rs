@@ -149,6 +149,14 @@ impl ImportStop {
 /// as it happens. With a [journal](Importer::journal), a rerun after a crash, a kill or a
 /// stop imports every row exactly once.
 ///
+/// A request that surely created nothing (a refused connection, a 429 after the client's
+/// own retries) is sent again in a later round; one whose answer was lost (a timeout, a
+/// reset, a 5xx, an unreadable answer) is first looked up in the campaign, once for all
+/// such rows, after a pause (2 s, doubling), so that a member Salesflow created is found
+/// rather than created twice. Memory: the rows are read from the source as they are sent;
+/// what is kept is each profile's first row and each row's last journal entry, a few dozen
+/// bytes a row.
+///
 /// ```no_run
 /// use salesflow_ext::{CsvFile, ImportEvent, Importer};
 ///
@@ -410,7 +418,12 @@ impl Importer {
         // Retry rounds for the rows without an answer.
         let mut round = 0;
         while !again.is_empty() && !self.stop.is_stopped() && round + 1 < self.tries {
-            tokio::time::sleep(self.pause * 2u32.pow(round)).await;
+            // The pause ends early when the import is stopped.
+            let pause = self.pause * 2u32.pow(round);
+            let _ = tokio::time::timeout(pause, self.stop.stopped()).await;
+            if self.stop.is_stopped() {
+                break;
+            }
             round += 1;
             let doubtful: HashMap<ProfileKey, u64> = again
                 .iter()

@@ -145,7 +145,8 @@ impl<R: SyncRecord> SyncSink<R> for NdjsonSink<R> {
 /// ```
 pub struct CsvSink<R> {
     path: PathBuf,
-    writer: Option<csv::Writer<File>>,
+    // Boxed: a CSV writer is large, and an `OutputFile` is any one of the sinks.
+    writer: Option<Box<csv::Writer<File>>>,
     kind: PhantomData<fn(&R)>,
 }
 
@@ -169,7 +170,7 @@ impl<R: SyncRecord> SyncSink<R> for CsvSink<R> {
         if length == 0 {
             writer.write_record(R::COLUMNS.iter().map(|c| c.name))?;
         }
-        self.writer = Some(writer);
+        self.writer = Some(Box::new(writer));
         Ok(())
     }
 
