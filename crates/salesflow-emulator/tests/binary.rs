@@ -18,7 +18,8 @@ async fn it_serves_the_seed_it_is_given_with_the_variants_asked_for() {
     )
     .unwrap();
     let mut child = Command::new(BINARY)
-        .args(["--port", "0", "--variant", "camel-case", "--seed"])
+        .args(["--port", "0", "--variant", "camel-case", "--fault", "503"])
+        .args(["--fault-every", "2", "--seed"])
         .arg(&seed)
         .stderr(Stdio::piped())
         .spawn()
@@ -45,6 +46,10 @@ async fn it_serves_the_seed_it_is_given_with_the_variants_asked_for() {
     };
     let (status, contact) = get(format!("{api}/members/5?token=seeded-token&accountId=1")).await;
     assert_eq!(status, 200);
+    // Every second request fails with the fault asked for.
+    let (status, unavailable) =
+        get(format!("{api}/members/5?token=seeded-token&accountId=1")).await;
+    assert_eq!(status, 503, "{unavailable}");
     assert_eq!(contact["firstName"], "Ann", "camelCase keys: {contact}");
     assert_eq!(contact["campaignName"], "Leads");
     assert_eq!(contact["status"], "MEMBER_IMPORTED");
@@ -67,6 +72,11 @@ fn bad_arguments_are_refused_with_what_to_do() {
         (&["--seed", "/no/such/seed.json"][..], "cannot read --seed"),
         (&["--port", "http"][..], "is not a port"),
         (&["--verbose"][..], "unknown argument"),
+        (
+            &["--fault", "slow"][..],
+            "the faults are 429, 503, timeout, reset, drop",
+        ),
+        (&["--fault-every", "often"][..], "is not a number"),
     ] {
         let output = Command::new(BINARY).args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");

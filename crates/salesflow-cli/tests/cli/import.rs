@@ -164,7 +164,18 @@ fn killed_at_many_moments_and_run_again_it_imports_every_row_exactly_once() {
         "every kind of fault happened: {faults:?}"
     );
 
+    // The token is in no output and no file the import wrote, whatever failed.
+    let token = server.emulator.token();
+    let journal = std::fs::read_to_string(dir.join("leads.csv.import-789.journal")).unwrap();
+    for (name, text) in [
+        ("stdout", &stdout),
+        ("stderr", &stderr),
+        ("journal", &journal),
+    ] {
+        assert!(!text.contains(token), "the token in the {name}");
+    }
     let report = std::fs::read_to_string(&report).unwrap();
+    assert!(!report.contains(token), "the token in the report");
     assert_eq!(
         report.lines().count(),
         ROWS + 3,

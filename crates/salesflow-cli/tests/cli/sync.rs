@@ -87,6 +87,18 @@ fn killed_then_finished(
     let output = sync(server, state, out).output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
+    let token = server.emulator.token();
+    let state_text = std::fs::read_to_string(state).unwrap();
+    for text in [
+        &*stderr,
+        &*String::from_utf8_lossy(&output.stdout),
+        &state_text,
+    ] {
+        assert!(
+            !text.contains(token),
+            "the token in what the sync wrote: {text}"
+        );
+    }
     (serde_json::from_slice(&output.stdout).unwrap(), killed)
 }
 
