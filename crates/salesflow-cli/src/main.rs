@@ -122,6 +122,14 @@ fn command() -> Command {
                 .help("Send a failed request again up to N times, where that is safe [default: 3]"),
         )
         .arg(
+            Arg::new("rate-limit")
+                .long("rate-limit")
+                .global(true)
+                .value_name("PER_MINUTE")
+                .value_parser(clap::value_parser!(u32).range(1..))
+                .help("Send at most this many requests a minute (for `import` and `sync` against an account's quota) [default: no limit]"),
+        )
+        .arg(
             Arg::new("format")
                 .long("format")
                 .global(true)
@@ -295,6 +303,9 @@ fn client(sub: &ArgMatches, raw: Option<output::RawBody>) -> Result<salesflow::C
     }
     if let Some(retries) = sub.get_one::<u32>("retries") {
         builder = builder.retry(salesflow::RetryPolicy::default().max_retries(*retries));
+    }
+    if let Some(per_minute) = sub.get_one::<u32>("rate-limit") {
+        builder = builder.rate_limit(salesflow::RateLimit::per_minute(*per_minute));
     }
     builder
         .build()

@@ -271,3 +271,17 @@ fn strict_sends_nothing_when_a_row_is_bad_and_unknown_columns_are_refused() {
     assert!(members_by_profile(&server).is_empty());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_rate_limit_spaces_the_requests() {
+    let server = server(Faults::default());
+    let (dir, file) = leads("rate", 6);
+    let started = std::time::Instant::now();
+    // 240 a minute: one every 250 ms, so the 6 rows take at least 5 intervals.
+    let output = finish(import(&server, &file, &["--rate-limit", "240"]));
+    let elapsed = started.elapsed();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(elapsed >= Duration::from_millis(1_200), "{elapsed:?}");
+    assert_each_row_once(&server, 6);
+    std::fs::remove_dir_all(dir).unwrap();
+}
