@@ -84,9 +84,8 @@ fn killed_then_finished(
             serde_json::from_str::<serde_json::Value>(&text).expect("a whole state");
         }
     }
-    let output = sync(server, state, out).output().unwrap();
+    let output = succeeds(&mut sync(server, state, out));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
     let token = server.emulator.token();
     let state_text = std::fs::read_to_string(state).unwrap();
     for text in [
@@ -100,6 +99,17 @@ fn killed_then_finished(
         );
     }
     (serde_json::from_slice(&output.stdout).unwrap(), killed)
+}
+
+/// Runs `command` to the end, asserting it succeeded.
+fn succeeds(command: &mut Process) -> std::process::Output {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
 }
 
 /// The (id, change time) pairs an NDJSON file holds, failing on a torn line.
@@ -196,14 +206,11 @@ fn killed_at_many_moments_and_run_again_the_output_misses_nothing() {
     let dir = scratch();
     // Kill points spread over a whole run, as long as it takes on this machine.
     let probe = std::time::Instant::now();
-    let output = sync(&server, &dir.join("probe.json"), &dir.join("probe.sqlite"))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeeds(&mut sync(
+        &server,
+        &dir.join("probe.json"),
+        &dir.join("probe.sqlite"),
+    ));
     let whole = probe.elapsed().as_millis() as u64;
     let delays: Vec<u64> = [2, 10, 20, 35, 50, 65, 80, 95]
         .iter()
@@ -282,18 +289,13 @@ fn killed_at_many_moments_and_run_again_the_output_misses_nothing() {
     );
 
     // A full run marks them.
-    let output = sync(
-        &server,
-        &dir.join("contacts.sqlite.state.json"),
-        &dir.join(outputs[2]),
-    )
-    .arg("--full")
-    .output()
-    .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    succeeds(
+        sync(
+            &server,
+            &dir.join("contacts.sqlite.state.json"),
+            &dir.join(outputs[2]),
+        )
+        .arg("--full"),
     );
     assert_eq!(sqlite_versions(&dir.join(outputs[2])), versions);
     std::fs::remove_dir_all(dir).unwrap();
