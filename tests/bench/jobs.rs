@@ -173,6 +173,27 @@ async fn sync_sdk(emulator: &Emulator, path: &std::path::Path, sqlite: bool) {
     assert_eq!(report.written as i64, SYNC_CONTACTS);
 }
 
+/// Runs `rounds` rounds of three contenders (0: the floor; 1 and 2: the SDK two ways),
+/// alternating which goes first; `run(round, which)` returns the seconds its turn took.
+/// Returns the per-round (floor, SDK) times of the two SDK ways.
+async fn alternating<F, Fut>(rounds: usize, mut run: F) -> [Vec<(f64, f64)>; 2]
+where
+    F: FnMut(usize, usize) -> Fut,
+    Fut: std::future::Future<Output = f64>,
+{
+    let (mut first, mut second) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let mut times = [0.0; 3];
+        let order: [usize; 3] = if round % 2 == 0 { [0, 1, 2] } else { [2, 1, 0] };
+        for which in order {
+            times[which] = run(round, which).await;
+        }
+        first.push((times[0], times[1]));
+        second.push((times[0], times[2]));
+    }
+    [first, second]
+}
+
 /// Prints one figure from per-round (floor, sdk) times.
 fn report(label: &str, units: f64, mut pairs: Vec<(f64, f64)>) {
     let mut ratios: Vec<f64> = pairs.iter().map(|(floor, sdk)| sdk / floor).collect();
@@ -207,26 +228,22 @@ fn main() {
         );
         let rows = rows();
         let dir = scratch("jobs");
-        let mut journaled = Vec::new();
-        let mut bare = Vec::new();
-        for round in 0..rounds {
-            let mut times = [0.0; 3];
-            // Alternate who goes first; each import gets a new emulator (an empty campaign).
-            let order: [usize; 3] = if round % 2 == 0 { [0, 1, 2] } else { [2, 1, 0] };
-            for which in order {
+        // Each import gets a new emulator (an empty campaign), started before the clock.
+        let [journaled, bare] = alternating(rounds, |round, which| {
+            let (http, rows, dir) = (&http, &rows, &dir);
+            async move {
                 let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
                 let journal = dir.join(format!("round-{round}.journal"));
                 let started = Instant::now();
                 match which {
-                    0 => import_floor(&http, &emulator, &rows).await,
-                    1 => import_sdk(&emulator, &rows, Some(journal)).await,
-                    _ => import_sdk(&emulator, &rows, None).await,
+                    0 => import_floor(http, &emulator, rows).await,
+                    1 => import_sdk(&emulator, rows, Some(journal)).await,
+                    _ => import_sdk(&emulator, rows, None).await,
                 }
-                times[which] = started.elapsed().as_secs_f64();
+                started.elapsed().as_secs_f64()
             }
-            journaled.push((times[0], times[1]));
-            bare.push((times[0], times[2]));
-        }
+        })
+        .await;
         report(
             &format!("import {IMPORT_ROWS} rows, journal synced before each request"),
             IMPORT_ROWS as f64,
@@ -244,23 +261,19 @@ fn main() {
         })
         .await
         .unwrap();
-        let mut ndjson = Vec::new();
-        let mut sqlite = Vec::new();
-        for round in 0..rounds {
-            let mut times = [0.0; 3];
-            let order: [usize; 3] = if round % 2 == 0 { [0, 1, 2] } else { [2, 1, 0] };
-            for which in order {
+        let [ndjson, sqlite] = alternating(rounds, |_, which| {
+            let (http, emulator, dir) = (&http, &emulator, &dir);
+            async move {
                 let started = Instant::now();
                 match which {
-                    0 => sync_floor(&http, &emulator, &dir.join("floor.ndjson")).await,
-                    1 => sync_sdk(&emulator, &dir.join("sdk.ndjson"), false).await,
-                    _ => sync_sdk(&emulator, &dir.join("sdk.sqlite"), true).await,
+                    0 => sync_floor(http, emulator, &dir.join("floor.ndjson")).await,
+                    1 => sync_sdk(emulator, &dir.join("sdk.ndjson"), false).await,
+                    _ => sync_sdk(emulator, &dir.join("sdk.sqlite"), true).await,
                 }
-                times[which] = started.elapsed().as_secs_f64();
+                started.elapsed().as_secs_f64()
             }
-            ndjson.push((times[0], times[1]));
-            sqlite.push((times[0], times[2]));
-        }
+        })
+        .await;
         report(
             &format!("sync {SYNC_CONTACTS} contacts into NDJSON"),
             SYNC_CONTACTS as f64,
