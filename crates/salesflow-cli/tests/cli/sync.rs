@@ -64,41 +64,67 @@ fn sync(server: &Server, state: &Path, out: &Path) -> Process {
     command
 }
 
-/// Kills the sync at each delay, then runs it to the end; returns the last run's report
-/// and how many runs were killed before they finished.
-fn killed_then_finished(
-    server: &Server,
-    state: &Path,
-    out: &Path,
-    delays: &[u64],
-) -> (serde_json::Value, usize) {
-    let mut killed = 0;
+/// What the runs of [`killed_then_finished`] did.
+struct Runs {
+    /// The report of each run that finished, in order: a run meant to be killed may have
+    /// finished before the kill came (on a fast machine), then the last run has little to do.
+    reports: Vec<serde_json::Value>,
+    /// How many runs were killed before they finished.
+    killed: usize,
+}
+
+/// Kills the sync at each delay, then runs it to the end.
+fn killed_then_finished(server: &Server, state: &Path, out: &Path, delays: &[u64]) -> Runs {
+    let mut runs = Runs {
+        reports: Vec::new(),
+        killed: 0,
+    };
+    let token = server.emulator.token();
+    let seen = |output: std::process::Output, runs: &mut Runs| {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        for text in [&*stderr, &*stdout] {
+            assert!(
+                !text.contains(token),
+                "the token in what the sync wrote: {text}"
+            );
+        }
+        if output.status.success() {
+            runs.reports
+                .push(serde_json::from_slice(&output.stdout).unwrap());
+        } else {
+            // Killed (by a signal), never failed on its own.
+            assert!(output.status.code().is_none(), "{stderr}");
+            runs.killed += 1;
+        }
+    };
     for delay in delays {
         let mut child = sync(server, state, out).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(*delay));
-        killed += usize::from(child.try_wait().unwrap().is_none());
-        child.kill().unwrap();
-        let _ = child.wait();
+        // Killing a run that has just exited does nothing: its status says it finished.
+        let _ = child.kill();
+        seen(child.wait_with_output().unwrap(), &mut runs);
         // The state is never half written.
         if let Ok(text) = std::fs::read_to_string(state) {
             serde_json::from_str::<serde_json::Value>(&text).expect("a whole state");
         }
     }
-    let output = succeeds(&mut sync(server, state, out));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let token = server.emulator.token();
+    seen(succeeds(&mut sync(server, state, out)), &mut runs);
     let state_text = std::fs::read_to_string(state).unwrap();
-    for text in [
-        &*stderr,
-        &*String::from_utf8_lossy(&output.stdout),
-        &state_text,
-    ] {
-        assert!(
-            !text.contains(token),
-            "the token in what the sync wrote: {text}"
-        );
-    }
-    (serde_json::from_slice(&output.stdout).unwrap(), killed)
+    assert!(!state_text.contains(token), "the token in the state");
+    runs
+}
+
+/// How long one run takes on this machine, by a run into a scratch output; returns
+/// kill points at `percents` of that.
+fn kill_points(server: &Server, state: &Path, out: &Path, percents: &[u64]) -> Vec<u64> {
+    let probe = std::time::Instant::now();
+    succeeds(&mut sync(server, state, out));
+    let whole = probe.elapsed().as_millis() as u64;
+    percents
+        .iter()
+        .map(|percent| whole * percent / 100)
+        .collect()
 }
 
 /// Runs `command` to the end, asserting it succeeded.
@@ -205,33 +231,32 @@ fn killed_at_many_moments_and_run_again_the_output_misses_nothing() {
     }
     let dir = scratch();
     // Kill points spread over a whole run, as long as it takes on this machine.
-    let probe = std::time::Instant::now();
-    succeeds(&mut sync(
+    let (probe_state, probe_out) = (dir.join("probe.json"), dir.join("probe.sqlite"));
+    let delays = kill_points(
         &server,
-        &dir.join("probe.json"),
-        &dir.join("probe.sqlite"),
-    ));
-    let whole = probe.elapsed().as_millis() as u64;
-    let delays: Vec<u64> = [2, 10, 20, 35, 50, 65, 80, 95]
-        .iter()
-        .map(|percent| whole * percent / 100)
-        .collect();
+        &probe_state,
+        &probe_out,
+        &[2, 10, 20, 35, 50, 65, 80, 95],
+    );
     let outputs = ["contacts.ndjson", "contacts.csv", "contacts.sqlite"];
     for out in outputs {
-        let (report, killed) = killed_then_finished(
+        let runs = killed_then_finished(
             &server,
             &dir.join(format!("{out}.state.json")),
             &dir.join(out),
             &delays,
         );
-        // The last run lists everything, unless a killed run had finished just before.
+        // The first run to finish lists everything; any after it has nothing new.
+        assert_eq!(runs.reports[0]["listed"], MEMBERS, "{}", runs.reports[0]);
         assert!(
-            report["listed"].as_u64() == Some(MEMBERS as u64) || report["written"] == 0,
-            "{report}"
+            runs.reports[1..].iter().all(|r| r["written"] == 0),
+            "{:?}",
+            runs.reports
         );
         assert!(
-            killed >= 4,
-            "{out}: {killed} of the runs were killed mid-way"
+            runs.killed >= 4,
+            "{out}: {} of the runs were killed mid-way",
+            runs.killed
         );
     }
     let versions = server_versions(&server);
@@ -258,19 +283,24 @@ fn killed_at_many_moments_and_run_again_the_output_misses_nothing() {
     }
     let changed = 50 + (10..MEMBERS).step_by(200).count() as u64;
     let deleted = (11..MEMBERS).step_by(500).count();
+    // The probe's state is from before the change too: it times a run of the changes.
+    let delays = kill_points(&server, &probe_state, &probe_out, &[5, 25, 50, 75]);
     for out in outputs {
-        let (report, _) = killed_then_finished(
+        let runs = killed_then_finished(
             &server,
             &dir.join(format!("{out}.state.json")),
             &dir.join(out),
-            &[5, 20, 40],
+            &delays,
         );
-        assert_eq!(
-            report["written"].as_u64(),
-            Some(changed),
-            "only the changes: {report}"
+        // The first run to finish writes exactly the changes; any after it, nothing.
+        let first = &runs.reports[0];
+        assert_eq!(first["written"], changed, "only the changes: {first}");
+        assert_eq!(first["complete"], false, "{first}");
+        assert!(
+            runs.reports[1..].iter().all(|r| r["written"] == 0),
+            "{:?}",
+            runs.reports
         );
-        assert_eq!(report["complete"], false, "{report}");
     }
     let versions = server_versions(&server);
     assert_nothing_skipped(&ndjson_versions(&dir.join(outputs[0])), &versions);
