@@ -73,6 +73,19 @@ struct Runs {
     killed: usize,
 }
 
+impl Runs {
+    /// The report of the first run to finish, asserting every run after it had nothing new
+    /// to write.
+    fn first_then_nothing(&self) -> &serde_json::Value {
+        assert!(
+            self.reports[1..].iter().all(|r| r["written"] == 0),
+            "{:?}",
+            self.reports
+        );
+        &self.reports[0]
+    }
+}
+
 /// Kills the sync at each delay, then runs it to the end.
 fn killed_then_finished(server: &Server, state: &Path, out: &Path, delays: &[u64]) -> Runs {
     let mut runs = Runs {
@@ -247,12 +260,8 @@ fn killed_at_many_moments_and_run_again_the_output_misses_nothing() {
             &delays,
         );
         // The first run to finish lists everything; any after it has nothing new.
-        assert_eq!(runs.reports[0]["listed"], MEMBERS, "{}", runs.reports[0]);
-        assert!(
-            runs.reports[1..].iter().all(|r| r["written"] == 0),
-            "{:?}",
-            runs.reports
-        );
+        let first = runs.first_then_nothing();
+        assert_eq!(first["listed"], MEMBERS, "{first}");
         assert!(
             runs.killed >= 4,
             "{out}: {} of the runs were killed mid-way",
@@ -293,14 +302,9 @@ fn killed_at_many_moments_and_run_again_the_output_misses_nothing() {
             &delays,
         );
         // The first run to finish writes exactly the changes; any after it, nothing.
-        let first = &runs.reports[0];
+        let first = runs.first_then_nothing();
         assert_eq!(first["written"], changed, "only the changes: {first}");
         assert_eq!(first["complete"], false, "{first}");
-        assert!(
-            runs.reports[1..].iter().all(|r| r["written"] == 0),
-            "{:?}",
-            runs.reports
-        );
     }
     let versions = server_versions(&server);
     assert_nothing_skipped(&ndjson_versions(&dir.join(outputs[0])), &versions);
