@@ -45,20 +45,20 @@ async fn run(
     state_path: &std::path::Path,
     db: &std::path::Path,
     ndjson: &std::path::Path,
-) -> salesflow_ext::sync::SyncReport {
+) -> (salesflow_ext::sync::SyncReport, SyncState) {
     let scope = Syncer::scope(ACCOUNT, None);
-    let state = SyncState::load(state_path, "contacts", &scope).unwrap();
-    let mut sink = SqliteSink::<types::Contact>::open(db).unwrap();
+    let mut state = SyncState::load(state_path, "contacts", &scope).unwrap();
+    let mut sink = SqliteSink::<types::Contact>::new(db);
     let report = syncer
-        .contacts(None, &state, &mut sink, |_| {})
+        .contacts(None, &mut state, &mut sink, |_| {})
         .await
         .unwrap();
     // The NDJSON output keeps a state of its own (its checkpoint is its length).
     let ndjson_state_path = state_path.with_extension("ndjson.json");
-    let ndjson_state = SyncState::load(&ndjson_state_path, "contacts", &scope).unwrap();
+    let mut ndjson_state = SyncState::load(&ndjson_state_path, "contacts", &scope).unwrap();
     let mut lines = NdjsonSink::<types::Contact>::new(ndjson);
     let other = syncer
-        .contacts(None, &ndjson_state, &mut lines, |_| {})
+        .contacts(None, &mut ndjson_state, &mut lines, |_| {})
         .await
         .unwrap();
     assert_eq!(
@@ -66,9 +66,7 @@ async fn run(
         (report.written, report.unchanged),
         "both outputs see the same run"
     );
-    other.state.save(&ndjson_state_path).unwrap();
-    report.state.save(state_path).unwrap();
-    report
+    (report, state)
 }
 
 fn rows(db: &std::path::Path, sql: &str) -> Vec<(i64, Option<String>)> {
@@ -109,12 +107,11 @@ async fn each_run_writes_what_changed_once_and_a_full_run_marks_deletions() {
     );
     let syncer = Syncer::new(&client, ACCOUNT).overlap(std::time::Duration::from_secs(60));
 
-    let first = run(&syncer, &state, &db, &ndjson).await;
+    let (first, first_state) = run(&syncer, &state, &db, &ndjson).await;
     assert!(first.complete && first.listed_from.is_none(), "{first:?}");
     assert_eq!(first.written, 8);
     assert_eq!(
-        first
-            .state
+        first_state
             .high_water()
             .map(|t| t.to_utc().timestamp_millis()),
         Some(mark.timestamp_millis()),
@@ -139,7 +136,7 @@ async fn each_run_writes_what_changed_once_and_a_full_run_marks_deletions() {
         .await
         .unwrap();
 
-    let second = run(&syncer, &state, &db, &ndjson).await;
+    let (second, _) = run(&syncer, &state, &db, &ndjson).await;
     assert!(!second.complete, "{second:?}");
     assert_eq!(
         second.listed_from.as_deref(),
@@ -157,7 +154,7 @@ async fn each_run_writes_what_changed_once_and_a_full_run_marks_deletions() {
         "{second:?}"
     );
 
-    let third = run(&syncer, &state, &db, &ndjson).await;
+    let (third, _) = run(&syncer, &state, &db, &ndjson).await;
     // The mark moved to the update's time: only member 2 is in the window now.
     assert_eq!(
         (third.listed, third.written),
@@ -199,7 +196,7 @@ async fn each_run_writes_what_changed_once_and_a_full_run_marks_deletions() {
     assert!(raw.contains("\"MemberId\":8"), "{raw}");
 
     let full = Syncer::new(&client, ACCOUNT).full(true);
-    let fourth = run(&full, &state, &db, &ndjson).await;
+    let (fourth, _) = run(&full, &state, &db, &ndjson).await;
     assert!(fourth.complete && fourth.listed_from.is_none());
     assert_eq!(fourth.listed, 8);
     assert_eq!(
@@ -279,10 +276,10 @@ async fn messages_are_synced_one_record_a_message_from_the_day_of_the_mark() {
     let path = dir.join("messages.ndjson");
     let syncer = Syncer::new(&client, ACCOUNT).overlap(std::time::Duration::from_secs(60));
     let first_day = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
-    let state = SyncState::new("messages", &Syncer::scope(ACCOUNT, None));
+    let mut state = SyncState::new("messages", &Syncer::scope(ACCOUNT, None));
     let mut sink = NdjsonSink::new(&path);
     let first = syncer
-        .messages(None, first_day, &state, &mut sink, |_| {})
+        .messages(None, first_day, &mut state, &mut sink, |_| {})
         .await
         .unwrap();
     let messages = emulator.state().contacts[&member.member_id].messages.len() as u64;
@@ -292,7 +289,7 @@ async fn messages_are_synced_one_record_a_message_from_the_day_of_the_mark() {
     );
     let mut sink = NdjsonSink::new(&path);
     let again = syncer
-        .messages(None, first_day, &first.state, &mut sink, |_| {})
+        .messages(None, first_day, &mut state, &mut sink, |_| {})
         .await
         .unwrap();
     assert_eq!((again.written, again.unchanged), (0, messages), "{again:?}");
@@ -307,7 +304,7 @@ async fn messages_are_synced_one_record_a_message_from_the_day_of_the_mark() {
         .unwrap();
     let mut sink = NdjsonSink::new(&path);
     let third = syncer
-        .messages(None, first_day, &again.state, &mut sink, |_| {})
+        .messages(None, first_day, &mut state, &mut sink, |_| {})
         .await
         .unwrap();
     assert_eq!(third.written, 1, "{third:?}");

@@ -150,26 +150,26 @@ async fn sync_floor(http: &reqwest::Client, emulator: &Emulator, path: &std::pat
 
 async fn sync_sdk(emulator: &Emulator, path: &std::path::Path, sqlite: bool) {
     let client = client(emulator);
+    let state_path = path.with_extension("state.json");
     let _ = std::fs::remove_file(path);
-    let state = SyncState::new("contacts", &Syncer::scope(321, None));
+    let _ = std::fs::remove_file(&state_path);
+    // The state is saved as the sync goes: before the first write, at each checkpoint, at
+    // the end.
+    let mut state = SyncState::load(&state_path, "contacts", &Syncer::scope(321, None)).unwrap();
     let syncer = Syncer::new(&client, 321);
     let report = if sqlite {
-        let mut sink = SqliteSink::open(path).unwrap();
+        let mut sink = SqliteSink::new(path);
         syncer
-            .contacts(None, &state, &mut sink, |_| {})
+            .contacts(None, &mut state, &mut sink, |_| {})
             .await
             .unwrap()
     } else {
         let mut sink = NdjsonSink::new(path);
         syncer
-            .contacts(None, &state, &mut sink, |_| {})
+            .contacts(None, &mut state, &mut sink, |_| {})
             .await
             .unwrap()
     };
-    report
-        .state
-        .save(&path.with_extension("state.json"))
-        .unwrap();
     assert_eq!(report.written as i64, SYNC_CONTACTS);
 }
 

@@ -117,12 +117,12 @@ async fn sync_peaks(count: usize) -> (usize, usize) {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let syncer = Syncer::new(&client, 321);
-    let state = SyncState::new("contacts", &Syncer::scope(321, None));
+    let new_state = || SyncState::new("contacts", &Syncer::scope(321, None));
 
     let base = counting::start();
     let mut sink = NdjsonSink::new(dir.join("contacts.ndjson"));
     let report = syncer
-        .contacts(None, &state, &mut sink, |_| {})
+        .contacts(None, &mut new_state(), &mut sink, |_| {})
         .await
         .unwrap();
     drop(sink);
@@ -131,10 +131,9 @@ async fn sync_peaks(count: usize) -> (usize, usize) {
     drop(report);
 
     let base = counting::start();
-    let mut sink =
-        SqliteSink::<salesflow::types::Contact>::open(dir.join("contacts.sqlite")).unwrap();
+    let mut sink = SqliteSink::<salesflow::types::Contact>::new(dir.join("contacts.sqlite"));
     let report = syncer
-        .contacts(None, &state, &mut sink, |_| {})
+        .contacts(None, &mut new_state(), &mut sink, |_| {})
         .await
         .unwrap();
     drop(sink);

@@ -130,6 +130,13 @@ fn command() -> Command {
                 .help("Send at most this many requests a minute (for `import` and `sync` against an account's quota) [default: no limit]"),
         )
         .arg(
+            Arg::new("csv-verbatim")
+                .long("csv-verbatim")
+                .global(true)
+                .action(clap::ArgAction::SetTrue)
+                .help("Write CSV cells exactly as they are, even text that a spreadsheet would run as a formula (=, +, -, @ first; by default it gets a leading '): only for a program that reads the CSV, never a spreadsheet"),
+        )
+        .arg(
             Arg::new("format")
                 .long("format")
                 .global(true)

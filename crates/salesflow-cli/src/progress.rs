@@ -78,6 +78,13 @@ impl Progress {
         }
     }
 
+    /// Removes the bar, writing nothing more: for a job refused before it began.
+    pub fn clear(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+
     /// Removes the bar and writes where the job got to.
     pub fn finish(&mut self) {
         if let Some(bar) = self.bar.take() {

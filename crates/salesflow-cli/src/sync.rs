@@ -3,11 +3,13 @@
 //! the last (`salesflow_ext::sync`).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
-use salesflow_ext::sync::{OutputFile, SyncError, SyncReport, SyncState, Syncer};
+use salesflow_ext::sync::{
+    OutputFile, SinkError, SyncError, SyncRecord, SyncReport, SyncState, Syncer,
+};
 
 use crate::failure::{self, Exit};
 use crate::progress::Progress;
@@ -54,7 +56,7 @@ pub fn command() -> Command {
         Arg::new("full")
             .long("full")
             .action(clap::ArgAction::SetTrue)
-            .help("List everything, not only what changed; in SQLite, rows no longer listed get deleted_at")
+            .help("List everything, not only what changed; in SQLite, rows of this scope no longer listed get deleted_at; rebuilds an output older than its state")
     };
     Command::new("sync")
         .about("Keep a file or a SQLite database in step with Salesflow: contacts, campaigns, messages")
@@ -63,12 +65,22 @@ pub fn command() -> Command {
              since: the first run lists everything; later runs ask for records updated since \
              the high-water mark in --state (the latest change time the server gave, minus \
              --overlap) and leave out those already written unchanged. The state moves only \
-             once the output is on disk, so a run killed at any point is simply run again: \
-             records may be written twice (NDJSON and CSV are cut back to the last complete \
-             run first; SQLite upserts by id), none is skipped.\n\n\
+             once the output is on disk, and is saved every 5,000 records: a run killed at \
+             any point is simply run again, and goes on after the records it had written \
+             (NDJSON and CSV are cut back to its last checkpoint; SQLite upserts by id); \
+             none is skipped.\n\n\
+             The state knows its output: a --out that is not the file or database the \
+             state was written with (another file, a shorter one restored from a backup, \
+             data no sync wrote) is refused with exit 2 and left as it is; --full writes \
+             everything again into an output older than its state. A missing or empty \
+             output is written from scratch.\n\n\
              A member never modified (LastModifiedAt null) counts as changed at its AddedAt. \
              Run with --full now and then: it lists everything, and in SQLite marks the \
-             records Salesflow no longer lists as deleted (deleted_at).\n\n\
+             records of its scope (the account, or the --campaign-id) that Salesflow no \
+             longer lists as deleted (deleted_at); other accounts and campaigns in the same \
+             database keep theirs.\n\n\
+             CSV cells that a spreadsheet would run as a formula (=, +, -, @ first) get a \
+             leading ' unless --csv-verbatim is given.\n\n\
              Prints what it did as JSON on stdout; progress on stderr.",
         )
         .subcommand_required(true)
@@ -120,7 +132,7 @@ pub fn run(matches: &ArgMatches) -> Exit {
     let out = sub.get_one::<PathBuf>("out").expect("required");
     let overlap = Duration::from_secs(*sub.get_one::<u64>("overlap").expect("defaulted"));
     let scope = Syncer::scope(account_id, campaign_id);
-    let state = match SyncState::load(state_path, kind, &scope) {
+    let mut state = match SyncState::load(state_path, kind, &scope) {
         Ok(state) => state,
         Err(error) => return failure::usage(&format!("sync {kind}: {error}")),
     };
@@ -141,31 +153,38 @@ pub fn run(matches: &ArgMatches) -> Exit {
     let mut progress = Progress::new("sync", unit);
     let mut shown = 0;
     let mut on_progress = |now: salesflow_ext::sync::SyncProgress| {
-        progress.advance(now.listed - shown);
-        shown = now.listed;
+        // A listing started again (after an interrupted run's diverged) counts from 0.
+        progress.advance(now.listed.saturating_sub(shown));
+        shown = shown.max(now.listed);
     };
-    let sink_error =
-        |error: salesflow_ext::sync::SinkError| failure::usage(&format!("sync {kind}: {error}"));
+    let verbatim = sub.get_flag("csv-verbatim");
+
+    let sink_error = |error: SinkError| failure::usage(&format!("sync {kind}: {error}"));
     let result = match kind {
-        "contacts" => match OutputFile::for_path(out) {
-            Ok(mut sink) => {
-                runtime.block_on(syncer.contacts(campaign_id, &state, &mut sink, &mut on_progress))
-            }
+        "contacts" => match output(out, verbatim) {
+            Ok(mut sink) => runtime.block_on(syncer.contacts(
+                campaign_id,
+                &mut state,
+                &mut sink,
+                &mut on_progress,
+            )),
             Err(error) => return sink_error(error),
         },
-        "campaigns" => match OutputFile::for_path(out) {
-            Ok(mut sink) => runtime.block_on(syncer.campaigns(&state, &mut sink, &mut on_progress)),
+        "campaigns" => match output(out, verbatim) {
+            Ok(mut sink) => {
+                runtime.block_on(syncer.campaigns(&mut state, &mut sink, &mut on_progress))
+            }
             Err(error) => return sink_error(error),
         },
         "messages" => {
             let since = *sub
                 .get_one::<chrono::NaiveDate>("since")
                 .expect("defaulted");
-            match OutputFile::for_path(out) {
+            match output(out, verbatim) {
                 Ok(mut sink) => runtime.block_on(syncer.messages(
                     campaign_id,
                     since,
-                    &state,
+                    &mut state,
                     &mut sink,
                     &mut on_progress,
                 )),
@@ -174,10 +193,17 @@ pub fn run(matches: &ArgMatches) -> Exit {
         }
         _ => return Exit::Usage,
     };
-    progress.finish();
-    match result.and_then(|report| report.state.save(state_path).map(|()| report)) {
+    match &result {
+        // Refused before anything was listed: the one line says why.
+        Err(SyncError::Output(_) | SyncError::State(_)) => progress.clear(),
+        _ => progress.finish(),
+    }
+    match result {
         Ok(report) => {
-            print_report(&report, out, state_path);
+            if let Some(why) = &report.rebuilt {
+                progress.say(&format!("salesflow: sync {kind}: {why}"));
+            }
+            print_report(&report, &state, out, state_path);
             Exit::Success
         }
         Err(SyncError::Api(error)) => {
@@ -188,10 +214,20 @@ pub fn run(matches: &ArgMatches) -> Exit {
     }
 }
 
-fn print_report(report: &SyncReport, out: &std::path::Path, state: &std::path::Path) {
+/// The output `path` names, CSV cells verbatim or not.
+fn output<R: SyncRecord>(path: &Path, verbatim: bool) -> Result<OutputFile<R>, SinkError> {
+    OutputFile::for_path(path).map(|sink| sink.verbatim_csv(verbatim))
+}
+
+fn print_report(
+    report: &SyncReport,
+    state: &SyncState,
+    out: &std::path::Path,
+    state_path: &std::path::Path,
+) {
     let mut value = serde_json::to_value(report).expect("serialisable");
-    value["high_water"] = serde_json::json!(report.state.high_water().map(|t| t.to_string()));
+    value["high_water"] = serde_json::json!(state.high_water().map(|t| t.to_string()));
     value["out"] = serde_json::json!(out.display().to_string());
-    value["state"] = serde_json::json!(state.display().to_string());
+    value["state"] = serde_json::json!(state_path.display().to_string());
     let _ = writeln!(std::io::stdout(), "{value}");
 }

@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 mod date_range;
+mod formula;
 pub mod import;
 pub mod sync;
 mod webhook_event;
@@ -12,6 +13,7 @@ mod webhook_receiver;
 mod webhook_secret;
 
 pub use date_range::{AnalyticsPeriod, DateRange, DateRangeError};
+pub use formula::defuse_formula;
 pub use import::{
     CsvFile, ImportError, ImportEvent, ImportRow, ImportSource, ImportStop, ImportSummary,
     Importer, ProfileKey, RowOutcome, RowProblem, RowStatus, SourceRow,

@@ -6,6 +6,7 @@ mod conformance;
 mod golden;
 mod import;
 mod sync;
+mod sync_outputs;
 mod webhooks;
 
 use assert_cmd::Command;

@@ -18,7 +18,7 @@ fn server() -> Server {
     crate::emulator(EmulatorConfig::default())
 }
 
-fn member(id: i64, added: DateTime<Utc>, modified: Option<DateTime<Utc>>) -> Contact {
+pub(super) fn member(id: i64, added: DateTime<Utc>, modified: Option<DateTime<Utc>>) -> Contact {
     serde_json::from_value(serde_json::json!({
         "MemberId": id,
         "CampaignId": 789,
@@ -141,7 +141,7 @@ fn kill_points(server: &Server, state: &Path, out: &Path, percents: &[u64]) -> V
 }
 
 /// Runs `command` to the end, asserting it succeeded.
-fn succeeds(command: &mut Process) -> std::process::Output {
+pub(super) fn succeeds(command: &mut Process) -> std::process::Output {
     let output = command.output().unwrap();
     assert!(
         output.status.success(),
@@ -220,8 +220,8 @@ fn assert_nothing_skipped(output: &[(i64, String)], server: &BTreeMap<i64, Strin
     );
 }
 
-fn scratch() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("salesflow-cli-sync-{}", std::process::id()));
+pub(super) fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("salesflow-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -242,7 +242,7 @@ fn killed_at_many_moments_and_run_again_the_output_misses_nothing() {
             state.contacts.insert(id, contact);
         }
     }
-    let dir = scratch();
+    let dir = scratch("sync");
     // Kill points spread over a whole run, as long as it takes on this machine.
     let (probe_state, probe_out) = (dir.join("probe.json"), dir.join("probe.sqlite"));
     let delays = kill_points(

@@ -15,6 +15,7 @@
 //! `--full`) from time to time: it lists everything, and marks in SQLite what is gone.
 
 mod files;
+mod fingerprint;
 mod output_file;
 mod record;
 mod sink;
@@ -29,13 +30,15 @@ use futures_util::StreamExt;
 use salesflow::types::{Campaign, Contact, ContactMessages};
 use salesflow::{Client, Error, Timestamp};
 
+use fingerprint::Fingerprint;
+
 pub use files::{CsvSink, NdjsonSink};
 pub use output_file::OutputFile;
 pub use record::{Column, ColumnType, MessageRecord, SyncRecord};
-pub use sink::{RunEnd, SinkError, SyncSink};
+pub use sink::{Commit, Resumed, RunStart, SinkError, SyncSink};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteSink;
-pub use state::SyncState;
+pub use state::{SyncState, Unfinished};
 
 /// Why a sync stopped. The state given to it is still the one to use next time.
 #[derive(Debug)]
@@ -45,6 +48,9 @@ pub enum SyncError {
     Api(Error),
     /// The sink failed.
     Sink(SinkError),
+    /// The output is not the one the state was written with (another file, a shorter
+    /// one, data no sync wrote), or cannot be opened; nothing was written to it.
+    Output(SinkError),
     /// The state file belongs to another sync, or is damaged.
     State(String),
     /// A file could not be read or written.
@@ -70,6 +76,7 @@ impl std::fmt::Display for SyncError {
         match self {
             Self::Api(error) => write!(f, "{error}"),
             Self::Sink(error) => write!(f, "writing the output failed: {error}"),
+            Self::Output(error) => write!(f, "{error}"),
             Self::State(text) => f.write_str(text),
             Self::Io { path, detail } => write!(f, "{}: {detail}", path.display()),
         }
@@ -94,7 +101,8 @@ pub struct SyncProgress {
     pub written: u64,
 }
 
-/// What a run did, and the state to keep for the next one.
+/// What a run did. The state given to the run holds where it got to (and, if it was
+/// loaded from a file, is saved there).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SyncReport {
     /// `contacts`, `campaigns` or `messages`.
@@ -105,13 +113,17 @@ pub struct SyncReport {
     pub written: u64,
     /// Records listed again unchanged, not written.
     pub unchanged: u64,
+    /// Records an interrupted run had written already, left out by this one (it listed the
+    /// same first items in the same order).
+    pub resumed: u64,
     /// Whether everything was listed (a first or `full` run, or campaigns).
     pub complete: bool,
     /// What was asked for: the `updatedFromDate` (or `from` day) sent, if any.
     pub listed_from: Option<String>,
-    /// The new state: save it ([`SyncState::save`]) for the next run.
-    #[serde(skip)]
-    pub state: SyncState,
+    /// Why the run wrote everything again although the state had a checkpoint (the output
+    /// was gone, or older than the state and `full` was asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rebuilt: Option<String>,
 }
 
 /// Lists what changed and writes it to a [`SyncSink`], keeping a [`SyncState`].
@@ -122,13 +134,12 @@ pub struct SyncReport {
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = salesflow::ClientBuilder::new().from_env()?.build()?;
-/// let path = Path::new("contacts.state.json");
-/// let state = SyncState::load(path, "contacts", &Syncer::scope(321, None))?;
+/// // The sync saves the state back to this file as it goes, and at the end.
+/// let mut state = SyncState::load(Path::new("contacts.state.json"), "contacts", &Syncer::scope(321, None))?;
 /// let mut sink = NdjsonSink::new("contacts.ndjson");
 /// let report = Syncer::new(&client, 321)
-///     .contacts(None, &state, &mut sink, |_| {})
+///     .contacts(None, &mut state, &mut sink, |_| {})
 ///     .await?;
-/// report.state.save(path)?; // only now is the run's progress kept
 /// println!("{} written, {} unchanged", report.written, report.unchanged);
 /// # Ok(()) }
 /// ```
@@ -138,16 +149,19 @@ pub struct Syncer {
     account_id: i64,
     overlap: chrono::Duration,
     full: bool,
+    checkpoint_every: u64,
 }
 
 impl Syncer {
-    /// A sync of account `account_id`, with an overlap window of 10 minutes.
+    /// A sync of account `account_id`, with an overlap window of 10 minutes and a
+    /// checkpoint every 5,000 records written.
     pub fn new(client: &Client, account_id: i64) -> Self {
         Self {
             client: client.clone(),
             account_id,
             overlap: chrono::Duration::minutes(10),
             full: false,
+            checkpoint_every: 5_000,
         }
     }
 
@@ -158,9 +172,17 @@ impl Syncer {
         self
     }
 
-    /// Lists everything, whatever the state says (and lets a sink mark what is gone).
+    /// Lists everything, whatever the state says (and lets a sink mark what is gone, and
+    /// rebuild an output that is older than its state).
     pub fn full(mut self, full: bool) -> Self {
         self.full = full;
+        self
+    }
+
+    /// How many records a run writes between two checkpoints (default 5,000, at least 1):
+    /// the most a run killed before its end writes again when it is run again.
+    pub fn checkpoint_every(mut self, records: u64) -> Self {
+        self.checkpoint_every = records.max(1);
         self
     }
 
@@ -172,42 +194,41 @@ impl Syncer {
         }
     }
 
-    /// The time to list from, if this run lists only changes.
-    fn since(&self, state: &SyncState) -> Option<Timestamp> {
-        let mark = state.high_water.filter(|_| !self.full)?;
-        let from = mark.to_utc().checked_sub_signed(self.overlap)?;
-        Some(Timestamp::from_utc(from))
-    }
-
     /// Syncs the contacts of the account (`listContactsByAccount`), or of one campaign
     /// (`listContactsByCampaign`), read as they arrive.
     pub async fn contacts<S: SyncSink<Contact>>(
         &self,
         campaign_id: Option<i64>,
-        state: &SyncState,
+        state: &mut SyncState,
         sink: &mut S,
         on_progress: impl FnMut(SyncProgress),
     ) -> Result<SyncReport, SyncError> {
-        let since = self.since(state);
+        let mut run = Run::begin(self, campaign_id, state, sink).await?;
+        let since = run.since();
+        run.listed_from = since.map(|t| t.to_string());
         let account = self.client.account(self.account_id);
-        let listed_from = since.map(|t| t.to_string());
-        let run = Run::new(self, state, since.is_none(), listed_from);
         match campaign_id {
             Some(campaign) => {
-                let mut request = account.list_contacts_by_campaign().campaign_id(campaign);
-                if let Some(since) = since {
-                    request = request.updated_from_date(since);
-                }
-                run.go(request.stream(), std::iter::once, sink, on_progress)
-                    .await
+                let list = || {
+                    let request = account.list_contacts_by_campaign().campaign_id(campaign);
+                    match since {
+                        Some(since) => request.updated_from_date(since),
+                        None => request,
+                    }
+                    .stream()
+                };
+                run.go(list, std::iter::once, sink, on_progress).await
             }
             None => {
-                let mut request = account.list_contacts_by_account();
-                if let Some(since) = since {
-                    request = request.updated_from_date(since);
-                }
-                run.go(request.stream(), std::iter::once, sink, on_progress)
-                    .await
+                let list = || {
+                    let request = account.list_contacts_by_account();
+                    match since {
+                        Some(since) => request.updated_from_date(since),
+                        None => request,
+                    }
+                    .stream()
+                };
+                run.go(list, std::iter::once, sink, on_progress).await
             }
         }
     }
@@ -217,19 +238,16 @@ impl Syncer {
     /// are not written again.
     pub async fn campaigns<S: SyncSink<Campaign>>(
         &self,
-        state: &SyncState,
+        state: &mut SyncState,
         sink: &mut S,
         on_progress: impl FnMut(SyncProgress),
     ) -> Result<SyncReport, SyncError> {
-        let stream = self
-            .client
-            .account(self.account_id)
-            .list_campaigns()
-            .stream();
-        Run::new(self, state, true, None)
-            .keep_all()
-            .go(stream, std::iter::once, sink, on_progress)
-            .await
+        let mut run = Run::begin(self, None, state, sink).await?;
+        run.keep_all = true;
+        run.complete = true;
+        let account = self.client.account(self.account_id);
+        let list = || account.list_campaigns().stream();
+        run.go(list, std::iter::once, sink, on_progress).await
     }
 
     /// Syncs the messages contacts sent (`listIncomingMessagesByAccount`, or
@@ -240,67 +258,122 @@ impl Syncer {
         &self,
         campaign_id: Option<i64>,
         first_day: chrono::NaiveDate,
-        state: &SyncState,
+        state: &mut SyncState,
         sink: &mut S,
         on_progress: impl FnMut(SyncProgress),
     ) -> Result<SyncReport, SyncError> {
-        let since = self.since(state);
-        let day = since.map_or(first_day, Timestamp::date);
+        let mut run = Run::begin(self, campaign_id, state, sink).await?;
+        run.by_day = true;
+        let day = run.since().map_or(first_day, Timestamp::date);
+        run.listed_from = Some(day.to_string());
         let account = self.client.account(self.account_id);
         let expand = |contact: ContactMessages| MessageRecord::of(&contact).collect::<Vec<_>>();
-        let run = Run::new(self, state, since.is_none(), Some(day.to_string())).by_day();
         match campaign_id {
             Some(campaign) => {
-                let stream = account
-                    .list_incoming_messages_by_campaign()
-                    .campaign_id(campaign)
-                    .from(day)
-                    .stream();
-                run.go(stream, expand, sink, on_progress).await
+                let list = || {
+                    account
+                        .list_incoming_messages_by_campaign()
+                        .campaign_id(campaign)
+                        .from(day)
+                        .stream()
+                };
+                run.go(list, expand, sink, on_progress).await
             }
             None => {
-                let stream = account
-                    .list_incoming_messages_by_account()
-                    .from(day)
-                    .stream();
-                run.go(stream, expand, sink, on_progress).await
+                let list = || {
+                    account
+                        .list_incoming_messages_by_account()
+                        .from(day)
+                        .stream()
+                };
+                run.go(list, expand, sink, on_progress).await
             }
         }
     }
 }
 
-/// One run: what it knows before listing.
+/// One run: the state it goes on from and updates, and what it knows before listing.
 struct Run<'a> {
-    state: &'a SyncState,
+    state: &'a mut SyncState,
     overlap: chrono::Duration,
+    checkpoint_every: u64,
     complete: bool,
     /// Keep every record's change time (a kind listed whole each run), not only the window.
     keep_all: bool,
     /// The API lists from a day: the next run lists again from the start of the window's day.
     by_day: bool,
     listed_from: Option<String>,
+    rebuilt: Option<String>,
+    started_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// What one listing of a run came to.
+enum Pass {
+    /// Listed to the end.
+    Listed(Tally),
+    /// The listing's first items are not those an interrupted run wrote: list again and
+    /// write them all.
+    Diverged,
+}
+
+/// The counts of one listing, and the change times it saw.
+#[derive(Default)]
+struct Tally {
+    listed: u64,
+    written: u64,
+    unchanged: u64,
+    resumed: u64,
+    mark: Option<Timestamp>,
+    /// Change times of the records in the output (or, keeping all, listed) in this run.
+    times: HashMap<i64, Timestamp>,
 }
 
 impl<'a> Run<'a> {
-    fn new(
+    /// Resumes the sink at the state's checkpoint (the state is forgotten if the output
+    /// holds none of it).
+    async fn begin<R: SyncRecord>(
         syncer: &Syncer,
-        state: &'a SyncState,
-        complete: bool,
-        listed_from: Option<String>,
-    ) -> Self {
-        Self {
+        campaign_id: Option<i64>,
+        state: &'a mut SyncState,
+        sink: &mut impl SyncSink<R>,
+    ) -> Result<Self, SyncError> {
+        let started_at = chrono::DateTime::from(std::time::SystemTime::now());
+        let resumed = sink
+            .resume(RunStart {
+                checkpoint: state.checkpoint.as_ref(),
+                interrupted: state.unfinished.is_some(),
+                rebuild: syncer.full,
+                account_id: syncer.account_id,
+                campaign_id,
+            })
+            .await
+            .map_err(SyncError::Output)?;
+        let rebuilt = match resumed {
+            Resumed::AsCheckpointed => None,
+            Resumed::Rebuilt(why) => {
+                state.forget();
+                Some(why)
+            }
+        };
+        let complete = syncer.full || state.high_water.is_none();
+        Ok(Self {
             state,
             overlap: syncer.overlap,
+            checkpoint_every: syncer.checkpoint_every,
             complete,
             keep_all: false,
             by_day: false,
-            listed_from,
-        }
+            listed_from: None,
+            rebuilt,
+            started_at,
+        })
     }
 
-    fn by_day(mut self) -> Self {
-        self.by_day = true;
-        self
+    /// The time to list from, if this run lists only changes.
+    fn since(&self) -> Option<Timestamp> {
+        let mark = self.state.high_water.filter(|_| !self.complete)?;
+        let from = mark.to_utc().checked_sub_signed(self.overlap)?;
+        Some(Timestamp::from_utc(from))
     }
 
     /// Whether a record changed at `time` is listed again by the next run (whose mark is
@@ -320,14 +393,11 @@ impl<'a> Run<'a> {
         time.to_utc() >= start
     }
 
-    fn keep_all(mut self) -> Self {
-        self.keep_all = true;
-        self
-    }
-
-    async fn go<I, R, It, S>(
-        self,
-        stream: impl futures_util::Stream<Item = Result<I, Error>>,
+    /// Lists with `list` and writes what changed; goes on from an interrupted run where
+    /// it listed the same.
+    async fn go<I, R, It, S, L>(
+        mut self,
+        list: impl Fn() -> L,
         mut expand: impl FnMut(I) -> It,
         sink: &mut S,
         mut on_progress: impl FnMut(SyncProgress),
@@ -336,79 +406,187 @@ impl<'a> Run<'a> {
         R: SyncRecord,
         It: IntoIterator<Item = R>,
         S: SyncSink<R>,
+        L: futures_util::Stream<Item = Result<I, Error>>,
     {
-        let started_at = chrono::DateTime::from(std::time::SystemTime::now());
-        sink.resume(self.state.checkpoint.as_ref())
-            .await
-            .map_err(SyncError::Sink)?;
-        let mut progress = SyncProgress::default();
-        let mut mark = self.state.high_water;
-        // Change times of the records written (or, keeping all, listed) in this run.
-        let mut times: HashMap<i64, Timestamp> = HashMap::new();
-        let mut prune_at = 4_096;
-        let mut unchanged = 0;
-        futures_util::pin_mut!(stream);
-        while let Some(item) = stream.next().await {
-            for record in expand(item.map_err(SyncError::Api)?) {
-                progress.listed += 1;
-                let changed = record.changed_at();
-                let id = record.id();
-                if let Some(time) = changed {
-                    if self.keep_all {
-                        times.insert(id, time);
-                    }
-                    if self.state.recent.get(&id) == Some(&time) {
-                        sink.unchanged(&record).await.map_err(SyncError::Sink)?;
-                        unchanged += 1;
-                        on_progress(progress);
-                        continue;
-                    }
-                }
-                sink.write(&record).await.map_err(SyncError::Sink)?;
-                progress.written += 1;
-                if let Some(time) = changed {
-                    mark = mark.max(Some(time));
-                    times.insert(id, time);
-                }
-                if !self.keep_all && times.len() >= prune_at {
-                    times.retain(|_, time| self.listed_again(*time, mark));
-                    prune_at = (times.len() * 2).max(4_096);
-                }
-                on_progress(progress);
+        let mut skip = self
+            .state
+            .unfinished
+            .take()
+            .filter(|unfinished| unfinished.listed_from == self.listed_from);
+        loop {
+            if skip.is_none() {
+                // Before the first write: the output as it is now, and a run under way.
+                self.checkpoint(sink, 0, &Fingerprint::new()).await?;
+            }
+            let pass = self
+                .pass(list(), &mut expand, sink, &mut on_progress, skip.take())
+                .await?;
+            if let Pass::Listed(tally) = pass {
+                return self.end(sink, tally).await;
             }
         }
+    }
+
+    /// One listing, written to the sink; the first `skip.items` items are left out when
+    /// they are the ones the interrupted run wrote.
+    async fn pass<I, R, It, S>(
+        &mut self,
+        stream: impl futures_util::Stream<Item = Result<I, Error>>,
+        expand: &mut impl FnMut(I) -> It,
+        sink: &mut S,
+        on_progress: &mut impl FnMut(SyncProgress),
+        skip: Option<Unfinished>,
+    ) -> Result<Pass, SyncError>
+    where
+        R: SyncRecord,
+        It: IntoIterator<Item = R>,
+        S: SyncSink<R>,
+    {
+        let mut tally = Tally {
+            mark: self.state.high_water,
+            ..Tally::default()
+        };
+        let mut digest = Fingerprint::new();
+        let mut items = 0u64;
+        let mut since_checkpoint = 0u64;
+        let mut prune_at = 4_096;
+        let skipped = skip.as_ref().map_or(0, |skip| skip.items);
+        futures_util::pin_mut!(stream);
+        while let Some(item) = stream.next().await {
+            let resuming = items < skipped;
+            for record in expand(item.map_err(SyncError::Api)?) {
+                tally.listed += 1;
+                let changed = record.changed_at();
+                let id = record.id();
+                digest.update(&id.to_le_bytes());
+                digest.update(
+                    &changed
+                        .map_or(i64::MIN, |t| t.to_utc().timestamp_millis())
+                        .to_le_bytes(),
+                );
+                if let Some(time) = changed
+                    && self.keep_all
+                {
+                    tally.times.insert(id, time);
+                }
+                let unchanged =
+                    changed.is_some_and(|time| self.state.recent.get(&id) == Some(&time));
+                if unchanged || resuming {
+                    sink.unchanged(&record).await.map_err(SyncError::Sink)?;
+                    if unchanged {
+                        tally.unchanged += 1;
+                        on_progress(tally.progress());
+                        continue;
+                    }
+                    tally.resumed += 1;
+                } else {
+                    sink.write(&record).await.map_err(SyncError::Sink)?;
+                    tally.written += 1;
+                    since_checkpoint += 1;
+                }
+                if let Some(time) = changed {
+                    tally.mark = tally.mark.max(Some(time));
+                    tally.times.insert(id, time);
+                }
+                if !self.keep_all && tally.times.len() >= prune_at {
+                    let mark = tally.mark;
+                    tally.times.retain(|_, time| self.listed_again(*time, mark));
+                    prune_at = (tally.times.len() * 2).max(4_096);
+                }
+                on_progress(tally.progress());
+            }
+            items += 1;
+            if items == skipped
+                && skip
+                    .as_ref()
+                    .is_some_and(|skip| skip.digest != digest.hex())
+            {
+                return Ok(Pass::Diverged);
+            }
+            if since_checkpoint >= self.checkpoint_every {
+                self.checkpoint(sink, items, &digest).await?;
+                since_checkpoint = 0;
+            }
+        }
+        if items < skipped {
+            return Ok(Pass::Diverged);
+        }
+        Ok(Pass::Listed(tally))
+    }
+
+    /// Makes the writes so far durable, and saves the state with the output's checkpoint
+    /// and how far into the listing it holds.
+    async fn checkpoint<R: SyncRecord>(
+        &mut self,
+        sink: &mut impl SyncSink<R>,
+        items: u64,
+        digest: &Fingerprint,
+    ) -> Result<(), SyncError> {
         let checkpoint = sink
-            .commit(RunEnd {
+            .commit(Commit {
+                run_ended: false,
                 complete: self.complete,
-                started_at,
+                started_at: self.started_at,
+            })
+            .await
+            .map_err(SyncError::Sink)?;
+        self.state.checkpoint = checkpoint;
+        self.state.unfinished = Some(Unfinished {
+            listed_from: self.listed_from.clone(),
+            items,
+            digest: digest.hex(),
+        });
+        self.state.persist()
+    }
+
+    /// The end of a run: the output made durable (and told whether the run was complete),
+    /// then the state moved on.
+    async fn end<R: SyncRecord>(
+        self,
+        sink: &mut impl SyncSink<R>,
+        tally: Tally,
+    ) -> Result<SyncReport, SyncError> {
+        let checkpoint = sink
+            .commit(Commit {
+                run_ended: true,
+                complete: self.complete,
+                started_at: self.started_at,
             })
             .await
             .map_err(SyncError::Sink)?;
         let mut recent: BTreeMap<i64, Timestamp> = if self.keep_all {
             BTreeMap::new()
         } else {
-            self.state.recent.clone()
+            std::mem::take(&mut self.state.recent)
         };
-        recent.extend(times);
+        recent.extend(tally.times);
         if !self.keep_all {
-            recent.retain(|_, time| self.listed_again(*time, mark));
+            recent.retain(|_, time| self.listed_again(*time, tally.mark));
         }
-        let state = SyncState {
-            kind: self.state.kind.clone(),
-            scope: self.state.scope.clone(),
-            high_water: mark,
-            recent,
-            checkpoint,
-            runs: self.state.runs + 1,
-        };
+        self.state.high_water = tally.mark;
+        self.state.recent = recent;
+        self.state.checkpoint = checkpoint;
+        self.state.unfinished = None;
+        self.state.runs += 1;
+        self.state.persist()?;
         Ok(SyncReport {
             kind: R::KIND,
-            listed: progress.listed,
-            written: progress.written,
-            unchanged,
+            listed: tally.listed,
+            written: tally.written,
+            unchanged: tally.unchanged,
+            resumed: tally.resumed,
             complete: self.complete,
             listed_from: self.listed_from,
-            state,
+            rebuilt: self.rebuilt,
         })
+    }
+}
+
+impl Tally {
+    fn progress(&self) -> SyncProgress {
+        SyncProgress {
+            listed: self.listed,
+            written: self.written,
+        }
     }
 }

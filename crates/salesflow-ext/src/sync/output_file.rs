@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{CsvSink, NdjsonSink, RunEnd, SinkError, SyncRecord, SyncSink};
+use super::{Commit, CsvSink, NdjsonSink, Resumed, RunStart, SinkError, SyncRecord, SyncSink};
 
 /// A sync's output file, chosen by its extension: `.ndjson` (or `.jsonl`) for
 /// [`NdjsonSink`], `.csv` for [`CsvSink`], `.sqlite` (`.sqlite3`, `.db`) for
@@ -40,7 +40,7 @@ impl<R: SyncRecord> OutputFile<R> {
             "ndjson" | "jsonl" => Ok(Self::Ndjson(NdjsonSink::new(path))),
             "csv" => Ok(Self::Csv(CsvSink::new(path))),
             #[cfg(feature = "sqlite")]
-            "sqlite" | "sqlite3" | "db" => Ok(Self::Sqlite(super::SqliteSink::open(path)?)),
+            "sqlite" | "sqlite3" | "db" => Ok(Self::Sqlite(super::SqliteSink::new(path))),
             #[cfg(not(feature = "sqlite"))]
             "sqlite" | "sqlite3" | "db" => Err(format!(
                 "{}: this build has no SQLite output (the `sqlite` feature is off); write .ndjson or .csv",
@@ -56,13 +56,23 @@ impl<R: SyncRecord> OutputFile<R> {
     }
 }
 
-impl<R: SyncRecord> SyncSink<R> for OutputFile<R> {
-    async fn resume(&mut self, checkpoint: Option<&Value>) -> Result<(), SinkError> {
+impl<R> OutputFile<R> {
+    /// For a CSV output: writes text cells exactly as they are ([`CsvSink::verbatim`]).
+    pub fn verbatim_csv(self, verbatim: bool) -> Self {
         match self {
-            Self::Ndjson(sink) => sink.resume(checkpoint).await,
-            Self::Csv(sink) => sink.resume(checkpoint).await,
+            Self::Csv(sink) => Self::Csv(sink.verbatim(verbatim)),
+            other => other,
+        }
+    }
+}
+
+impl<R: SyncRecord> SyncSink<R> for OutputFile<R> {
+    async fn resume(&mut self, run: RunStart<'_>) -> Result<Resumed, SinkError> {
+        match self {
+            Self::Ndjson(sink) => sink.resume(run).await,
+            Self::Csv(sink) => sink.resume(run).await,
             #[cfg(feature = "sqlite")]
-            Self::Sqlite(sink) => sink.resume(checkpoint).await,
+            Self::Sqlite(sink) => sink.resume(run).await,
         }
     }
 
@@ -84,12 +94,12 @@ impl<R: SyncRecord> SyncSink<R> for OutputFile<R> {
         }
     }
 
-    async fn commit(&mut self, end: RunEnd) -> Result<Option<Value>, SinkError> {
+    async fn commit(&mut self, at: Commit) -> Result<Option<Value>, SinkError> {
         match self {
-            Self::Ndjson(sink) => sink.commit(end).await,
-            Self::Csv(sink) => sink.commit(end).await,
+            Self::Ndjson(sink) => sink.commit(at).await,
+            Self::Csv(sink) => sink.commit(at).await,
             #[cfg(feature = "sqlite")]
-            Self::Sqlite(sink) => sink.commit(end).await,
+            Self::Sqlite(sink) => sink.commit(at).await,
         }
     }
 }

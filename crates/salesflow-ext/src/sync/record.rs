@@ -72,6 +72,12 @@ pub trait SyncRecord: Serialize + Send + Sync {
     /// When the server last changed it, by its own clock: what the high-water mark is made
     /// of. `None` when the server gave no time.
     fn changed_at(&self) -> Option<Timestamp>;
+
+    /// The campaign it belongs to, where the record says (a sink that marks deletions
+    /// keeps it, so that a complete run of one campaign marks only that campaign's).
+    fn campaign_id(&self) -> Option<i64> {
+        None
+    }
 }
 
 impl SyncRecord for Contact {
@@ -105,6 +111,10 @@ impl SyncRecord for Contact {
     /// change after that.
     fn changed_at(&self) -> Option<Timestamp> {
         self.last_modified_at.or(self.added_at)
+    }
+
+    fn campaign_id(&self) -> Option<i64> {
+        self.campaign_id
     }
 }
 
