@@ -44,7 +44,7 @@ impl From<Exit> for ExitCode {
 
 /// Prints a usage problem and returns its exit code.
 pub fn usage(message: &str) -> Exit {
-    eprintln!("salesflow: {message}");
+    eprintln!("salesflow: {}", crate::terminal::safe(message));
     Exit::Usage
 }
 
@@ -107,9 +107,12 @@ pub fn describe(error: &Error) -> String {
         }),
         _ => None,
     };
+    // A server's message may carry anything: shown, never run by the terminal.
+    let detail = error.detail().to_string();
+    let detail = crate::terminal::safe(&detail);
     match hint {
-        Some(hint) => format!("salesflow: {command}: {} ({hint})", error.detail()),
-        None => format!("salesflow: {command}: {}", error.detail()),
+        Some(hint) => format!("salesflow: {command}: {detail} ({hint})"),
+        None => format!("salesflow: {command}: {detail}"),
     }
 }
 

@@ -113,9 +113,10 @@ pub fn run(sub: &ArgMatches) -> Exit {
         Ok(client) => client,
         Err(exit) => return exit,
     };
+    let verbatim = sub.get_flag("csv-verbatim");
     let mut report = match sub
         .get_one::<PathBuf>("report")
-        .map(|path| Report::create(path))
+        .map(|path| Report::create(path, verbatim))
     {
         Some(Ok(report)) => Some(report),
         Some(Err(message)) => return failure::usage(&format!("import: {message}")),
@@ -221,23 +222,27 @@ async fn stop_on_ctrl_c(stop: ImportStop) {
 }
 
 fn problem_line(outcome: &RowOutcome) -> String {
+    let error = outcome.error.as_deref().unwrap_or("no detail");
     format!(
         "salesflow: import: row {}: {}: {}",
         outcome.row,
         outcome.status,
-        outcome.error.as_deref().unwrap_or("no detail")
+        crate::terminal::safe(error)
     )
 }
 
-/// The report: one CSV row per source row, as outcomes arrive.
+/// The report: one CSV row per source row, as outcomes arrive; text a spreadsheet would
+/// run as a formula (a URL or an error from the file or the server) defused unless
+/// `verbatim`.
 struct Report {
     path: PathBuf,
     writer: csv::Writer<std::fs::File>,
+    verbatim: bool,
     failed: Option<String>,
 }
 
 impl Report {
-    fn create(path: &Path) -> Result<Self, String> {
+    fn create(path: &Path, verbatim: bool) -> Result<Self, String> {
         let mut writer = csv::Writer::from_path(path)
             .map_err(|error| format!("cannot write --report {}: {error}", path.display()))?;
         writer
@@ -246,6 +251,7 @@ impl Report {
         Ok(Self {
             path: path.to_path_buf(),
             writer,
+            verbatim,
             failed: None,
         })
     }
@@ -258,12 +264,19 @@ impl Report {
             .member_id
             .map(|id| id.to_string())
             .unwrap_or_default();
+        let text = |text: &'_ str| -> String {
+            if self.verbatim {
+                text.to_owned()
+            } else {
+                salesflow_ext::defuse_formula(text).into_owned()
+            }
+        };
         let written = self.writer.write_record([
             outcome.row.to_string().as_str(),
-            outcome.linkedin_url.as_str(),
+            text(&outcome.linkedin_url).as_str(),
             member_id.as_str(),
             outcome.status.as_str(),
-            outcome.error.as_deref().unwrap_or(""),
+            text(outcome.error.as_deref().unwrap_or("")).as_str(),
         ]);
         if let Err(error) = written {
             self.failed = Some(format!(

@@ -13,6 +13,7 @@ mod output;
 mod progress;
 mod rows;
 mod sync;
+mod terminal;
 mod webhooks;
 
 use std::process::ExitCode;
@@ -30,7 +31,9 @@ shows in `ps` and in the shell's history); --account-id or SALESFLOW_ACCOUNT_ID 
 of every --account-id); --base-url or SALESFLOW_BASE_URL; --timeout or SALESFLOW_TIMEOUT.
 
 Output: JSON on stdout (pretty on a terminal, one line when piped); --format csv or table
-for a spreadsheet or a person. Errors: one line on stderr.
+for a spreadsheet or a person. Text from prospects is made safe there: a CSV cell that a
+spreadsheet would run as a formula gets a leading ' (--csv-verbatim writes it as it is), a
+table shows control characters escaped. Errors: one line on stderr.
 
 Exit codes: 0 success, 1 Salesflow answered with an error, 2 usage or invalid input
 (nothing was sent), 3 network error (no answer).";
@@ -389,7 +392,9 @@ fn run(matches: &ArgMatches) -> Exit {
         .unwrap_or(Format::Json);
     let cli = Cli::new(
         client,
-        Output::new(format, operation.operation_id()).with_raw(raw),
+        Output::new(format, operation.operation_id())
+            .verbatim_csv(sub.get_flag("csv-verbatim"))
+            .with_raw(raw),
     );
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::failure;
 use crate::generated::CliConfig;
-use crate::rows;
+use crate::rows::{self, Cells};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,8 @@ impl Format {
 /// The output side of the command line.
 pub struct Output {
     format: Format,
+    /// CSV cells as they are (`--csv-verbatim`), not made safe for a spreadsheet.
+    verbatim: bool,
     pretty: bool,
     columns: Option<&'static [&'static str]>,
     raw: Option<RawBody>,
@@ -65,6 +67,7 @@ impl Output {
     pub fn new(format: Format, operation_id: &str) -> Self {
         Self {
             format,
+            verbatim: false,
             pretty: std::io::stdout().is_terminal(),
             columns: crate::generated_columns::COLUMNS
                 .iter()
@@ -72,6 +75,12 @@ impl Output {
                 .map(|(_, columns)| *columns),
             raw: None,
         }
+    }
+
+    /// Writes CSV cells exactly as they are, formulas and all (`--csv-verbatim`).
+    pub fn verbatim_csv(mut self, verbatim: bool) -> Self {
+        self.verbatim = verbatim;
+        self
     }
 
     /// Prints the body as Salesflow sent it instead of the decoded value, if `raw` is set.
@@ -95,7 +104,8 @@ impl Output {
         let text = match self.format {
             Format::Json if self.pretty => serde_json::to_string_pretty(&value).unwrap_or_default(),
             Format::Json => value.to_string(),
-            Format::Csv => csv_text(&value, self.columns),
+            Format::Csv if self.verbatim => csv_text(&value, self.columns, Cells::Verbatim),
+            Format::Csv => csv_text(&value, self.columns, Cells::Spreadsheet),
             Format::Table => table_text(&value, self.columns),
             Format::Ndjson => match &value {
                 serde_json::Value::Array(items) => {
@@ -136,8 +146,8 @@ fn mark_utc(value: &mut serde_json::Value) {
     }
 }
 
-fn csv_text(value: &serde_json::Value, fixed: Option<&[&str]>) -> String {
-    let (columns, rows) = rows::table(value, fixed);
+fn csv_text(value: &serde_json::Value, fixed: Option<&[&str]>, cells: Cells) -> String {
+    let (columns, rows) = rows::table(value, fixed, cells);
     let mut writer = csv::Writer::from_writer(Vec::new());
     let _ = writer.write_record(&columns);
     for row in rows {
@@ -147,7 +157,7 @@ fn csv_text(value: &serde_json::Value, fixed: Option<&[&str]>) -> String {
 }
 
 fn table_text(value: &serde_json::Value, fixed: Option<&[&str]>) -> String {
-    let (columns, rows) = rows::table(value, fixed);
+    let (columns, rows) = rows::table(value, fixed, Cells::Terminal);
     let mut table = comfy_table::Table::new();
     table.load_style(comfy_table::presets::ASCII_MARKDOWN);
     table.set_header(columns);

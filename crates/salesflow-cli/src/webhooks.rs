@@ -215,14 +215,15 @@ impl Printer {
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default();
-        writeln!(
-            out,
+        let row = format!(
             "{:<20}  {kind:<40}  {:>10}  {name:<24}  {status:<28}  {}",
             chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
                 .format("%Y-%m-%dT%H:%M:%SZ"),
             event.member_id,
             event.campaign_names().join(", "),
-        )?;
+        );
+        // Names, campaigns and values come from whoever sent the event: shown, never run.
+        writeln!(out, "{}", crate::terminal::safe(&row))?;
         out.flush()?;
         Ok(count)
     }

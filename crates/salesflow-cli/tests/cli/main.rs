@@ -7,6 +7,7 @@ mod golden;
 mod import;
 mod sync;
 mod sync_outputs;
+mod untrusted_text;
 mod webhooks;
 
 use assert_cmd::Command;
