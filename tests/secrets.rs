@@ -422,6 +422,157 @@ async fn a_server_that_echoes_the_token_in_any_encoding_never_shows_it() {
     }
 }
 
+/// Tokens holding every character whose escapes differ between URLs, forms, JSON, HTML and
+/// Rust's `Debug`: `" \ < > & + / = %` and a space.
+const QUOTING_TOKENS: [&str; 3] = [
+    r#"Ab"Cd\Ef<Gh>Ij&Kl+Mn/Op=Qr%St Uv"#,
+    r#""\<>&+/=% secretTAIL9"#,
+    r#"q9<b>bold</b>&amp;"x"\y"#,
+];
+
+/// Whether `text` shows any 6 characters of `token` in a row: a whole token or a remainder
+/// of one that a scrubber missed.
+fn shows_part_of(token: &str, text: &str) -> Option<String> {
+    let chars: Vec<char> = token.chars().collect();
+    chars
+        .windows(6)
+        .map(|window| window.iter().collect::<String>())
+        .find(|window| text.contains(window.as_str()))
+}
+
+/// The token as a JSON string's contents (`"` and `\` escaped).
+fn json_escaped(token: &str) -> String {
+    serde_json::to_string(token)
+        .unwrap()
+        .trim_matches('"')
+        .to_owned()
+}
+
+/// Each failure a server can make of a call, the token in it as servers write it, and
+/// whether the error keeps the token's place (`***`).
+fn failures(token: &'static str) -> Vec<(u16, String, &'static str, bool)> {
+    let json = json_escaped(token);
+    let page = format!(
+        "<html><body><h1>Error</h1><p>GET /api/campaigns/list-campaigns?accountId=321&token={token}</p></body></html>"
+    );
+    let json_kind = "application/json";
+    vec![
+        // An IIS page with the URL raw: a `<` of the token must not be taken for a tag.
+        (500, page, "text/html", true),
+        // A JSON body of no known shape: kept as an excerpt of its JSON, `\"` and all.
+        (
+            400,
+            format!(r#"{{"code": "E1", "query": "token={json}"}}"#),
+            json_kind,
+            true,
+        ),
+        // The documented shape, and ProblemDetails naming the field by the token.
+        (
+            401,
+            format!(r#"{{"Status": 401, "Message": "Invalid token {json}"}}"#),
+            json_kind,
+            true,
+        ),
+        (
+            400,
+            format!(r#"{{"title": "Bad", "status": 400, "errors": {{"{json}": ["bad {json}"]}}}}"#),
+            json_kind,
+            true,
+        ),
+        // A success that does not decode: serde quotes the value in its message.
+        (
+            200,
+            format!(r#"[{{"CampaignId": "{json}"}}]"#),
+            json_kind,
+            true,
+        ),
+        // An unknown key is left out of the message altogether.
+        (200, format!(r#"[{{"{json}": 1}}]"#), json_kind, false),
+    ]
+}
+
+#[tokio::test]
+async fn tokens_with_quotes_backslashes_and_brackets_never_show_nor_a_remainder_of_them() {
+    for token in QUOTING_TOKENS {
+        let answers = failures(token);
+        let served = answers.clone();
+        let server = RawServer::start(move |n, _| {
+            let (status, body, kind, _) = &served[n % served.len()];
+            Reply::Bytes(
+                format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\n\r\n{body}",
+                    body.len()
+                )
+                .into_bytes(),
+            )
+        });
+        let client = ClientBuilder::new()
+            .token(token)
+            .base_url(server.base_url())
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+        for (status, body, _, marked) in &answers {
+            let logs = CapturedLogs::start();
+            let error = client
+                .list_campaigns()
+                .account_id(ACCOUNT_ID)
+                .send()
+                .await
+                .expect_err("the server fails");
+            assert_eq!(error.status(), Some(*status), "{error:?}");
+            let mut shown = format!("{error}\n{error:?}\n{error:#?}\n{}", logs.text());
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                shown.push_str(&format!("\n{cause} {cause:?}"));
+                source = cause.source();
+            }
+            if let Some(part) = shows_part_of(token, &shown) {
+                panic!("{token:?}: {part:?} shows, for {body}: {shown}");
+            }
+            assert_eq!(shown.contains("***"), *marked, "the token's place: {shown}");
+        }
+        // A list item that does not decode, read as a stream.
+        let items = RawServer::start(move |_, _| {
+            Reply::json(
+                200,
+                &format!(
+                    r#"[{{"MemberId": 1}}, {{"MemberId": "{}"}}]"#,
+                    json_escaped(token)
+                ),
+            )
+        });
+        let client = ClientBuilder::new()
+            .token(token)
+            .base_url(items.base_url())
+            .build()
+            .unwrap();
+        let stream = client
+            .list_contacts_by_account()
+            .account_id(ACCOUNT_ID)
+            .stream();
+        let results: Vec<_> = salesflow::StreamExt::collect(stream).await;
+        let error = results[1].as_ref().expect_err("the second item");
+        let shown = format!("{error} {error:?}");
+        assert!(shows_part_of(token, &shown).is_none(), "{shown}");
+        assert!(shown.contains("invalid type: string \"***\""), "{shown}");
+    }
+}
+
+#[test]
+fn a_base_url_with_the_token_in_it_is_refused_without_showing_it() {
+    for token in QUOTING_TOKENS {
+        let url = format!("http://127.0.0.1:9/api?token={token}");
+        let error = ClientBuilder::new()
+            .token(token)
+            .base_url(&url)
+            .build()
+            .unwrap_err();
+        let shown = format!("{error} {error:?}");
+        assert!(shows_part_of(token, &shown).is_none(), "{shown}");
+    }
+}
+
 #[tokio::test]
 async fn an_adjusted_http_client_still_follows_no_redirect_and_sends_no_referer() {
     let elsewhere = server().await;

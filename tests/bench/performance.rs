@@ -5,6 +5,7 @@
 //! cargo bench -p salesflow-tests --bench performance -- --quick # fewer rounds, to try it
 //! cargo bench -p salesflow-tests --bench performance -- --small-only # the small call only
 //! cargo bench -p salesflow-tests --bench performance -- --decode-only # decoding alone
+//! cargo bench -p salesflow-tests --bench performance -- --errors-only # items that fail
 //! ```
 //!
 //! The floor is what a user would write by hand with the same crates: reqwest, then
@@ -238,6 +239,7 @@ fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick");
     let small_only = std::env::args().any(|arg| arg == "--small-only");
     let decode_only = std::env::args().any(|arg| arg == "--decode-only");
+    let errors_only = std::env::args().any(|arg| arg == "--errors-only");
     // `cargo bench` passes `--bench`; nothing else is taken.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -245,6 +247,10 @@ fn main() {
         .unwrap();
     if decode_only {
         runtime.block_on(decode(quick));
+        return;
+    }
+    if errors_only {
+        runtime.block_on(failing_items(quick));
         return;
     }
     runtime.block_on(run(quick, small_only));
@@ -266,6 +272,49 @@ async fn decode(quick: bool) {
             let contacts: Vec<salesflow::types::Contact> = salesflow::from_json(&body).unwrap();
             black_box(contacts);
         },
+    )
+    .await;
+}
+
+/// A list of 1,000 items that do not decode (`MemberId` is text) against the same list of
+/// items that do, streamed through the SDK: what an error costs over a success (each one
+/// carries its text, with the token scrubbed out).
+async fn failing_items(quick: bool) {
+    const ITEMS: usize = 1_000;
+    let list = |member_id: &dyn Fn(usize) -> String| {
+        let items: Vec<String> = (0..ITEMS)
+            .map(|i| format!("{{\"MemberId\":{},\"FirstName\":\"Ann\"}}", member_id(i)))
+            .collect();
+        format!("[{}]", items.join(",")).into_bytes()
+    };
+    let client = |body: Vec<u8>| {
+        ClientBuilder::new()
+            .token(TOKEN)
+            .base_url(serve(body))
+            .build()
+            .unwrap()
+    };
+    let good = client(list(&|i| i.to_string()));
+    let bad = client(list(&|i| format!("\"x{i}\"")));
+    fn stream(client: &salesflow::Client, ok: bool) -> impl Future<Output = ()> + '_ {
+        let items = client.list_contacts_by_account().account_id(321).stream();
+        async move {
+            let mut items = std::pin::pin!(items);
+            let mut seen = 0;
+            while let Some(item) = items.next().await {
+                assert_eq!(item.is_ok(), ok);
+                black_box(item.map(|_| ()).map_err(|error| error.to_string()));
+                seen += 1;
+            }
+            assert_eq!(seen, ITEMS);
+        }
+    }
+    compare(
+        "1,000 stream items that fail to decode, vs 1,000 that decode",
+        if quick { 5 } else { 21 },
+        1,
+        || stream(&good, true),
+        || stream(&bad, false),
     )
     .await;
 }
@@ -349,6 +398,7 @@ async fn run(quick: bool, small_only: bool) {
     if small_only {
         return;
     }
+    failing_items(quick).await;
     // Big lists: listContactsByAccount of agency accounts.
     let sizes: &[usize] = if quick {
         &[1_000, 10_000, 100_000]

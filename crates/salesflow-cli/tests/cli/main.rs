@@ -954,6 +954,19 @@ fn a_base_url_with_a_query_string_is_a_usage_error() {
         stderr.contains("without a query string or fragment"),
         "{stderr}"
     );
+    // Someone put the token there: the error shows the URL without it.
+    let url = format!("http://127.0.0.1:9/api?token={TOKEN}");
+    let (code, stdout, stderr) = fails(
+        Command::new(env!("CARGO_BIN_EXE_salesflow"))
+            .env("SALESFLOW_TOKEN", TOKEN)
+            .args(["list-accounts", "--base-url", &url]),
+    );
+    assert_eq!(code, 2);
+    assert!(
+        !stderr.contains(TOKEN) && !stdout.contains(TOKEN),
+        "{stderr}"
+    );
+    assert!(stderr.contains("http://127.0.0.1:9/api?…"), "{stderr}");
 }
 
 /// Writes `body` to a temporary file for `--json-body`.

@@ -89,7 +89,8 @@ pub enum ConfigError {
     MissingToken,
     /// `SALESFLOW_ACCOUNT_ID` is not an account id.
     BadAccountId(String),
-    /// The base URL is not an absolute http(s) URL.
+    /// The base URL is not an absolute http(s) URL without a query string; holds the URL
+    /// as shown (without its query, fragment or user info, which may hold secrets).
     BadBaseUrl(String),
     /// The application name cannot go into a User-Agent header.
     BadApplication(String),
@@ -111,8 +112,8 @@ impl fmt::Display for ConfigError {
             ),
             Self::BadBaseUrl(value) => write!(
                 f,
-                "base URL {value:?} is not an absolute http:// or https:// URL without a query \
-                 string or fragment (e.g. {})",
+                "base URL {value} is not an absolute http:// or https:// URL without a query \
+                 string or fragment (e.g. {}); the token is given apart, never in the URL",
                 hosts::PRODUCTION_URL
             ),
             Self::BadApplication(value) => write!(
@@ -409,6 +410,7 @@ impl ClientBuilder {
                 idle: self.idle_timeout,
             },
             hosts: Arc::new(hosts),
+            scrubber: Default::default(),
         };
         Ok(Client::new_with_client(&base_url, http, settings))
     }
@@ -426,15 +428,32 @@ fn install_crypto_provider() {
 
 /// An absolute http(s) URL without a trailing slash.
 fn checked_url(url: &str) -> Result<String, ConfigError> {
-    let parsed =
-        reqwest::Url::parse(url.trim()).map_err(|_| ConfigError::BadBaseUrl(url.to_owned()))?;
+    let bad = || ConfigError::BadBaseUrl(shown_url(url));
+    let parsed = reqwest::Url::parse(url.trim()).map_err(|_| bad())?;
     // A query string or a fragment would end up between the path stem and each
     // operation's path, or beside the token.
     let bare = parsed.query().is_none() && parsed.fragment().is_none();
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() || !bare {
-        return Err(ConfigError::BadBaseUrl(url.to_owned()));
+        return Err(bad());
     }
     Ok(url.trim().trim_end_matches('/').to_owned())
+}
+
+/// A URL as an error may show it: up to its query string or fragment (`?…`), without user
+/// info (`***@`). Either may hold a token someone put there.
+fn shown_url(url: &str) -> String {
+    let (stem, cut) = match url.find(['?', '#']) {
+        Some(at) => (&url[..at], true),
+        None => (url, false),
+    };
+    let stem = match (stem.find("://"), stem.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}***@{}", &stem[..scheme + 3], &stem[at + 1..])
+        }
+        (None, Some(at)) => format!("***@{}", &stem[at + 1..]),
+        _ => stem.to_owned(),
+    };
+    format!("\"{stem}{}\"", if cut { "?…" } else { "" })
 }
 
 #[cfg(test)]
@@ -478,6 +497,23 @@ mod tests {
                 matches!(url, Err(ConfigError::BadBaseUrl(_))),
                 "{with_extra}"
             );
+        }
+        // The error shows the URL without what may hold a secret.
+        for (url, shown) in [
+            (
+                "http://127.0.0.1:9/api?token=s3cr\"t",
+                "\"http://127.0.0.1:9/api?…\"",
+            ),
+            ("ftp://u:s3cr\"t@host/api", "\"ftp://***@host/api\""),
+            ("no url#s3cr\"t", "\"no url?…\""),
+        ] {
+            let error = ClientBuilder::new()
+                .token("t")
+                .base_url(url)
+                .build()
+                .unwrap_err();
+            assert_eq!(error, ConfigError::BadBaseUrl(shown.to_owned()));
+            assert!(!error.to_string().contains("s3cr"), "{error}");
         }
         let app = ClientBuilder::new()
             .token("t")

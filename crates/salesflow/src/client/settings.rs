@@ -39,6 +39,8 @@ pub struct Settings {
     pub(crate) timeouts: crate::pipeline::transfer::Timeouts,
     /// Each operation's host, parsed once.
     pub(crate) hosts: Arc<crate::pipeline::hosts::Hosts>,
+    /// What removes the token from texts a server sent back, built once it is needed.
+    pub(crate) scrubber: crate::pipeline::scrub::LazyScrubber,
 }
 
 impl Settings {
@@ -59,5 +61,10 @@ impl Settings {
 
     pub(crate) fn token(&self) -> &ApiToken {
         &self.token
+    }
+
+    /// Removes the token, in any form, from a text a server sent back.
+    pub(crate) fn scrubber(&self) -> &crate::pipeline::scrub::Scrubber {
+        self.scrubber.get(&self.token)
     }
 }

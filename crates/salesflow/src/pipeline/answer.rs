@@ -52,7 +52,7 @@ where
         unreachable!("a whole answer has its body");
     };
     tap(client, status, &body);
-    let scrub = || Scrubber::new(client.inner().token().expose());
+    let scrub = || client.inner().scrubber();
     read::<T>(operation, status, &body, scrub)
         .map(|value| ResponseValue::new(value, status, answer.headers))
 }
@@ -62,17 +62,17 @@ where
 pub(crate) fn tap(client: &Client, status: StatusCode, body: &[u8]) {
     if let Some(tap) = &client.inner().raw_answers {
         let text = String::from_utf8_lossy(body);
-        let clean = Scrubber::new(client.inner().token().expose()).clean(&text);
+        let clean = client.inner().scrubber().clean(&text);
         (tap.0)(status.as_u16(), clean.as_bytes());
     }
 }
 
 /// Decodes an answer of `operation`: `status` and the whole `body`.
-pub(crate) fn read<T: DeserializeOwned>(
+pub(crate) fn read<'s, T: DeserializeOwned>(
     operation: &Operation,
     status: StatusCode,
     body: &[u8],
-    scrub: impl Fn() -> Scrubber,
+    scrub: impl Fn() -> &'s Scrubber,
 ) -> Result<T, Error> {
     let name = operation.name;
     let body = body.strip_prefix(BOM).unwrap_or(body);
@@ -80,14 +80,14 @@ pub(crate) fn read<T: DeserializeOwned>(
     let empty = body.is_empty() || body == b"null" || status == StatusCode::NO_CONTENT;
     if !status.is_success() {
         if operation.empty_answer == EmptyAnswer::NotFound && status == StatusCode::NOT_FOUND {
-            let details = ErrorBody::read(body, &scrub());
+            let details = ErrorBody::read(body, scrub());
             return Err(Error::NotFound {
                 operation: name,
                 status,
                 message: details.message,
             });
         }
-        return Err(api_error(name, status, ErrorBody::read(body, &scrub())));
+        return Err(api_error(name, status, ErrorBody::read(body, scrub())));
     }
     if empty {
         let stand_in = match operation.empty_answer {
@@ -120,11 +120,11 @@ pub(crate) fn read<T: DeserializeOwned>(
     decode(name, status, body, &scrub)
 }
 
-fn decode<T: DeserializeOwned>(
+fn decode<'s, T: DeserializeOwned>(
     name: &'static str,
     status: StatusCode,
     body: &[u8],
-    scrub: &impl Fn() -> Scrubber,
+    scrub: &impl Fn() -> &'s Scrubber,
 ) -> Result<T, Error> {
     lenient_json::from_slice(body).map_err(|located| {
         let scrub = scrub();
@@ -138,14 +138,17 @@ fn decode<T: DeserializeOwned>(
 }
 
 /// An outcome body of a 2xx answer whose `Status` is an error code (`{"Status": 409}`).
-fn failed_outcome(body: &[u8], scrub: &impl Fn() -> Scrubber) -> Option<(StatusCode, ErrorBody)> {
+fn failed_outcome<'s>(
+    body: &[u8],
+    scrub: &impl Fn() -> &'s Scrubber,
+) -> Option<(StatusCode, ErrorBody)> {
     let value: Value = serde_json::from_slice(body).ok()?;
     let code = field(&value, &["Status"])?.as_u64()?;
     let status = StatusCode::from_u16(u16::try_from(code).ok()?).ok()?;
     if !(status.is_client_error() || status.is_server_error()) {
         return None;
     }
-    Some((status, ErrorBody::from_json(&value, &scrub())))
+    Some((status, ErrorBody::from_json(&value, scrub())))
 }
 
 fn api_error(operation: &'static str, status: StatusCode, body: ErrorBody) -> Error {
@@ -174,7 +177,7 @@ impl ErrorBody {
     fn read(body: &[u8], scrub: &Scrubber) -> Self {
         match serde_json::from_slice::<Value>(body) {
             Ok(Value::String(text)) => Self {
-                message: Some(scrub.clean(&one_line(&text))).filter(|t| !t.is_empty()),
+                message: Some(one_line(&scrub.clean(&text))).filter(|t| !t.is_empty()),
                 ..Self::default()
             },
             Ok(value @ Value::Object(_)) => Self::from_json(&value, scrub),
@@ -193,7 +196,7 @@ impl ErrorBody {
         let text = |names: &[&str]| {
             field(body, names)
                 .and_then(Value::as_str)
-                .map(|text| scrub.clean(&one_line(text)))
+                .map(|text| one_line(&scrub.clean(text)))
                 .filter(|text| !text.is_empty())
         };
         let message = match (text(&["Message", "title", "error"]), text(&["detail"])) {
@@ -212,7 +215,7 @@ impl ErrorBody {
                 for message in messages {
                     field_errors.push(FieldError {
                         field: name.clone(),
-                        message: scrub.clean(&one_line(message)),
+                        message: one_line(&scrub.clean(message)),
                     });
                 }
             }
@@ -239,9 +242,11 @@ fn field<'a>(body: &'a Value, names: &[&str]) -> Option<&'a Value> {
     })
 }
 
-/// The start of a body as one short line of text: tags dropped, white space folded.
+/// The start of a body as one short line of text: the token removed first (a `<` or `>` in
+/// it must not be taken for a tag), then tags dropped, white space folded, the rest cut.
 fn excerpt(body: &str, scrub: &Scrubber) -> String {
     const MAX_CHARS: usize = 160;
+    let body = scrub.clean(body);
     let mut text = String::new();
     let mut in_tag = false;
     for c in body.chars() {
@@ -255,7 +260,7 @@ fn excerpt(body: &str, scrub: &Scrubber) -> String {
             _ => text.push(c),
         }
     }
-    let folded = one_line(&scrub.clean(&text));
+    let folded = one_line(&text);
     let mut short: String = folded.chars().take(MAX_CHARS).collect();
     if short.len() < folded.len() {
         short.push('…');
@@ -281,7 +286,7 @@ pub(crate) fn not_sent<E>(
             Err(_) => Error::InvalidRequest {
                 operation,
                 field: "request".to_owned(),
-                rule: Scrubber::new(client.inner().token().expose()).clean(&encoded),
+                rule: client.inner().scrubber().clean(&encoded),
             },
         },
         Generated::CommunicationError(source)
@@ -299,7 +304,7 @@ pub(crate) fn not_sent<E>(
             operation,
             status: StatusCode::OK,
             field: None,
-            detail: Scrubber::new(client.inner().token().expose()).clean(&error.to_string()),
+            detail: client.inner().scrubber().clean(&error.to_string()),
         },
         Generated::UnexpectedResponse(response) => Error::Decode {
             operation,

@@ -20,7 +20,6 @@ use serde::de::DeserializeOwned;
 use super::answer;
 use super::operation::{self, Operation};
 use super::retry::Attempted;
-use super::scrub::Scrubber;
 use super::transfer::{self, Body, Failure, Reading};
 use crate::wire::json_array::{ArrayItems, Step, SyntaxError};
 use crate::wire::lenient_json::Located;
@@ -267,7 +266,7 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
             .await
             .map_err(Stop::Transfer)?;
         let client = self.client;
-        let scrub = || Scrubber::new(client.inner().token().expose());
+        let scrub = || client.inner().scrubber();
         answer::read::<Vec<T>>(self.operation, self.status, &whole, scrub).map_err(Stop::Error)
     }
 
@@ -344,7 +343,7 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
         };
         if let Some(whole) = whole {
             let client = self.client;
-            let scrub = || Scrubber::new(client.inner().token().expose());
+            let scrub = || client.inner().scrubber();
             match answer::read::<Vec<T>>(self.operation, self.status, &whole, scrub) {
                 Ok(list) => self.ready.extend(list.into_iter().map(Ok)),
                 Err(error) => self.ready.push_back(Err(error)),
@@ -367,7 +366,7 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
     }
 
     fn syntax_error(&self, syntax: SyntaxError) -> Error {
-        let scrub = Scrubber::new(self.client.inner().token().expose());
+        let scrub = self.client.inner().scrubber();
         let detail = format!("after {} items: {}", syntax.items_before, syntax.detail);
         Error::Decode {
             operation: self.operation.name,
@@ -386,7 +385,7 @@ fn item_error(
     index: usize,
     located: Located,
 ) -> Error {
-    let scrub = Scrubber::new(client.inner().token().expose());
+    let scrub = client.inner().scrubber();
     let field = match &located.path {
         Some(path) if path.starts_with('[') => format!("[{index}]{path}"),
         Some(path) => format!("[{index}].{path}"),

@@ -12,7 +12,7 @@ pub(crate) mod operation;
 pub(crate) mod query;
 pub(crate) mod rate_limit;
 mod retry;
-mod scrub;
+pub(crate) mod scrub;
 mod token;
 pub(crate) mod transfer;
 pub(crate) mod validation;

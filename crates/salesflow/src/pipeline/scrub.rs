@@ -2,17 +2,43 @@
 //!
 //! A server's error page may repeat the request URL: raw, percent-encoded (upper or lower
 //! hex, as .NET's `HttpUtility.UrlEncode` writes it, reserved characters encoded or not,
-//! even twice), form-encoded (a space as `+`), JSON-escaped (`\/`, `\u002B`) or as HTML
-//! character references. Each character of the token may take any of its forms, so the
-//! token is matched by a pattern built from it, not by a list of whole encodings.
+//! even twice), form-encoded (a space as `+`), JSON-escaped (`\/`, `\"`, `\\`, `\u002B`),
+//! as HTML character references, or quoted by serde's messages (`invalid type: string
+//! "..."`, Rust's escapes: `\"`, `\\`, `\u{1b}`). Each character of the token may take any
+//! of its forms, so the token is matched by a pattern built from it, not by a list of whole
+//! encodings.
+//!
+//! The pattern is built once per client, the first time a text needs it
+//! ([`LazyScrubber`]), and shared by the client's clones.
 
 use std::fmt::Write;
+use std::sync::{Arc, OnceLock};
 
 use regex::Regex;
 
-/// Replaces the token, in any of its forms, with `***`. Built only when a call fails.
+use crate::ApiToken;
+
+/// Replaces the token, in any of its forms, with `***`.
 pub(crate) struct Scrubber {
     pattern: Option<Regex>,
+}
+
+/// A client's [`Scrubber`], built when a text first needs it. Its `Debug` shows nothing of
+/// the pattern (which holds the token).
+#[derive(Clone, Default)]
+pub(crate) struct LazyScrubber(Arc<OnceLock<Scrubber>>);
+
+impl LazyScrubber {
+    /// The scrubber of `token`, built on the first call.
+    pub(crate) fn get(&self, token: &ApiToken) -> &Scrubber {
+        self.0.get_or_init(|| Scrubber::new(token.expose()))
+    }
+}
+
+impl std::fmt::Debug for LazyScrubber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scrubber(***)")
+    }
 }
 
 impl Scrubber {
@@ -62,9 +88,25 @@ fn forms(c: char) -> Vec<String> {
     if c == ' ' {
         forms.push(regex::escape("+"));
     }
-    if c == '/' {
-        forms.push(regex::escape("\\/"));
+    // Short escapes: JSON's and Rust's (`\"`, `\\`), JSON's `\/`, and the control
+    // characters both write as letters.
+    let short = match c {
+        '"' => Some("\\\""),
+        '\\' => Some("\\\\"),
+        '/' => Some("\\/"),
+        '\n' => Some("\\n"),
+        '\r' => Some("\\r"),
+        '\t' => Some("\\t"),
+        _ => None,
+    };
+    forms.extend(short.map(regex::escape));
+    // Rust's `\u{1b}`, as `Debug` writes what it does not print.
+    let mut braces = String::from(r"\\u\{0*");
+    for nibble in format!("{code:x}").chars() {
+        braces.push_str(&char_class(nibble));
     }
+    braces.push_str(r"\}");
+    forms.push(braces);
     if code < 0x1_0000 {
         // JSON's `\u002B`, any case.
         let mut escape = String::from(r"\\u");
@@ -86,7 +128,7 @@ fn forms(c: char) -> Vec<String> {
         '<' => Some("&lt;"),
         '>' => Some("&gt;"),
         '"' => Some("&quot;"),
-        '\'' => Some("&#39;"),
+        '\'' => Some("&apos;"),
         _ => None,
     };
     forms.extend(named.map(regex::escape));
@@ -144,6 +186,25 @@ mod tests {
                 "{form}"
             );
         }
+    }
+
+    #[test]
+    fn short_escapes_of_json_and_rust_are_removed() {
+        let token = "a\"b\\c\u{1}d";
+        let scrub = Scrubber::new(token);
+        for form in [
+            r#"a\"b\\c\u0001d"#, // JSON
+            r#"a\"b\\c\u{1}d"#,  // Rust's Debug, as serde's messages quote strings
+            "a&quot;b%5Cc%01d",  // HTML and a URL
+        ] {
+            assert_eq!(
+                scrub.clean(&format!("string \"{form}\" x")),
+                "string \"***\" x",
+                "{form}"
+            );
+        }
+        let debug = format!("{:?}", super::LazyScrubber::default());
+        assert_eq!(debug, "Scrubber(***)");
     }
 
     #[test]
