@@ -303,7 +303,7 @@ async fn failing_items(quick: bool) {
             let mut seen = 0;
             while let Some(item) = items.next().await {
                 assert_eq!(item.is_ok(), ok);
-                black_box(item.map(|_| ()).map_err(|error| error.to_string()));
+                let _ = black_box(item.map(|_| ()).map_err(|error| error.to_string()));
                 seen += 1;
             }
             assert_eq!(seen, ITEMS);
