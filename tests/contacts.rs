@@ -34,7 +34,7 @@ async fn import_member_sends_every_parameter_and_decodes_the_created_member() {
         let when = when
             .account_id(ACCOUNT_ID)
             .campaign_id(789)
-            .linked_in_url(&url.parse().unwrap())
+            .linked_in_url(url)
             .first_name("John")
             .last_name("Smith")
             .occupation("CEO")
@@ -135,9 +135,7 @@ async fn get_contact_by_member_id_decodes_status_flags_and_campaign() {
 async fn get_contact_by_public_identifier_decodes_the_sample() {
     let server = server().await;
     let mock = server.get_contact_by_public_identifier(|when, then| {
-        let when = when
-            .public_identifier(&"identity100".parse().unwrap())
-            .account_id(ACCOUNT_ID);
+        let when = when.public_identifier("identity100").account_id(ACCOUNT_ID);
         sends_only(when.into_inner(), &["publicIdentifier", "accountId"]);
         answer(
             then.into_inner(),

@@ -577,3 +577,21 @@ async fn a_muted_member_s_reply_is_not_delivered_as_the_docs_say() {
         events[0].member_actions_formatted
     );
 }
+
+#[tokio::test]
+async fn a_query_string_over_2048_bytes_gets_what_iis_answers() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let http = crate::support::plain_http();
+    let url = |occupation: &str| {
+        format!(
+            "{}/members/Import?accountId=321&campaignId=789&linkedInUrl=https%3A%2F%2Fwww.linkedin.com%2Fin%2Fx&occupation={occupation}&token={}",
+            emulator.base_url(),
+            emulator.token()
+        )
+    };
+    let answer = http.get(url(&"a".repeat(2_000))).send().await.unwrap();
+    assert_eq!(answer.status(), 404);
+    assert!(answer.text().await.unwrap().contains("404.15"));
+    let answer = http.get(url("CEO")).send().await.unwrap();
+    assert_eq!(answer.status(), 200);
+}

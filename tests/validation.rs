@@ -354,3 +354,83 @@ async fn a_missing_required_parameter_is_named() {
     )
     .await;
 }
+
+/// `importMember` with `occupation`, through `client`.
+async fn import_with(
+    client: &salesflow::Client,
+    occupation: &str,
+) -> Result<salesflow::types::Contact, Error> {
+    client
+        .import_member()
+        .account_id(ACCOUNT_ID)
+        .campaign_id(789)
+        .linked_in_url("https://www.linkedin.com/in/jane-doe")
+        .occupation(occupation)
+        .send()
+        .await
+        .map(|answer| answer.into_inner())
+}
+
+#[tokio::test]
+async fn a_query_string_longer_than_iis_takes_is_refused_before_sending() {
+    let (server, client) = watching().await;
+    let hits = any_request(&server);
+    // Each character within the 1,023 allowed, but 6 bytes URL-encoded: 2,400 in all.
+    let cyrillic = "Руководитель отдела продаж, ".repeat(15);
+    assert!(cyrillic.chars().count() <= 1023);
+    assert_refused(
+        &hits,
+        import_with(&client, &cyrillic).await,
+        "occupation",
+        "the server (IIS) refuses a query string over 2048 bytes",
+    )
+    .await;
+    // A field the server cannot take at all: refused by its own limit.
+    let huge = "x".repeat(50 * 1024 * 1024);
+    assert_refused(
+        &hits,
+        client
+            .import_member()
+            .account_id(ACCOUNT_ID)
+            .campaign_id(789)
+            .linked_in_url("https://www.linkedin.com/in/jane-doe")
+            .first_name(huge.as_str())
+            .send()
+            .await,
+        "firstName",
+        "the API accepts at most 63",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_longest_query_string_iis_takes_is_sent() {
+    let (server, client) = watching().await;
+    let sent = server.mock(|when, then| {
+        when.any_request();
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"MemberId": 7}"#);
+    });
+    // The longest occupation that fits, found by the same check send() runs: an `é` is 6
+    // bytes URL-encoded.
+    let fits = |length: usize| {
+        let occupation = "é".repeat(length);
+        let row = [
+            ("accountId", "321"),
+            ("campaignId", "789"),
+            ("linkedInUrl", "https://www.linkedin.com/in/jane-doe"),
+            ("occupation", occupation.as_str()),
+        ];
+        client.check_parameters("importMember", row).is_ok()
+    };
+    let longest = (0..=1023).rev().find(|n| fits(*n)).unwrap();
+    assert!(longest > 250 && longest < 340, "{longest}");
+    import_with(&client, &"é".repeat(longest)).await.unwrap();
+    assert_eq!(sent.calls_async().await, 1);
+    let error = import_with(&client, &"é".repeat(longest + 1))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    assert_eq!(sent.calls_async().await, 1, "the one too long was not sent");
+}

@@ -231,6 +231,7 @@ fn httpmock(
         .flat_map(|op| op.array_params.iter().cloned())
         .collect();
     crate::mock_fix::fix_array_query_params(&mut file, &arrays)?;
+    crate::mock_fix::text_matchers_take_str(&mut file)?;
     Ok(quote!(#file))
 }
 

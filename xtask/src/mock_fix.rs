@@ -1,8 +1,14 @@
-//! Repairs progenitor's httpmock output for array query parameters (upstream issue 1260).
+//! Repairs progenitor's httpmock output for array query parameters (upstream issue 1260),
+//! and lets text matchers take `&str`.
 //!
 //! progenitor emits `self.0.query_param("name", value.to_string())` for every query
 //! parameter; for an array (`&Vec<String>`) that does not compile. An array is sent as
 //! repeated keys (`name=a&name=b`), so the matcher becomes one `query_param` per element.
+//!
+//! A query parameter with a length rule is a `String` in the client (see
+//! `constraints.rs`), and progenitor's matcher for it then takes `&String`: `when.
+//! first_name("Jane")` would not compile. The matcher only calls `to_string()` on it, so it
+//! takes `&str` instead.
 
 use anyhow::{Result, bail};
 use syn::visit_mut::VisitMut;
@@ -88,4 +94,33 @@ impl VisitMut for QueryParamRewrite<'_> {
         }
         syn::visit_mut::visit_expr_mut(self, expr);
     }
+}
+
+/// Makes every matcher argument `&String` (or `Into<Option<&String>>`) a `&str`; fails if
+/// there is none, since the spec has length rules on query parameters.
+pub fn text_matchers_take_str(file: &mut syn::File) -> Result<()> {
+    struct StrFix(usize);
+    impl VisitMut for StrFix {
+        fn visit_impl_item_fn_mut(&mut self, function: &mut ImplItemFn) {
+            self.visit_signature_mut(&mut function.sig);
+        }
+        fn visit_type_reference_mut(&mut self, reference: &mut syn::TypeReference) {
+            let is_string = matches!(&*reference.elem, syn::Type::Path(path)
+                if path.path.segments.last().is_some_and(|last| last.ident == "String"));
+            if is_string {
+                *reference.elem = parse_quote!(str);
+                self.0 += 1;
+            }
+            syn::visit_mut::visit_type_reference_mut(self, reference);
+        }
+    }
+    let mut fix = StrFix(0);
+    fix.visit_file_mut(file);
+    if fix.0 == 0 {
+        bail!(
+            "mock fix: no matcher takes `&String` (progenitor's httpmock output changed?); \
+             text_matchers_take_str has nothing left to do"
+        );
+    }
+    Ok(())
 }

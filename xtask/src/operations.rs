@@ -28,6 +28,8 @@ pub struct OperationFacts {
     empty_answer: EmptyAnswer,
     /// How many items of the body's list one request should carry (`x-batch-size`).
     batch_size: Option<usize>,
+    /// The longest query string the server takes, in bytes (`x-max-query-length`).
+    max_query_bytes: usize,
     /// The spec's names of the array query parameters (`customFields`).
     pub array_params: Vec<String>,
     /// The spec's names of the query parameters that are not required (an `Option` in the
@@ -122,6 +124,14 @@ fn operation_facts(
         .get("x-idempotent")
         .and_then(Value::as_bool)
         .unwrap_or(matches!(method, "get" | "delete" | "put" | "head"));
+    // The operation's own limit, or the document's.
+    let max_query_bytes = operation
+        .get("x-max-query-length")
+        .or_else(|| spec.get("x-max-query-length"))
+        .and_then(Value::as_u64)
+        .with_context(|| {
+            format!("{name}: no x-max-query-length (the longest query string the server takes) on the operation or at the spec's root")
+        })? as usize;
     let server = operation["servers"][0]["url"].as_str().map(str::to_owned);
     let mut rules = Vec::new();
     let mut constants = Vec::new();
@@ -199,6 +209,7 @@ fn operation_facts(
         rules,
         empty_answer,
         batch_size,
+        max_query_bytes,
         array_params,
         optional_query,
         has_body: operation["requestBody"]["content"]["application/json"]
@@ -339,6 +350,7 @@ pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
     for op in facts {
         let (name, snake, path) = (&op.name, &op.snake, &op.path);
         let idempotent = op.idempotent;
+        let max_query_bytes = op.max_query_bytes;
         let empty_answer = match op.empty_answer {
             EmptyAnswer::Error => quote!(EmptyAnswer::Error),
             EmptyAnswer::Outcome => quote!(EmptyAnswer::Outcome),
@@ -373,6 +385,7 @@ pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
                 rules: &[#(#rules),*],
                 empty_answer: #empty_answer,
                 batch_size: #batch_size,
+                max_query_bytes: #max_query_bytes,
             }
         });
         if op.has_account_id {
@@ -398,7 +411,8 @@ pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
         use super::{Check, EmptyAnswer, Operation, Place, Rule};
 
         /// Every operation of the spec: its host, whether it may be repeated, the rules its
-        /// input must meet, and what an empty answer means.
+        /// input must meet, the longest query string it may carry, and what an empty answer
+        /// means.
         pub(crate) const OPERATIONS: [Operation; #count] = [#(#entries),*];
     };
     let scope = quote! {

@@ -196,6 +196,21 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// IIS's default `maxQueryString`, in bytes.
+const MAX_QUERY_STRING: usize = 2048;
+
+/// What IIS answers to a query string over its limit: 404.15, an HTML page.
+fn query_string_too_long() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(axum::http::header::CONTENT_TYPE, "text/html")],
+        "<!DOCTYPE html><html><head><title>IIS 10.0 Detailed Error - 404.15 - Not Found</title></head>\
+         <body><h3>HTTP Error 404.15 - Not Found</h3><h4>The request filtering module is configured \
+         to deny a request where the query string is too long.</h4></body></html>",
+    )
+        .into_response()
+}
+
 fn router(inner: Arc<Inner>) -> Router {
     Router::new().fallback(handle).with_state(inner)
 }
@@ -210,8 +225,14 @@ async fn handle(Shared(inner): Shared<Arc<Inner>>, request: Request) -> Response
     if let Some(rest) = path.strip_prefix(CONTROL_PREFIX) {
         return control::handle(&inner, &parts.method, rest, &body).await;
     }
+    // IIS's request filtering refuses a query string over `maxQueryString` (2,048 bytes by
+    // default) before any application sees it.
+    if parts.uri.query().map_or(0, str::len) > MAX_QUERY_STRING {
+        return query_string_too_long();
+    }
     // IIS matches paths in any case.
     let lower = path.to_ascii_lowercase();
+
     let Some(rest) = lower.strip_prefix("/api") else {
         return StatusCode::NOT_FOUND.into_response();
     };

@@ -96,7 +96,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("lastName"))
             }
         }
-        pub fn linked_in_url(self, value: &::std::string::String) -> Self {
+        pub fn linked_in_url(self, value: &str) -> Self {
             Self(self.0.query_param("linkedInUrl", value.to_string()))
         }
         pub fn location<'a, T>(self, value: T) -> Self
@@ -152,7 +152,7 @@ pub mod operations {
         pub fn account_id(self, value: i64) -> Self {
             Self(self.0.query_param("accountId", value.to_string()))
         }
-        pub fn public_identifier(self, value: &::std::string::String) -> Self {
+        pub fn public_identifier(self, value: &str) -> Self {
             Self(self.0.query_param("publicIdentifier", value.to_string()))
         }
     }

@@ -285,3 +285,62 @@ fn a_rate_limit_spaces_the_requests() {
     assert_each_row_once(&server, 6);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_lead_the_server_cannot_take_is_refused_with_its_line_and_never_sent() {
+    let server = server(Faults::default());
+    let dir =
+        std::env::temp_dir().join(format!("salesflow-import-too-long-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A 5 MB first name (a URL over 64 KiB is one reqwest cannot even build); a headline
+    // within its 1,023 characters but 2,260 bytes encoded.
+    let huge = "x".repeat(5 * 1024 * 1024);
+    let cyrillic = "Руководитель отдела продаж, ".repeat(15);
+    let csv = format!(
+        "LinkedIn URL,First Name,Headline\n\
+         https://www.linkedin.com/in/lead-a,Ann,CEO\n\
+         https://www.linkedin.com/in/lead-b,{huge},CTO\n\
+         https://www.linkedin.com/in/lead-c,Cy,\"{cyrillic}\"\n\
+         https://www.linkedin.com/in/lead-d,Dee,COO\n"
+    );
+    let file = dir.join("leads.csv");
+    std::fs::write(&file, csv).unwrap();
+    drop(huge);
+    let output = finish(import(&server, &file, &["--retries", "3"]));
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "row 3: invalid: First Name is 5242880 characters long; the API accepts at most 63"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("row 4: invalid: Headline is 2260 bytes URL-encoded")
+            && stderr.contains("the server (IIS) refuses a query string over 2048 bytes"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.len() < 4_000,
+        "the value itself is not shown: {} bytes",
+        stderr.len()
+    );
+    let counts = members_by_profile(&server);
+    assert_eq!(
+        counts.keys().collect::<Vec<_>>(),
+        ["lead-a", "lead-d"],
+        "only the two the server can take were sent"
+    );
+    // Not in the journal as sent: a run again sends nothing.
+    let journal = std::fs::read_to_string(dir.join("leads.csv.import-789.journal")).unwrap();
+    assert!(
+        !journal.contains("\"row\":3") && !journal.contains("\"row\":4"),
+        "{journal}"
+    );
+    let again = finish(import(&server, &file, &[]));
+    let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(summary["requests"], 0, "{summary}");
+    assert_eq!(summary["invalid"], 2, "{summary}");
+    std::fs::remove_dir_all(dir).unwrap();
+}

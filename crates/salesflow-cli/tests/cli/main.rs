@@ -756,6 +756,26 @@ fn exit_2_for_usage_and_invalid_input() {
         "{stderr}"
     );
 
+    let headline = "Руководитель отдела продаж, ".repeat(15);
+    let (code, _, stderr) = fails(salesflow(&server).args([
+        "import-member",
+        "--account-id",
+        "1",
+        "--campaign-id",
+        "2",
+        "--linked-in-url",
+        "https://www.linkedin.com/in/jane-doe",
+        "--occupation",
+        &headline,
+    ]));
+    assert_eq!(code, 2, "a query string IIS refuses");
+    assert!(
+        stderr.contains("import-member: --occupation is ")
+            && stderr.contains("the server (IIS) refuses a query string over 2048 bytes")
+            && stderr.trim_end().ends_with("nothing was sent"),
+        "{stderr}"
+    );
+
     let (code, _, stderr) = fails(salesflow(&server).args([
         "attach-webhook",
         "--account-id",

@@ -276,10 +276,31 @@ impl Importer {
         &self,
         source: &(impl ImportSource + ?Sized),
     ) -> Result<Vec<(u64, RowProblem)>, ImportError> {
-        Ok(source
-            .rows()?
+        Ok(self
+            .rows(source)?
             .filter_map(|source_row| source_row.problem.map(|p| (source_row.number, p)))
             .collect())
+    }
+
+    /// The rows of `source`, each also checked as its request would go out: with the
+    /// account, the campaign and the client's token, it must fit in the query string the
+    /// server takes.
+    fn rows<'s>(
+        &'s self,
+        source: &'s (impl ImportSource + ?Sized),
+    ) -> Result<impl Iterator<Item = SourceRow> + 's, ImportError> {
+        Ok(source.rows()?.map(move |mut source_row| {
+            if source_row.problem.is_none()
+                && let Err(mut problem) =
+                    source_row
+                        .row
+                        .check_request(&self.client, self.account_id, self.campaign_id)
+            {
+                problem.field = source.name_of(&problem.field);
+                source_row.problem = Some(problem);
+            }
+            source_row
+        }))
     }
 
     /// Imports every row of `source`, calling `on_event` once when every row is checked
@@ -303,7 +324,7 @@ impl Importer {
         let mut first_rows: HashMap<ProfileKey, u64> = HashMap::new();
         let mut invalid = Vec::new();
         let mut rows_seen = 0u64;
-        for source_row in source.rows()? {
+        for source_row in self.rows(source)? {
             rows_seen += 1;
             match &source_row.problem {
                 None => {
@@ -374,7 +395,7 @@ impl Importer {
             }
         }
         // Pass 2: each row reported or sent, `concurrency` at a time, until stopped.
-        let mut rows = source.rows()?;
+        let mut rows = self.rows(source)?;
         let mut again = Vec::new();
         let mut refused = None;
         {

@@ -75,10 +75,8 @@ impl ImportRow {
         ProfileKey::from_url(&self.linkedin_url)
     }
 
-    /// Checks the row against the spec's rules for `importMember` (and that the URL names a
-    /// LinkedIn profile, which the campaign lookup after a lost answer needs), sending
-    /// nothing. The error names the parameter at fault.
-    pub fn check(&self) -> Result<ProfileKey, RowProblem> {
+    /// The `importMember` query parameters of the row, as a request carries them.
+    fn parameters(&self) -> Vec<(&'static str, &str)> {
         let mut parameters = vec![("linkedInUrl", self.linkedin_url.as_str())];
         for (name, value) in [
             ("firstName", &self.first_name),
@@ -93,19 +91,53 @@ impl ImportRow {
         for value in &self.custom_fields {
             parameters.push(("customFields", value.as_str()));
         }
-        if let Err(salesflow::Error::InvalidRequest { field, rule, .. }) =
-            salesflow::check_parameters("importMember", parameters)
-        {
-            return Err(RowProblem {
-                field,
-                message: rule,
-            });
-        }
+        parameters
+    }
+
+    /// Checks that the whole request for the row, with `client`'s token, fits in the query
+    /// string the server takes (IIS: 2,048 bytes): [`check`](Self::check) cannot count the
+    /// token, the account or the campaign.
+    pub fn check_request(
+        &self,
+        client: &salesflow::Client,
+        account_id: i64,
+        campaign_id: i64,
+    ) -> Result<(), RowProblem> {
+        let (account, campaign) = (account_id.to_string(), campaign_id.to_string());
+        let mut parameters = vec![
+            ("accountId", account.as_str()),
+            ("campaignId", campaign.as_str()),
+        ];
+        parameters.extend(self.parameters());
+        client
+            .check_parameters("importMember", parameters)
+            .map_err(problem)
+    }
+
+    /// Checks the row against the spec's rules for `importMember` (and that the URL names a
+    /// LinkedIn profile, which the campaign lookup after a lost answer needs), sending
+    /// nothing. The error names the parameter at fault.
+    pub fn check(&self) -> Result<ProfileKey, RowProblem> {
+        salesflow::check_parameters("importMember", self.parameters()).map_err(problem)?;
         self.profile().ok_or_else(|| RowProblem {
             field: "linkedInUrl".to_owned(),
             message: "names no LinkedIn profile; it needs the form https://www.linkedin.com/in/IDENTIFIER"
                 .to_owned(),
         })
+    }
+}
+
+/// The row problem of a request refused before sending.
+fn problem(error: salesflow::Error) -> RowProblem {
+    match error {
+        salesflow::Error::InvalidRequest { field, rule, .. } => RowProblem {
+            field,
+            message: rule,
+        },
+        other => RowProblem {
+            field: "row".to_owned(),
+            message: other.to_string(),
+        },
     }
 }
 

@@ -35,6 +35,12 @@ impl SourceRow {
 pub trait ImportSource {
     /// The rows, from the first.
     fn rows(&self) -> Result<Box<dyn Iterator<Item = SourceRow> + '_>, ImportError>;
+
+    /// How the source names the place of an `importMember` parameter (`occupation`) in
+    /// a problem it reports: a CSV file names its column's header (`Headline`).
+    fn name_of(&self, parameter: &str) -> String {
+        parameter.to_owned()
+    }
 }
 
 impl ImportSource for [ImportRow] {
@@ -177,15 +183,17 @@ impl CsvFile {
         row.custom_fields = custom;
         let problem = extra.or_else(|| {
             row.check().err().map(|problem| RowProblem {
-                field: self.header_of(&problem.field),
+                field: self.name_of(&problem.field),
                 message: problem.message,
             })
         });
         (row, problem)
     }
+}
 
+impl ImportSource for CsvFile {
     /// The header of the column that holds `field` (an `importMember` parameter).
-    fn header_of(&self, field: &str) -> String {
+    fn name_of(&self, field: &str) -> String {
         let wanted = match field {
             "linkedInUrl" => Column::LinkedInUrl,
             "firstName" => Column::FirstName,
@@ -200,9 +208,7 @@ impl CsvFile {
             .position(|c| *c == wanted)
             .map_or_else(|| field.to_owned(), |i| self.headers[i].clone())
     }
-}
 
-impl ImportSource for CsvFile {
     fn rows(&self) -> Result<Box<dyn Iterator<Item = SourceRow> + '_>, ImportError> {
         let mut reader = reader(&self.path)?;
         // The header was read by `open`; reading it again positions the reader after it.

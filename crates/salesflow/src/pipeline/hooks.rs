@@ -9,7 +9,7 @@ use crate::{Client, Settings};
 
 impl ClientHooks<Settings> for Client {
     /// Checks the spec's rules, then adds the token (last, so nothing before it can see
-    /// the token).
+    /// the token), then checks the query string's length.
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -20,6 +20,9 @@ impl ClientHooks<Settings> for Client {
             .map_err(|violation| Error::Custom(answer::encode_violation(&violation)))?;
         with_length(request);
         token::authenticate(request, self.inner().token());
+        // Last: the token counts towards what IIS takes.
+        validation::check_query_length(operation, request)
+            .map_err(|violation| Error::Custom(answer::encode_violation(&violation)))?;
         Ok(())
     }
 }

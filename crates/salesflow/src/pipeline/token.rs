@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// The name of the query parameter that carries the token.
-const TOKEN_PARAMETER: &str = "token";
+pub(crate) const TOKEN_PARAMETER: &str = "token";
 
 /// The Salesflow API token: a secret that travels in the `token` query parameter.
 ///

@@ -274,6 +274,13 @@ where
         // The client's rate, concurrency cap and any 429 pause, for every attempt.
         let turn = settings.limiter.turn().await;
         let outcome = attempt_once(client, request, reading, turn, settings.timeouts).await;
+        let outcome = match outcome {
+            // reqwest could not make the request at all: no retry can help.
+            Err(Failure::Http(error)) if error.is_builder() => {
+                return Err(cannot_be_sent(client, operation, error));
+            }
+            other => other,
+        };
         let attempted = match &outcome {
             Ok((status, headers, _)) => Attempted::Answered(*status, headers),
             Err(failure) => Attempted::Failed(failure.kind()),
@@ -309,6 +316,22 @@ where
         body,
         attempt,
     })
+}
+
+/// A request reqwest could not build (a URL it cannot send): the rule it breaks, without
+/// the URL, and nothing sent.
+fn cannot_be_sent(client: &Client, operation: &Operation, error: reqwest::Error) -> Error {
+    let error = error.without_url();
+    let why =
+        std::error::Error::source(&error).map_or_else(|| error.to_string(), ToString::to_string);
+    Error::InvalidRequest {
+        operation: operation.name,
+        field: "request".to_owned(),
+        rule: format!(
+            "cannot be sent ({}); nothing was sent",
+            client.inner().scrubber().clean(&why)
+        ),
+    }
 }
 
 /// What one attempt got: the answer's status, headers and body.
@@ -373,4 +396,35 @@ fn status_of(outcome: &Outcome) -> u16 {
 
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_reqwest_cannot_build_is_invalid_not_a_transport_failure() {
+        let client = crate::ClientBuilder::new()
+            .token("s3cret-token-1")
+            .build()
+            .unwrap();
+        let unbuildable = reqwest::Client::new()
+            .get("http://127.0.0.1:9/api/x?token=s3cret-token-1")
+            .header("bad\nname", "v")
+            .build()
+            .unwrap_err();
+        assert!(unbuildable.is_builder());
+        let error = cannot_be_sent(
+            &client,
+            super::super::operation::named("importMember"),
+            unbuildable,
+        );
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        assert!(!error.is_retryable());
+        let shown = format!("{error} {error:?}");
+        assert!(
+            shown.contains("nothing was sent") && !shown.contains("s3cret"),
+            "{shown}"
+        );
+    }
 }

@@ -15,6 +15,17 @@ pub(crate) struct Violation {
     pub rule: String,
 }
 
+impl Violation {
+    /// The SDK's error for it: nothing was sent.
+    fn into_error(self, operation: &'static str) -> crate::Error {
+        crate::Error::InvalidRequest {
+            operation,
+            field: self.field,
+            rule: self.rule,
+        }
+    }
+}
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.field, self.rule)
@@ -26,14 +37,23 @@ pub(crate) fn check(operation: &Operation, request: &reqwest::Request) -> Result
     if operation.rules.is_empty() {
         return Ok(());
     }
-    for rule in operation
-        .rules
-        .iter()
-        .filter(|rule| rule.place == Place::Query)
-    {
+    // One pass over the query string (a value may be megabytes), each value checked
+    // against the rules of its field.
+    let query_rules = || {
+        operation
+            .rules
+            .iter()
+            .filter(|rule| rule.place == Place::Query)
+    };
+    if query_rules().next().is_some() {
         for (name, value) in request.url().query_pairs() {
-            if name == rule.field {
-                check_value(rule, &Value::String(value.into_owned()))?;
+            let mut rules = query_rules().filter(|rule| name == rule.field).peekable();
+            if rules.peek().is_none() {
+                continue;
+            }
+            let value = Value::String(value.into_owned());
+            for rule in rules {
+                check_value(rule, &value)?;
             }
         }
     }
@@ -49,9 +69,105 @@ pub(crate) fn check(operation: &Operation, request: &reqwest::Request) -> Result
     Ok(())
 }
 
+/// Checks that the query string `request` goes out with (the token in it) fits in what the
+/// server takes (`x-max-query-length`): IIS refuses a longer one whatever it holds.
+pub(crate) fn check_query_length(
+    operation: &Operation,
+    request: &reqwest::Request,
+) -> Result<(), Violation> {
+    let query = request.url().query().unwrap_or_default();
+    query_fits(operation, query)
+}
+
+/// `Ok` if `query` (as sent) is within the operation's limit; else the violation, naming
+/// the longest parameter, the token aside.
+fn query_fits(operation: &Operation, query: &str) -> Result<(), Violation> {
+    let (total, max) = (query.len(), operation.max_query_bytes);
+    if total <= max {
+        return Ok(());
+    }
+    let longest = query
+        .split('&')
+        .map(|piece| {
+            let name = piece.split('=').next().unwrap_or_default();
+            let name = form_decoded(name);
+            (name, piece.len())
+        })
+        .filter(|(name, _)| name != super::token::TOKEN_PARAMETER)
+        .max_by_key(|(_, bytes)| *bytes);
+    let (field, bytes) = longest.unwrap_or_else(|| ("request".to_owned(), total));
+    Err(Violation {
+        field,
+        rule: format!(
+            "is {bytes} bytes URL-encoded, and makes the query string {total} bytes with the \
+             token; the server (IIS) refuses a query string over {max} bytes: shorten it"
+        ),
+    })
+}
+
+/// A name as a form-encoded query string has it, decoded.
+fn form_decoded(name: &str) -> String {
+    let url = reqwest::Url::parse(&format!("http://x/?{name}=")).ok();
+    url.and_then(|url| url.query_pairs().next().map(|(name, _)| name.into_owned()))
+        .unwrap_or_else(|| name.to_owned())
+}
+
+/// The query string `parameters` make, encoded as a request carries them, with `token` last.
+fn encoded_query<'a>(
+    parameters: impl IntoIterator<Item = &'a (&'a str, &'a str)>,
+    token: Option<&str>,
+) -> String {
+    let mut url = reqwest::Url::parse("http://x/").expect("a URL");
+    {
+        let mut pairs = url.query_pairs_mut();
+        for (name, value) in parameters {
+            pairs.append_pair(name, value);
+        }
+        if let Some(token) = token {
+            pairs.append_pair(super::token::TOKEN_PARAMETER, token);
+        }
+    }
+    url.query().unwrap_or_default().to_owned()
+}
+
+impl crate::Client {
+    /// Checks query parameters as [`check_parameters`] does, and that with this client's
+    /// token they fit in the query string the server takes (`x-max-query-length`): what
+    /// `send()` would refuse, without sending. Give every parameter the request would carry
+    /// (`accountId` too), since each counts towards the length.
+    ///
+    /// ```
+    /// use salesflow::Error;
+    ///
+    /// let client = salesflow::Client::with_token("abcdefghijklmnop123");
+    /// let long = "Head of Growth, ".repeat(60); // within 1,023 characters, too long encoded
+    /// let row = [
+    ///     ("accountId", "321"),
+    ///     ("campaignId", "789"),
+    ///     ("linkedInUrl", "https://www.linkedin.com/in/jane-doe"),
+    ///     ("occupation", long.as_str()),
+    /// ];
+    /// let Err(Error::InvalidRequest { field, rule, .. }) = client.check_parameters("importMember", row) else {
+    ///     panic!("refused")
+    /// };
+    /// assert_eq!(field, "occupation");
+    /// assert!(rule.contains("refuses a query string over 2048 bytes"), "{rule}");
+    /// ```
+    pub fn check_parameters<'a>(
+        &self,
+        operation_id: &str,
+        parameters: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<(), crate::Error> {
+        let token = progenitor_client::ClientInfo::inner(self).token().expose();
+        check_with_token(operation_id, parameters, Some(token))
+    }
+}
+
 /// Checks query parameters against the spec's rules of the operation `operation_id`
 /// (`"importMember"`) without building or sending a request: what a bulk job runs over
-/// every row before the first call. The same rules `send()` checks.
+/// every row before the first call. The same rules `send()` checks, and the length of the
+/// query string they make (without a token: [`Client::check_parameters`](crate::Client::check_parameters)
+/// counts the client's).
 ///
 /// ```
 /// use salesflow::{Error, check_parameters};
@@ -66,6 +182,14 @@ pub(crate) fn check(operation: &Operation, request: &reqwest::Request) -> Result
 pub fn check_parameters<'a>(
     operation_id: &str,
     parameters: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), crate::Error> {
+    check_with_token(operation_id, parameters, None)
+}
+
+fn check_with_token<'a>(
+    operation_id: &str,
+    parameters: impl IntoIterator<Item = (&'a str, &'a str)>,
+    token: Option<&str>,
 ) -> Result<(), crate::Error> {
     let operation = super::operation::named(operation_id);
     if operation.path.is_empty() {
@@ -83,17 +207,13 @@ pub fn check_parameters<'a>(
     {
         for (name, value) in &parameters {
             if *name == rule.field {
-                check_value(rule, &Value::String((*value).to_owned())).map_err(|violation| {
-                    crate::Error::InvalidRequest {
-                        operation: operation.name,
-                        field: violation.field,
-                        rule: violation.rule,
-                    }
-                })?;
+                check_value(rule, &Value::String((*value).to_owned()))
+                    .map_err(|violation| violation.into_error(operation.name))?;
             }
         }
     }
-    Ok(())
+    query_fits(operation, &encoded_query(&parameters, token))
+        .map_err(|violation| violation.into_error(operation.name))
 }
 
 /// Checks a JSON body against the body rules of `operation`.

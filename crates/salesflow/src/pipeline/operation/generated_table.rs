@@ -3,7 +3,8 @@
 
 use super::{Check, EmptyAnswer, Operation, Place, Rule};
 /// Every operation of the spec: its host, whether it may be repeated, the rules its
-/// input must meet, and what an empty answer means.
+/// input must meet, the longest query string it may carry, and what an empty answer
+/// means.
 pub(crate) const OPERATIONS: [Operation; 21usize] = [
     Operation {
         name: "listAccounts",
@@ -14,6 +15,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::EmptyList,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "getAnalyticsByAccount",
@@ -24,6 +26,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::EmptyList,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "getAnalyticsByCampaign",
@@ -34,6 +37,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::Error,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "listCampaigns",
@@ -44,6 +48,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::EmptyList,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "startCampaign",
@@ -54,6 +59,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::Outcome,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "getContactByPublicIdentifier",
@@ -75,6 +81,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         ],
         empty_answer: EmptyAnswer::NotFound,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "importMember",
@@ -95,9 +102,30 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
                     hosts: &["linkedin.com"],
                 },
             },
+            Rule {
+                place: Place::Query,
+                field: "firstName",
+                check: Check::MaxLength(63usize),
+            },
+            Rule {
+                place: Place::Query,
+                field: "lastName",
+                check: Check::MaxLength(63usize),
+            },
+            Rule {
+                place: Place::Query,
+                field: "occupation",
+                check: Check::MaxLength(1023usize),
+            },
+            Rule {
+                place: Place::Query,
+                field: "location",
+                check: Check::MaxLength(127usize),
+            },
         ],
         empty_answer: EmptyAnswer::Error,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "listContactsByCampaign",
@@ -108,6 +136,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::EmptyList,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "listContactsByPublicIdentifiers",
@@ -134,6 +163,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         ],
         empty_answer: EmptyAnswer::EmptyList,
         batch_size: Some(20usize),
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "listContactsByAccount",
@@ -144,6 +174,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::EmptyList,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "deleteContact",
@@ -154,6 +185,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::Outcome,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "getContact",
@@ -164,6 +196,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::NotFound,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "updateContact",
@@ -210,6 +243,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         ],
         empty_answer: EmptyAnswer::Error,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "listIncomingMessagesByAccount",
@@ -220,6 +254,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::EmptyList,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "listIncomingMessagesByCampaign",
@@ -230,6 +265,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::EmptyList,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "getCampaignStatistics",
@@ -244,6 +280,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         }],
         empty_answer: EmptyAnswer::Error,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "attachWebhook",
@@ -258,6 +295,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         }],
         empty_answer: EmptyAnswer::Error,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "createWebhook",
@@ -299,6 +337,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         ],
         empty_answer: EmptyAnswer::Error,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "deleteWebhook",
@@ -309,6 +348,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::Outcome,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "detachWebhook",
@@ -319,6 +359,7 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::Outcome,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
     Operation {
         name: "listWebhooks",
@@ -329,5 +370,6 @@ pub(crate) const OPERATIONS: [Operation; 21usize] = [
         rules: &[],
         empty_answer: EmptyAnswer::EmptyList,
         batch_size: None,
+        max_query_bytes: 2048usize,
     },
 ];

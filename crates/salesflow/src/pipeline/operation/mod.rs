@@ -24,6 +24,9 @@ pub(crate) struct Operation {
     pub empty_answer: EmptyAnswer,
     /// How many items of its body's list one request should carry (`x-batch-size`).
     pub batch_size: Option<usize>,
+    /// The longest query string the server takes, in bytes as sent, the token included
+    /// (`x-max-query-length`).
+    pub max_query_bytes: usize,
 }
 
 /// What a 2xx answer without a body (or with the body `null`) means.
@@ -89,6 +92,8 @@ const UNKNOWN: Operation = Operation {
     rules: &[],
     empty_answer: EmptyAnswer::Error,
     batch_size: None,
+    // The same server as the others.
+    max_query_bytes: OPERATIONS[0].max_query_bytes,
 };
 
 /// The operation progenitor calls `id`.
