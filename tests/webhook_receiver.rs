@@ -1,7 +1,10 @@
-//! `WebhookReceiver` served on 127.0.0.1: what it hands over, what it refuses, and what it
-//! never writes to the log.
+//! `WebhookReceiver` served on 127.0.0.1: what it hands over, what it refuses, what it
+//! never writes to the log, and the clients that cannot hold it (slow headers, a slow
+//! body, a sender that hangs up, the same event sent again).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use salesflow_ext::types::WebhookEvent;
 use salesflow_ext::{IntegrationRunOn, WebhookReceiver, WebhookSecret};
@@ -34,7 +37,7 @@ async fn serve(fail: bool, max_body: Option<usize>) -> (String, Received) {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, receiver.into_router()).await });
+    tokio::spawn(receiver.serve(listener));
     (format!("http://{address}"), received)
 }
 
@@ -193,4 +196,181 @@ async fn a_handler_that_fails_gets_500_so_that_salesflow_sends_the_event_again()
     let text = logs.text();
     assert!(text.contains("the CRM is down"), "{text}");
     assert!(!text.contains(SECRET), "{text}");
+}
+
+/// A receiver for `SECRET` whose handler takes `pause` and counts the events it finished,
+/// served with `read_timeout` and `max_connections`.
+async fn serve_with(
+    read_timeout: Duration,
+    max_connections: usize,
+    pause: Duration,
+    dedupe: Option<Duration>,
+) -> (String, Arc<AtomicUsize>) {
+    let finished = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&finished);
+    let mut receiver = WebhookReceiver::new(
+        WebhookSecret::new(SECRET).unwrap(),
+        move |_: WebhookEvent| {
+            let count = Arc::clone(&count);
+            async move {
+                tokio::time::sleep(pause).await;
+                count.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, std::convert::Infallible>(())
+            }
+        },
+    )
+    .read_timeout(read_timeout)
+    .max_connections(max_connections);
+    if let Some(window) = dedupe {
+        receiver = receiver.dedupe_window(window);
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(receiver.serve(listener));
+    (format!("http://{address}"), finished)
+}
+
+/// A client that sends a request's headers one line at a time, `every` apart, never ending
+/// them, and connects again whenever it is cut off; counts the cut-offs.
+fn slow_client(address: String, every: Duration, cut_off: Arc<AtomicUsize>) {
+    tokio::spawn(async move {
+        loop {
+            let Ok(mut socket) = tokio::net::TcpStream::connect(&address).await else {
+                tokio::time::sleep(every).await;
+                continue;
+            };
+            let _ = socket
+                .write_all(format!("POST /hook?secret={SECRET} HTTP/1.1\r\nhost: x\r\n").as_bytes())
+                .await;
+            loop {
+                tokio::time::sleep(every).await;
+                let mut byte = [0; 1];
+                // Closed by the receiver: a read ends, or a write fails.
+                let closed = matches!(
+                    tokio::time::timeout(Duration::from_millis(1), socket.read(&mut byte)).await,
+                    Ok(Ok(0) | Err(_))
+                ) || socket.write_all(b"x-slow: yes\r\n").await.is_err();
+                if closed {
+                    cut_off.fetch_add(1, Ordering::SeqCst);
+                    break;
+                }
+            }
+        }
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off_and_real_events_still_get_through() {
+    let (base, finished) = serve_with(Duration::from_secs(1), 16, Duration::ZERO, None).await;
+    let address = base.trim_start_matches("http://").to_owned();
+    let cut_off = Arc::new(AtomicUsize::new(0));
+    // Three times as many slow clients as connections the receiver holds, each sending a
+    // header line every 300 ms and never ending, coming back when cut off.
+    for _ in 0..48 {
+        slow_client(
+            address.clone(),
+            Duration::from_millis(300),
+            Arc::clone(&cut_off),
+        );
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let http = salesflow_ext::reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+        .unwrap();
+    let url = format!("{base}/hook?secret={SECRET}");
+    let started = std::time::Instant::now();
+    let sends = (0..10).map(|_| {
+        http.post(&url)
+            .header("content-type", "application/json")
+            .body(fixture!("webhook_event"))
+            .send()
+    });
+    for answer in futures_util::future::join_all(sends).await {
+        assert_eq!(answer.expect("answered in time").status(), 200);
+    }
+    assert_eq!(finished.load(Ordering::SeqCst), 10, "10 of 10 real events");
+    assert!(started.elapsed() < Duration::from_secs(15));
+    // The connections held were cut off after the read timeout, freeing their places.
+    assert!(
+        cut_off.load(Ordering::SeqCst) >= 16,
+        "slow clients cut off: {}",
+        cut_off.load(Ordering::SeqCst)
+    );
+}
+
+#[tokio::test]
+async fn a_body_sent_too_slowly_is_408() {
+    let (base, finished) = serve_with(Duration::from_millis(500), 8, Duration::ZERO, None).await;
+    let address = base.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST /hook?secret={SECRET} HTTP/1.1\r\nhost: {address}\r\ncontent-type: application/json\r\n\
+         content-length: 100\r\n\r\n{{\"MemberId\""
+    );
+    socket.write_all(head.as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    let mut answer = vec![0; 1024];
+    let read = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut answer))
+        .await
+        .expect("answered")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer[..read]).into_owned();
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(finished.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn a_handler_runs_to_its_end_when_the_sender_hangs_up() {
+    let logs = CapturedLogs::start();
+    let (base, finished) =
+        serve_with(Duration::from_secs(5), 8, Duration::from_millis(800), None).await;
+    let impatient = salesflow_ext::reqwest::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let sent = impatient
+        .post(format!("{base}/hook?secret={SECRET}"))
+        .header("content-type", "application/json")
+        .body(fixture!("webhook_event"))
+        .send()
+        .await;
+    assert!(sent.is_err(), "the sender gave up first");
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert_eq!(finished.load(Ordering::SeqCst), 1, "handled, once");
+    let text = logs.text();
+    assert!(
+        text.contains("webhook event handled"),
+        "its outcome is logged: {text}"
+    );
+}
+
+#[tokio::test]
+async fn with_a_dedupe_window_an_event_sent_again_is_handled_once() {
+    let (base, finished) = serve_with(
+        Duration::from_secs(5),
+        8,
+        Duration::from_millis(100),
+        Some(Duration::from_secs(60)),
+    )
+    .await;
+    let url = format!("{base}/hook?secret={SECRET}");
+    let event = fixture!("webhook_event");
+    // Twice at once, and once more after: one handling, three 200s.
+    let (first, second) = tokio::join!(post(&url, event), post(&url, event));
+    assert_eq!((first.0, second.0), (200, 200));
+    assert_eq!(post(&url, event).await.0, 200);
+    assert_eq!(finished.load(Ordering::SeqCst), 1);
+    // Another event (a new reply: the conversation changed) is handled.
+    let reply = event.replace("This is a test inbound message", "Happy to talk on Tuesday");
+    assert_ne!(reply, event);
+    assert_eq!(post(&url, &reply).await.0, 200);
+    assert_eq!(finished.load(Ordering::SeqCst), 2);
+    // Without a window, every delivery is handled.
+    let (base, finished) = serve_with(Duration::from_secs(5), 8, Duration::ZERO, None).await;
+    let url = format!("{base}/hook?secret={SECRET}");
+    post(&url, event).await;
+    post(&url, event).await;
+    assert_eq!(finished.load(Ordering::SeqCst), 2);
 }

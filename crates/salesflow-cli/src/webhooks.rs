@@ -6,6 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use clap::{Arg, ArgMatches, Command};
 use salesflow_ext::types::WebhookEvent;
@@ -26,7 +27,12 @@ pub fn command() -> Command {
                     "Runs a webhook receiver (the one `salesflow_ext::WebhookReceiver` is) and prints \
                      each event as it arrives: a row on a terminal, one JSON line when piped. It \
                      answers 404 to a request without the secret, 400 to a body that is no event, \
-                     and 200 to an event. It prints the URL to POST to (with the secret) on stderr.",
+                     and 200 to an event. It prints the URL to POST to (with the secret) on stderr.\n\n\
+                     A client that sends its headers or body slower than --read-timeout is cut \
+                     off, at most --max-connections are held, and --count exits once its events \
+                     are printed, whatever other clients do. It listens on 127.0.0.1 unless \
+                     --bind says otherwise; the secret is in the URL, so anything in front of it \
+                     (a tunnel, a proxy) must keep query strings out of its logs.",
                 )
                 .arg(
                     Arg::new("port")
@@ -56,7 +62,30 @@ pub fn command() -> Command {
                         .long("count")
                         .value_name("N")
                         .value_parser(clap::value_parser!(u64).range(1..))
-                        .help("Exit after N events [default: run until interrupted]"),
+                        .help("Exit after N events, whatever other clients are doing [default: run until interrupted]"),
+                )
+                .arg(
+                    Arg::new("dedupe")
+                        .long("dedupe")
+                        .value_name("SECONDS")
+                        .value_parser(clap::value_parser!(u64).range(1..))
+                        .help("Print an event once when it comes again (alike in every field) within SECONDS: Salesflow's events have no id, and a failed delivery is sent again [default: print every delivery]"),
+                )
+                .arg(
+                    Arg::new("read-timeout")
+                        .long("read-timeout")
+                        .value_name("SECONDS")
+                        .value_parser(clap::value_parser!(u64).range(1..))
+                        .default_value("10")
+                        .help("Close a connection that takes longer to send a request's headers, or then its body"),
+                )
+                .arg(
+                    Arg::new("max-connections")
+                        .long("max-connections")
+                        .value_name("N")
+                        .value_parser(clap::value_parser!(u32).range(1..))
+                        .default_value("128")
+                        .help("Hold at most N connections at once; more wait to be accepted"),
                 ),
         )
         .subcommand(
@@ -147,7 +176,7 @@ async fn listen(sub: &ArgMatches) -> Exit {
     let done = Arc::new(Notify::new());
     let seen = Arc::clone(&printer);
     let finished = Arc::clone(&done);
-    let receiver = WebhookReceiver::new(secret, move |event: WebhookEvent| {
+    let mut receiver = WebhookReceiver::new(secret, move |event: WebhookEvent| {
         let printer = Arc::clone(&seen);
         let finished = Arc::clone(&finished);
         async move {
@@ -158,8 +187,15 @@ async fn listen(sub: &ArgMatches) -> Exit {
             Ok::<_, std::io::Error>(())
         }
     });
-    let served = axum::serve(listener, receiver.into_router())
-        .with_graceful_shutdown(async move { done.notified().await });
+    receiver = receiver
+        .read_timeout(Duration::from_secs(
+            *sub.get_one::<u64>("read-timeout").expect("defaulted"),
+        ))
+        .max_connections(*sub.get_one::<u32>("max-connections").expect("defaulted") as usize);
+    if let Some(seconds) = sub.get_one::<u64>("dedupe") {
+        receiver = receiver.dedupe_window(Duration::from_secs(*seconds));
+    }
+    let served = receiver.serve_until(listener, async move { done.notified().await });
     match served.await {
         Ok(()) => Exit::Success,
         Err(error) => failure::usage(&format!("the receiver stopped: {error}")),

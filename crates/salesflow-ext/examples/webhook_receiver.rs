@@ -8,7 +8,14 @@
 //! It prints the URL to register (with `salesflow create-webhook --url ...` or
 //! `Client::create_webhook`, then `attach-webhook` to a campaign) with the host you expose it
 //! under, answers 200 to each event once `handle` returned `Ok`, and 500 when it failed, so
-//! that Salesflow sends the event again. Serve it behind HTTPS: the secret is in the URL.
+//! that Salesflow sends the event again; an event that comes again within 10 minutes is
+//! handled once.
+//!
+//! It listens on 127.0.0.1 (this machine only) unless `BIND` says otherwise
+//! (`BIND=0.0.0.0`): put it behind a proxy that terminates HTTPS, since the secret is in
+//! the URL, and keep query strings out of that proxy's access log (nginx: a `log_format`
+//! with `$uri` instead of `$request`; Caddy: `log { format filter { request>uri query {
+//! delete secret } } }`).
 
 use salesflow_ext::types::WebhookEvent;
 use salesflow_ext::{WebhookEventExt, WebhookReceiver, WebhookSecret};
@@ -43,11 +50,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(8080);
-    let register = secret.url_for(&format!("https://your-host.example.com:{port}/salesflow"))?;
+    // This machine only, unless asked: the proxy in front takes the requests from outside.
+    let bind = std::env::var("BIND").unwrap_or_else(|_| "127.0.0.1".to_owned());
+    let register = secret.url_for("https://your-host.example.com/salesflow")?;
     eprintln!("register this URL with Salesflow (keep it private): {register}");
-    let app = WebhookReceiver::new(secret, handle).into_router();
-    let listener = tokio::net::TcpListener::bind(("0.0.0.0", port)).await?;
+    let receiver =
+        WebhookReceiver::new(secret, handle).dedupe_window(std::time::Duration::from_secs(600));
+    let listener = tokio::net::TcpListener::bind((bind.as_str(), port)).await?;
     eprintln!("listening on {}", listener.local_addr()?);
-    axum::serve(listener, app).await?;
+    receiver
+        .serve_until(listener, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }

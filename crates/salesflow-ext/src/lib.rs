@@ -6,11 +6,15 @@ mod date_range;
 mod formula;
 pub mod import;
 pub mod sync;
+#[cfg(feature = "receiver")]
+mod webhook_dedupe;
 mod webhook_event;
 mod webhook_event_kind;
 #[cfg(feature = "receiver")]
 mod webhook_receiver;
 mod webhook_secret;
+#[cfg(feature = "receiver")]
+mod webhook_serve;
 
 pub use date_range::{AnalyticsPeriod, DateRange, DateRangeError};
 pub use formula::defuse_formula;

@@ -1,7 +1,11 @@
 //! `salesflow webhooks listen` in the background, fed by `salesflow webhooks trigger`.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::process::{Child, Command as Process, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -10,9 +14,27 @@ const SECRET: &str = "0123456789abcdef0123456789abcdef-cli";
 
 /// `webhooks listen --port 0` with `args`, and the base URL it printed.
 fn listen(args: &[&str]) -> (Child, String) {
-    let mut child = Process::new(env!("CARGO_BIN_EXE_salesflow"))
+    let mut command = Process::new(env!("CARGO_BIN_EXE_salesflow"));
+    command
         .args(["webhooks", "listen", "--port", "0"])
-        .args(args)
+        .args(args);
+    listening(command)
+}
+
+/// `webhooks listen --port 0` with `args`, in a shell that allows it `files` open files.
+fn listen_with_open_files(files: u32, args: &[&str]) -> (Child, String) {
+    let mut command = Process::new("sh");
+    command
+        .args(["-c", &format!("ulimit -n {files} && exec \"$0\" \"$@\"")])
+        .arg(env!("CARGO_BIN_EXE_salesflow"))
+        .args(["webhooks", "listen", "--port", "0"])
+        .args(args);
+    listening(command)
+}
+
+/// Starts `command` (a `listen`); returns it and the base URL it printed.
+fn listening(mut command: Process) -> (Child, String) {
+    let mut child = command
         .env_remove("SALESFLOW_WEBHOOK_SECRET")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -236,4 +258,145 @@ fn the_whole_webhook_flow_through_the_command_against_the_emulator() {
         "INTEGRATION_RUN_ON_CONNECTED"
     );
     assert_eq!(events[0]["Status"], "MEMBER_CONNECTED");
+}
+
+/// Holds a connection to `address` sending a request's headers a line every `every`, and
+/// connects again when cut off, until `stop`.
+fn slow_client(
+    address: String,
+    every: Duration,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::SeqCst) {
+            let Ok(mut socket) = TcpStream::connect(&address) else {
+                std::thread::sleep(every);
+                continue;
+            };
+            let _ = socket.write_all(b"POST /salesflow?secret=guess HTTP/1.1\r\nhost: x\r\n");
+            while !stop.load(Ordering::SeqCst) {
+                std::thread::sleep(every);
+                if socket.write_all(b"x-slow: yes\r\n").is_err() {
+                    break;
+                }
+            }
+        }
+    })
+}
+
+#[test]
+fn listen_serves_real_events_while_slow_clients_hold_more_connections_than_it_may_open() {
+    // The case: more slow clients than the process may open files, each sending a
+    // header line every 300 ms, never ending; 10 real events must still get through.
+    let (mut child, printed) = listen_with_open_files(
+        64,
+        &[
+            "--secret",
+            SECRET,
+            "--read-timeout",
+            "1",
+            "--max-connections",
+            "32",
+        ],
+    );
+    let base = printed.lines().next().unwrap().to_owned();
+    let address = base.trim_start_matches("http://").to_owned();
+    let stop = Arc::new(AtomicBool::new(false));
+    let clients: Vec<_> = (0..100)
+        .map(|_| {
+            slow_client(
+                address.clone(),
+                Duration::from_millis(300),
+                Arc::clone(&stop),
+            )
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let started = Instant::now();
+    let events: Vec<_> = (0..10)
+        .map(|_| {
+            let url = format!("{base}/salesflow?secret={SECRET}");
+            std::thread::spawn(move || trigger(&url, "reply-detected").try_success().is_ok())
+        })
+        .collect();
+    let delivered = events
+        .into_iter()
+        .filter_map(|event| event.join().ok())
+        .filter(|answered| *answered)
+        .count();
+    assert_eq!(delivered, 10, "10 of 10 real events answered");
+    assert!(
+        started.elapsed() < Duration::from_secs(25),
+        "{:?}",
+        started.elapsed()
+    );
+    stop.store(true, Ordering::SeqCst);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(printed_by(&mut child).lines().count(), 10);
+    for client in clients {
+        client.join().unwrap();
+    }
+}
+
+#[test]
+fn count_exits_once_its_events_are_printed_whatever_other_clients_do() {
+    let (mut child, printed) = listen(&["--secret", SECRET, "--count", "1"]);
+    let base = printed.lines().next().unwrap().to_owned();
+    // A client that sent half a request and holds the connection.
+    let mut half = TcpStream::connect(base.trim_start_matches("http://")).unwrap();
+    half.write_all(b"POST /salesflow HTTP/1.1\r\nhost: x\r\ncontent-length: 500\r\n\r\n{")
+        .unwrap();
+    trigger(
+        &format!("{base}/salesflow?secret={SECRET}"),
+        "member-connected",
+    )
+    .success();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "listen did not exit"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success());
+    assert_eq!(printed_by(&mut child).lines().count(), 1);
+    drop(half);
+}
+
+#[test]
+fn dedupe_prints_an_event_sent_again_once() {
+    let (mut child, printed) = listen(&["--secret", SECRET, "--count", "2", "--dedupe", "60"]);
+    let base = printed.lines().next().unwrap().to_owned();
+    let url = format!("{base}/salesflow?secret={SECRET}");
+    // The same event three times (Salesflow delivering again), answered 200 each time.
+    for _ in 0..3 {
+        trigger(&url, "reply-detected").success();
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "one event printed, one to go"
+    );
+    trigger(&url, "member-connected").success();
+    assert!(child.wait().unwrap().success());
+    let out = printed_by(&mut child);
+    let kinds: Vec<String> = out
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["IntegrationRunOn"].to_string()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "\"INTEGRATION_RUN_ON_REPLY_DETECTED\"",
+            "\"INTEGRATION_RUN_ON_CONNECTED\""
+        ],
+        "{out}"
+    );
 }
