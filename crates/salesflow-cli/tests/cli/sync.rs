@@ -66,34 +66,46 @@ fn sync(server: &Server, state: &Path, out: &Path) -> Process {
 
 /// What the runs of [`killed_then_finished`] did.
 struct Runs {
-    /// The report of each run that finished, in order: a run meant to be killed may have
-    /// finished before the kill came (on a fast machine), then the last run has little to do.
-    reports: Vec<serde_json::Value>,
+    /// Each run whose work was done (the state counts it), in order, with its report when
+    /// it exited by itself: a run meant to be killed may finish first (on a fast machine),
+    /// or be killed after it saved its state and before it printed its report.
+    finished: Vec<Option<serde_json::Value>>,
     /// How many runs were killed before they finished.
     killed: usize,
 }
 
 impl Runs {
-    /// The report of the first run to finish, asserting every run after it had nothing new
-    /// to write.
-    fn first_then_nothing(&self) -> &serde_json::Value {
+    /// The report of the first run to finish, if it printed one, asserting every run after
+    /// it had nothing new to write.
+    fn first_then_nothing(&self) -> Option<&serde_json::Value> {
         assert!(
-            self.reports[1..].iter().all(|r| r["written"] == 0),
+            self.finished[1..]
+                .iter()
+                .flatten()
+                .all(|r| r["written"] == 0),
             "{:?}",
-            self.reports
+            self.finished
         );
-        &self.reports[0]
+        self.finished[0].as_ref()
     }
+}
+
+/// How many runs the state at `path` counts.
+pub(super) fn runs_done(path: &Path) -> u64 {
+    std::fs::read_to_string(path).map_or(0, |text| {
+        let state: serde_json::Value = serde_json::from_str(&text).expect("a whole state");
+        state["runs"].as_u64().unwrap_or(0)
+    })
 }
 
 /// Kills the sync at each delay, then runs it to the end.
 fn killed_then_finished(server: &Server, state: &Path, out: &Path, delays: &[u64]) -> Runs {
     let mut runs = Runs {
-        reports: Vec::new(),
+        finished: Vec::new(),
         killed: 0,
     };
     let token = server.emulator.token();
-    let seen = |output: std::process::Output, runs: &mut Runs| {
+    let seen = |output: std::process::Output, done_before: u64, runs: &mut Runs| {
         let stderr = String::from_utf8_lossy(&output.stderr);
         let stdout = String::from_utf8_lossy(&output.stdout);
         for text in [&*stderr, &*stdout] {
@@ -102,27 +114,34 @@ fn killed_then_finished(server: &Server, state: &Path, out: &Path, delays: &[u64
                 "the token in what the sync wrote: {text}"
             );
         }
-        if output.status.success() {
-            runs.reports
-                .push(serde_json::from_slice(&output.stdout).unwrap());
+        let report = if output.status.success() {
+            Some(serde_json::from_slice(&output.stdout).unwrap())
         } else {
             // Killed (by a signal), never failed on its own.
             assert!(output.status.code().is_none(), "{stderr}");
+            None
+        };
+        if runs_done(state) > done_before {
+            runs.finished.push(report);
+        } else {
+            assert!(report.is_none(), "a run that exited did its work");
             runs.killed += 1;
         }
     };
     for delay in delays {
+        let done_before = runs_done(state);
         let mut child = sync(server, state, out).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(*delay));
         // Killing a run that has just exited does nothing: its status says it finished.
         let _ = child.kill();
-        seen(child.wait_with_output().unwrap(), &mut runs);
-        // The state is never half written.
-        if let Ok(text) = std::fs::read_to_string(state) {
-            serde_json::from_str::<serde_json::Value>(&text).expect("a whole state");
-        }
+        seen(child.wait_with_output().unwrap(), done_before, &mut runs);
     }
-    seen(succeeds(&mut sync(server, state, out)), &mut runs);
+    let done_before = runs_done(state);
+    seen(
+        succeeds(&mut sync(server, state, out)),
+        done_before,
+        &mut runs,
+    );
     let state_text = std::fs::read_to_string(state).unwrap();
     assert!(!state_text.contains(token), "the token in the state");
     runs
@@ -260,8 +279,9 @@ fn killed_at_many_moments_and_run_again_the_output_misses_nothing() {
             &delays,
         );
         // The first run to finish lists everything; any after it has nothing new.
-        let first = runs.first_then_nothing();
-        assert_eq!(first["listed"], MEMBERS, "{first}");
+        if let Some(first) = runs.first_then_nothing() {
+            assert_eq!(first["listed"], MEMBERS, "{first}");
+        }
         assert!(
             runs.killed >= 4,
             "{out}: {} of the runs were killed mid-way",
@@ -302,9 +322,10 @@ fn killed_at_many_moments_and_run_again_the_output_misses_nothing() {
             &delays,
         );
         // The first run to finish writes exactly the changes; any after it, nothing.
-        let first = runs.first_then_nothing();
-        assert_eq!(first["written"], changed, "only the changes: {first}");
-        assert_eq!(first["complete"], false, "{first}");
+        if let Some(first) = runs.first_then_nothing() {
+            assert_eq!(first["written"], changed, "only the changes: {first}");
+            assert_eq!(first["complete"], false, "{first}");
+        }
     }
     let versions = server_versions(&server);
     assert_nothing_skipped(&ndjson_versions(&dir.join(outputs[0])), &versions);
