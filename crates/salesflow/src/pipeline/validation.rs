@@ -140,7 +140,8 @@ impl crate::Client {
     /// use salesflow::Error;
     ///
     /// let client = salesflow::Client::with_token("abcdefghijklmnop123");
-    /// let long = "Head of Growth, ".repeat(60); // within 1,023 characters, too long encoded
+    /// // 400 characters, within the 1,023 allowed, but 2,400 bytes URL-encoded (`%C3%A9`).
+    /// let long = "é".repeat(400);
     /// let row = [
     ///     ("accountId", "321"),
     ///     ("campaignId", "789"),
