@@ -33,6 +33,18 @@ async fn fail(builder: ClientBuilder) -> (Error, String) {
     (error, logs.text())
 }
 
+/// Every rendering of `error` (Display, Debug, pretty Debug, its source chain) and `logs`,
+/// in one text.
+fn shown(error: &Error, logs: &str) -> String {
+    let mut shown = format!("{error}\n{error:?}\n{error:#?}\n{logs}");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        shown.push_str(&format!("\n{cause} {cause:?}"));
+        source = cause.source();
+    }
+    shown
+}
+
 /// Every way the error and the logs can be shown, none with the token.
 fn assert_no_token(error: &Error, logs: &str) {
     let mut renderings = vec![
@@ -406,7 +418,7 @@ async fn a_server_that_echoes_the_token_in_any_encoding_never_shows_it() {
                 .await
                 .expect_err("the server fails");
             assert_eq!(error.status(), Some(expected_status), "{error:?}");
-            let shown = format!("{error}\n{error:?}\n{error:#?}\n{}", logs.text());
+            let shown = shown(&error, &logs.text());
             for form in echoed_forms(token) {
                 assert!(
                     !shown.contains(&form),
@@ -521,12 +533,7 @@ async fn tokens_with_quotes_backslashes_and_brackets_never_show_nor_a_remainder_
                 .await
                 .expect_err("the server fails");
             assert_eq!(error.status(), Some(*status), "{error:?}");
-            let mut shown = format!("{error}\n{error:?}\n{error:#?}\n{}", logs.text());
-            let mut source = std::error::Error::source(&error);
-            while let Some(cause) = source {
-                shown.push_str(&format!("\n{cause} {cause:?}"));
-                source = cause.source();
-            }
+            let shown = shown(&error, &logs.text());
             if let Some(part) = shows_part_of(token, &shown) {
                 panic!("{token:?}: {part:?} shows, for {body}: {shown}");
             }

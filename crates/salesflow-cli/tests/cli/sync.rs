@@ -49,18 +49,31 @@ fn server_versions(server: &Server) -> BTreeMap<i64, String> {
         .collect()
 }
 
-fn sync(server: &Server, state: &Path, out: &Path) -> Process {
+/// `salesflow sync KIND --account-id ACCOUNT --state STATE --out OUT` against `server`.
+pub(super) fn sync_command(
+    server: &Server,
+    kind: &str,
+    account: i64,
+    state: &Path,
+    out: &Path,
+) -> Process {
     let mut command = Process::new(env!("CARGO_BIN_EXE_salesflow"));
     command
         .env("SALESFLOW_TOKEN", server.emulator.token())
         .env("SALESFLOW_BASE_URL", server.emulator.base_url())
-        .args(["sync", "contacts", "--account-id", "321", "--overlap", "5"])
+        .args(["sync", kind, "--account-id", &account.to_string()])
         .arg("--state")
         .arg(state)
         .arg("--out")
         .arg(out)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    command
+}
+
+fn sync(server: &Server, state: &Path, out: &Path) -> Process {
+    let mut command = sync_command(server, "contacts", 321, state, out);
+    command.args(["--overlap", "5"]);
     command
 }
 

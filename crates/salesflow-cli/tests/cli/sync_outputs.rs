@@ -5,33 +5,17 @@
 //! record once.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, Output, Stdio};
+use std::process::{Command as Process, Output};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use salesflow_emulator::EmulatorConfig;
 
-use super::sync::{member, runs_done, scratch, succeeds};
+use super::sync::{member, runs_done, scratch, succeeds, sync_command as sync};
 use crate::Served as Server;
 
 fn server() -> Server {
     crate::emulator(EmulatorConfig::default())
-}
-
-/// `salesflow sync KIND --account-id ACCOUNT --state STATE --out OUT EXTRA...`.
-fn sync(server: &Server, kind: &str, account: i64, state: &Path, out: &Path) -> Process {
-    let mut command = Process::new(env!("CARGO_BIN_EXE_salesflow"));
-    command
-        .env("SALESFLOW_TOKEN", server.emulator.token())
-        .env("SALESFLOW_BASE_URL", server.emulator.base_url())
-        .args(["sync", kind, "--account-id", &account.to_string()])
-        .arg("--state")
-        .arg(state)
-        .arg("--out")
-        .arg(out)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    command
 }
 
 /// Runs `command`, which must be refused with exit 2 and one line on stderr containing
@@ -379,20 +363,6 @@ fn a_first_run_killed_again_and_again_writes_each_contact_once() {
         finished.push(Some(report(&succeeds(&mut sync(
             &server, "contacts", 321, &state, &out,
         )))));
-        assert!(killed >= 3, "{out:?}: {killed} runs were killed");
-        // The first run to finish wrote what the killed ones had not (unless it was killed
-        // after its state was saved); any after it nothing.
-        if let Some(first) = &finished[0] {
-            assert_eq!(
-                first["written"].as_u64().unwrap() + first["resumed"].as_u64().unwrap(),
-                MEMBERS as u64,
-                "{first}"
-            );
-        }
-        assert!(
-            finished[1..].iter().flatten().all(|r| r["written"] == 0),
-            "{finished:?}"
-        );
         let ids: Vec<i64> = if out.extension().unwrap() == "csv" {
             let mut reader = csv::Reader::from_path(&out).unwrap();
             reader
@@ -416,6 +386,20 @@ fn a_first_run_killed_again_and_again_writes_each_contact_once() {
             ids.len() as i64,
             MEMBERS,
             "{out:?}: each once, after {killed} kills"
+        );
+        assert!(killed >= 3, "{out:?}: {killed} runs were killed");
+        // The first run to finish wrote what the killed ones had not (unless it was killed
+        // after its state was saved); any after it nothing.
+        if let Some(first) = &finished[0] {
+            assert_eq!(
+                first["written"].as_u64().unwrap() + first["resumed"].as_u64().unwrap(),
+                MEMBERS as u64,
+                "{first}"
+            );
+        }
+        assert!(
+            finished[1..].iter().flatten().all(|r| r["written"] == 0),
+            "{finished:?}"
         );
     }
     std::fs::remove_dir_all(dir).unwrap();
