@@ -1,6 +1,7 @@
 //! Checks a request against the spec's rules before it is sent (lengths, URLs, known values).
 //! The rules themselves are read from the operation table (`operation/`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -76,26 +77,32 @@ pub(crate) fn check_query_length(
     request: &reqwest::Request,
 ) -> Result<(), Violation> {
     let query = request.url().query().unwrap_or_default();
-    query_fits(operation, query)
+    let pieces = query.split('&').map(|piece| {
+        let name = piece.split('=').next().unwrap_or_default();
+        (Cow::Owned(form_decoded(name)), piece.len())
+    });
+    query_fits(operation, query.len(), pieces)
 }
 
-/// `Ok` if `query` (as sent) is within the operation's limit; else the violation, naming
-/// the longest parameter, the token aside.
-fn query_fits(operation: &Operation, query: &str) -> Result<(), Violation> {
-    let (total, max) = (query.len(), operation.max_query_bytes);
+/// `Ok` if a query string of `total` bytes (as sent) is within the operation's limit; else
+/// the violation, naming the longest of `pieces` (each parameter's name, and the bytes of
+/// its `name=value`), the token aside. `pieces` is read only for a query too long.
+fn query_fits<'a>(
+    operation: &Operation,
+    total: usize,
+    pieces: impl Iterator<Item = (Cow<'a, str>, usize)>,
+) -> Result<(), Violation> {
+    let max = operation.max_query_bytes;
     if total <= max {
         return Ok(());
     }
-    let longest = query
-        .split('&')
-        .map(|piece| {
-            let name = piece.split('=').next().unwrap_or_default();
-            let name = form_decoded(name);
-            (name, piece.len())
-        })
+    let longest = pieces
         .filter(|(name, _)| name != super::token::TOKEN_PARAMETER)
         .max_by_key(|(_, bytes)| *bytes);
-    let (field, bytes) = longest.unwrap_or_else(|| ("request".to_owned(), total));
+    let (field, bytes) = longest.map_or_else(
+        || ("request".to_owned(), total),
+        |(name, bytes)| (name.into_owned(), bytes),
+    );
     Err(Violation {
         field,
         rule: format!(
@@ -112,22 +119,36 @@ fn form_decoded(name: &str) -> String {
         .unwrap_or_else(|| name.to_owned())
 }
 
-/// The query string `parameters` make, encoded as a request carries them, with `token` last.
-fn encoded_query<'a>(
-    parameters: impl IntoIterator<Item = &'a (&'a str, &'a str)>,
+/// The length of `text` form-encoded, as a request's query string carries it: the bytes
+/// `*-._`, digits and ASCII letters as they are, a space as `+`, any other byte as `%XX`
+/// (what `url`'s `form_urlencoded`, which reqwest uses, writes).
+fn form_len(text: &str) -> usize {
+    text.bytes()
+        .map(|byte| match byte {
+            b'*' | b'-' | b'.' | b'_' | b' ' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => 1,
+            _ => 3,
+        })
+        .sum()
+}
+
+/// Whether `parameters` and `token` (last), as a request carries them, fit in the query
+/// string the operation takes; counted, not encoded.
+fn parameters_fit(
+    operation: &Operation,
+    parameters: &[(&str, &str)],
     token: Option<&str>,
-) -> String {
-    let mut url = reqwest::Url::parse("http://x/").expect("a URL");
-    {
-        let mut pairs = url.query_pairs_mut();
-        for (name, value) in parameters {
-            pairs.append_pair(name, value);
-        }
-        if let Some(token) = token {
-            pairs.append_pair(super::token::TOKEN_PARAMETER, token);
-        }
-    }
-    url.query().unwrap_or_default().to_owned()
+) -> Result<(), Violation> {
+    let piece = |name: &str, value: &str| form_len(name) + 1 + form_len(value);
+    let token = token.map_or(0, |token| piece(super::token::TOKEN_PARAMETER, token) + 1);
+    let pairs: usize = parameters
+        .iter()
+        .map(|(name, value)| piece(name, value))
+        .sum();
+    let separators = parameters.len().saturating_sub(1);
+    let pieces = parameters
+        .iter()
+        .map(|(name, value)| (Cow::Borrowed(*name), piece(name, value)));
+    query_fits(operation, pairs + separators + token, pieces)
 }
 
 impl crate::Client {
@@ -213,7 +234,7 @@ fn check_with_token<'a>(
             }
         }
     }
-    query_fits(operation, &encoded_query(&parameters, token))
+    parameters_fit(operation, &parameters, token)
         .map_err(|violation| violation.into_error(operation.name))
 }
 
@@ -393,6 +414,25 @@ mod tests {
 
     fn text(value: &str) -> Value {
         Value::String(value.to_owned())
+    }
+
+    #[test]
+    fn a_query_is_counted_as_reqwest_encodes_it() {
+        for text in [
+            "abc",
+            "a b",
+            "Ab\"Cd\\Ef<Gh>Ij&Kl+Mn/Op=Qr%St Uv",
+            "é😀*-._~",
+            "",
+        ] {
+            let mut url = reqwest::Url::parse("http://x/").unwrap();
+            url.query_pairs_mut().append_pair("occupation", text);
+            assert_eq!(
+                form_len("occupation") + 1 + form_len(text),
+                url.query().unwrap().len(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
