@@ -153,12 +153,11 @@ pub fn run(matches: &ArgMatches) -> Exit {
     let mut progress = Progress::new("sync", unit);
     let mut shown = 0;
     let mut on_progress = |now: salesflow_ext::sync::SyncProgress| {
-        // A listing started again (after an interrupted run's diverged) counts from 0.
+        // A listing started again (an interrupted run's listed otherwise) counts from 0.
         progress.advance(now.listed.saturating_sub(shown));
         shown = shown.max(now.listed);
     };
     let verbatim = sub.get_flag("csv-verbatim");
-
     let sink_error = |error: SinkError| failure::usage(&format!("sync {kind}: {error}"));
     let result = match kind {
         "contacts" => match output(out, verbatim) {
