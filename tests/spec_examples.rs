@@ -36,6 +36,7 @@ fn decode_named(name: &str, value: &Value) -> Result<(), String> {
         "IntegrationRunOn" => decode::<salesflow::IntegrationRunOn>(value),
         "Distance" => decode::<salesflow::Distance>(value),
         "StatusMessage" => decode::<types::StatusMessage>(value),
+        "ErrorBody" => decode::<types::ErrorBody>(value),
         "CampaignStatistics" => decode::<types::CampaignStatistics>(value),
         "Contact" => decode::<types::Contact>(value),
         "ContactUpdate" => decode::<types::ContactUpdate>(value),

@@ -257,6 +257,54 @@ pub mod types {
             Default::default()
         }
     }
+    /// The body of an error answer. Which fields it has depends on what answered: the API
+    /// itself writes `{Status, Message}` (the docs' form); ASP.NET's validation writes
+    /// `{Message, ModelState}` (Web API) or ProblemDetails (`type`, `title`, `status`,
+    /// `detail`, `errors`; RFC 9457, lower-case as the RFC names them); a proxy may send
+    /// anything. Every field is optional: read the HTTP status first.
+    ///
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ErrorBody {
+        ///ProblemDetails' explanation of this occurrence.
+        #[serde()]
+        pub detail: ::std::option::Option<::std::string::String>,
+        ///Field name to its error messages (ProblemDetails validation).
+        #[serde()]
+        pub errors: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::vec::Vec<::std::string::String>,
+            >,
+        >,
+        ///What went wrong, for a person.
+        #[serde(rename = "Message")]
+        pub message: ::std::option::Option<::std::string::String>,
+        ///Field name to its error messages (ASP.NET Web API validation).
+        #[serde(rename = "ModelState")]
+        pub model_state: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::vec::Vec<::std::string::String>,
+            >,
+        >,
+        ///The HTTP status code, repeated.
+        #[serde(rename = "Status")]
+        pub status: ::std::option::Option<i32>,
+        ///ProblemDetails' summary of the problem.
+        #[serde()]
+        pub title: ::std::option::Option<::std::string::String>,
+        ///ASP.NET Core's id of the request, for the server's logs.
+        #[serde(rename = "traceId")]
+        pub trace_id: ::std::option::Option<::std::string::String>,
+        ///ProblemDetails' URI of the kind of problem.
+        #[serde(rename = "type")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl ErrorBody {
+        pub fn builder() -> builder::ErrorBody {
+            Default::default()
+        }
+    }
     /// Overall figures. The campaign counts are those of the whole account. A rate of nothing
     /// (0/0) may come as the string `"NaN"` (or `"Infinity"`, `"-Infinity"`).
     ///
@@ -353,8 +401,8 @@ pub mod types {
             Default::default()
         }
     }
-    /// The outcome of an operation that returns no data (delete, detach, start), and the body
-    /// of documented error answers. `Status` repeats an HTTP status code (204 for a delete,
+    /// The outcome of an operation that returns no data (delete, detach, start). (Error
+    /// answers have `ErrorBody`, which reads this form too.) `Status` repeats an HTTP status code (204 for a delete,
     /// even though the HTTP answer itself is 200). A body without `Status`, or no body at all,
     /// takes its outcome from the HTTP status.
     ///
@@ -1757,6 +1805,189 @@ pub mod types {
                     replies_after4th_email_or_above: Ok(value.replies_after4th_email_or_above),
                     reply_rate: Ok(value.reply_rate),
                     sent: Ok(value.sent),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ErrorBody {
+            detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            errors: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            model_state: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::vec::Vec<::std::string::String>,
+                    >,
+                >,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            trace_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ErrorBody {
+            fn default() -> Self {
+                Self {
+                    detail: Ok(Default::default()),
+                    errors: Ok(Default::default()),
+                    message: Ok(Default::default()),
+                    model_state: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                    trace_id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl ErrorBody {
+            pub fn detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.detail = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for detail: {e}"));
+                self
+            }
+            pub fn errors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<
+                            ::std::collections::HashMap<
+                                ::std::string::String,
+                                ::std::vec::Vec<::std::string::String>,
+                            >,
+                        >,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.errors = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for errors: {e}"));
+                self
+            }
+            pub fn message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn model_state<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<
+                            ::std::collections::HashMap<
+                                ::std::string::String,
+                                ::std::vec::Vec<::std::string::String>,
+                            >,
+                        >,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model_state = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for model_state: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for title: {e}"));
+                self
+            }
+            pub fn trace_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trace_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for trace_id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ErrorBody> for super::ErrorBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ErrorBody,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    detail: value.detail?,
+                    errors: value.errors?,
+                    message: value.message?,
+                    model_state: value.model_state?,
+                    status: value.status?,
+                    title: value.title?,
+                    trace_id: value.trace_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ErrorBody> for ErrorBody {
+            fn from(value: super::ErrorBody) -> Self {
+                Self {
+                    detail: Ok(value.detail),
+                    errors: Ok(value.errors),
+                    message: Ok(value.message),
+                    model_state: Ok(value.model_state),
+                    status: Ok(value.status),
+                    title: Ok(value.title),
+                    trace_id: Ok(value.trace_id),
+                    type_: Ok(value.type_),
                 }
             }
         }
@@ -4276,7 +4507,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -4458,7 +4689,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
@@ -4568,9 +4799,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(
-            self,
-        ) -> ::std::result::Result<reqwest::Request, Error<types::StatusMessage>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -4657,9 +4886,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(
-            self,
-        ) -> ::std::result::Result<reqwest::Request, Error<types::StatusMessage>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 member_id,
@@ -4769,7 +4996,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 member_id,
@@ -4860,7 +5087,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 member_id,
@@ -4961,7 +5188,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
@@ -5094,7 +5321,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -5212,7 +5439,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
@@ -5331,7 +5558,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
@@ -5446,9 +5673,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(
-            self,
-        ) -> ::std::result::Result<reqwest::Request, Error<types::StatusMessage>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -5506,7 +5731,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self { client } = self;
             let url = client.operation_url("listAccounts", "/accounts/list");
             #[allow(unused_mut)]
@@ -5619,7 +5844,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -5705,7 +5930,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -5779,7 +6004,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = client.operation_url("listWebhooks", "/webhooks/list");
@@ -5914,7 +6139,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6010,7 +6235,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6125,7 +6350,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6235,7 +6460,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6356,7 +6581,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6490,7 +6715,7 @@ pub mod builder {
             .await
         }
         /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<()>> {
+        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
