@@ -595,3 +595,235 @@ async fn a_query_string_over_2048_bytes_gets_what_iis_answers() {
     let answer = http.get(url("CEO")).send().await.unwrap();
     assert_eq!(answer.status(), 200);
 }
+
+/// A raw call to the emulator: status, headers and body as JSON (or null).
+async fn raw(
+    emulator: &Emulator,
+    method: &str,
+    path_and_query: &str,
+    body: Option<&str>,
+) -> (
+    u16,
+    salesflow::reqwest::header::HeaderMap,
+    serde_json::Value,
+) {
+    let url = format!(
+        "{}{path_and_query}{}token={}",
+        emulator.base_url(),
+        if path_and_query.contains('?') {
+            "&"
+        } else {
+            "?"
+        },
+        emulator.token()
+    );
+    let method = salesflow::reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = plain_http().request(method, url);
+    if let Some(body) = body {
+        request = request
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+    }
+    let answer = request.send().await.unwrap();
+    let (status, headers) = (answer.status().as_u16(), answer.headers().clone());
+    let body = answer.json().await.unwrap_or(serde_json::Value::Null);
+    (status, headers, body)
+}
+
+#[tokio::test]
+async fn empty_and_mistyped_values_are_400_naming_the_field_as_asp_net_answers() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let cases = [
+        (
+            "GET",
+            "/messaging/incoming-messages-by-accountid?accountId=321&from=",
+            None,
+            "from",
+        ),
+        (
+            "GET",
+            "/analytics/by-accountid?accountId=321&from=&to=2024-01-31",
+            None,
+            "from",
+        ),
+        (
+            "GET",
+            "/analytics/by-accountid?accountId=321&from=2024-01-01&to=",
+            None,
+            "to",
+        ),
+        (
+            "POST",
+            "/webhooks/create?accountId=321",
+            Some(
+                r#"{"Name": "dev", "Url": "https://example.com/h", "DisableForMutedContacts": {}}"#,
+            ),
+            "DisableForMutedContacts",
+        ),
+        (
+            "POST",
+            "/webhooks/create?accountId=321",
+            Some(r#"{"Name": 7, "Url": "https://example.com/h"}"#),
+            "Name",
+        ),
+        (
+            "POST",
+            "/members/list-contacts?accountId=321",
+            Some(r#"{"PublicIdentifiers": ["a"], "UpdatedFromDate": {}}"#),
+            "UpdatedFromDate",
+        ),
+        (
+            "POST",
+            "/members/list-contacts?accountId=321",
+            Some(r#"{"PublicIdentifiers": "a"}"#),
+            "PublicIdentifiers",
+        ),
+    ];
+    for (method, path, body, field) in cases {
+        let (status, _, answer) = raw(&emulator, method, path, body).await;
+        assert_eq!(status, 400, "{method} {path} {body:?}: {answer}");
+        assert!(answer["errors"][field].is_array(), "{path}: {answer}");
+        assert_eq!(
+            answer["errors"].as_object().unwrap().len(),
+            1,
+            "{path}: {answer}"
+        );
+    }
+    // An empty optional value binds as absent.
+    let (status, _, _) = raw(
+        &emulator,
+        "GET",
+        "/campaigns/list-campaigns?accountId=321&updatedFromDate=",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_method_a_path_does_not_take_is_405_with_allow() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    for (method, path, allow) in [
+        ("PUT", "/members/list-contacts", "GET, POST"),
+        ("PATCH", "/members/5", "GET, POST, DELETE"),
+        ("GET", "/webhooks/create", "POST"),
+    ] {
+        let (status, headers, _) = raw(&emulator, method, path, None).await;
+        assert_eq!(status, 405, "{method} {path}");
+        assert_eq!(headers["allow"], allow, "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn analytics_count_what_happened_between_from_and_to() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let client = client(&emulator);
+    let member = import(&client, "analytics-1", "Ann").await;
+    control(&emulator, member.member_id, "connect", "{}").await;
+    control(&emulator, member.member_id, "reply", r#"{"Text": "Hi"}"#).await;
+    let today = chrono::Utc::now().date_naive();
+    let analytics = |from: chrono::NaiveDate, to: chrono::NaiveDate| {
+        let client = client.clone();
+        async move {
+            client
+                .get_analytics_by_campaign()
+                .account_id(ACCOUNT)
+                .campaign_id(CAMPAIGN)
+                .from(from)
+                .to(to)
+                .send()
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    let now = analytics(today, today).await;
+    assert_eq!(now.general.as_ref().unwrap().total_replies, Some(1));
+    assert_eq!(now.linkedin.as_ref().unwrap().invites_accepted, Some(1));
+    let day = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let then = analytics(day, day + chrono::Days::new(30)).await;
+    assert_eq!(then.general.as_ref().unwrap().total_replies, Some(0));
+    assert_eq!(then.linkedin.as_ref().unwrap().invites_accepted, Some(0));
+}
+
+#[tokio::test]
+async fn no_event_is_delivered_to_the_emulator_itself() {
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let client = client(&emulator);
+    let member = import(&client, "loop-1", "Ann").await;
+    // A webhook pointing at the emulator's own control API: each delivery would reply again.
+    let own = format!(
+        "{}/members/{}/reply",
+        emulator.control_url(),
+        member.member_id
+    );
+    attached_webhook(&client, "loop", &own, RunOn::ReplyDetected).await;
+    let answer = control(&emulator, member.member_id, "reply", "{}").await;
+    let deliveries = answer["Deliveries"].as_array().unwrap();
+    assert_eq!(deliveries.len(), 1, "{answer}");
+    assert_eq!(deliveries[0]["Delivered"], false);
+    assert!(
+        deliveries[0]["LastError"]
+            .as_str()
+            .unwrap()
+            .contains("own address"),
+        "{answer}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(emulator.state().deliveries.len(), 1, "no loop");
+}
+
+#[tokio::test]
+async fn the_sdk_reads_the_204_and_numeric_enum_variants() {
+    let emulator = Emulator::start(EmulatorConfig {
+        variants: Variants {
+            empty_204: true,
+            numeric_enums: true,
+            ..Variants::default()
+        },
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client(&emulator);
+    let (status, _, _) = raw(
+        &emulator,
+        "GET",
+        "/members/list-contacts?accountId=321&campaignId=789",
+        None,
+    )
+    .await;
+    assert_eq!(status, 204, "an empty list");
+    let none = client
+        .list_contacts_by_campaign()
+        .account_id(ACCOUNT)
+        .campaign_id(CAMPAIGN)
+        .send()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let missing = client
+        .get_contact()
+        .account_id(ACCOUNT)
+        .member_id(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(missing, Error::NotFound { .. }), "{missing:?}");
+    let member = import(&client, "numeric-1", "Ann").await;
+    assert_eq!(
+        member.status.map(|s| s.to_string()).as_deref(),
+        Some("MEMBER_IMPORTED")
+    );
+    let campaigns = client
+        .list_campaigns()
+        .account_id(ACCOUNT)
+        .send()
+        .await
+        .unwrap();
+    let statuses: Vec<String> = campaigns
+        .iter()
+        .filter_map(|c| c.status.as_ref().map(ToString::to_string))
+        .collect();
+    assert_eq!(statuses, ["1", "0"], "kept as the numbers they are");
+}

@@ -163,4 +163,62 @@ async fn run(quick: bool) {
         listed.len() as f64 / 1e6,
         started.elapsed().as_secs_f64() * 1e3
     );
+
+    // The cost of an import does not grow with the campaign: into one of 100,000 members
+    // against into an empty one, alternating, paired rounds.
+    let crowded = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    {
+        let mut state = crowded.state();
+        for id in 1..=100_000 {
+            let member: salesflow_emulator::Contact = serde_json::from_value(serde_json::json!({
+                "MemberId": id, "CampaignId": 789, "PublicIdentifier": format!("member-{id}"),
+                "MemberUrl": format!("https://www.linkedin.com/in/member-{id}"),
+            }))
+            .unwrap();
+            state.contacts.insert(id, member);
+        }
+    }
+    let empty = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let batch = if quick { 100 } else { 300 };
+    let mut round = 0u64;
+    let mut imports = |target: &Emulator| {
+        round += 1;
+        let urls: Vec<String> = (0..batch)
+            .map(|n| {
+                format!(
+                    "{}/members/Import?token={token}&accountId=321&campaignId=789&linkedInUrl=https://www.linkedin.com/in/r{round}-{n}",
+                    target.base_url()
+                )
+            })
+            .collect();
+        let http = http.clone();
+        async move {
+            let started = Instant::now();
+            for url in urls {
+                http.get(url).send().await.unwrap().bytes().await.unwrap();
+            }
+            batch as f64 / started.elapsed().as_secs_f64()
+        }
+    };
+    // The first lookup of the crowded one makes its index: not part of the figure.
+    imports(&crowded).await;
+    let (mut rates_crowded, mut rates_empty, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for turn in 0..rounds {
+        let (crowded_rate, empty_rate) = if turn % 2 == 0 {
+            let a = imports(&crowded).await;
+            (a, imports(&empty).await)
+        } else {
+            let b = imports(&empty).await;
+            (imports(&crowded).await, b)
+        };
+        rates_crowded.push(crowded_rate);
+        rates_empty.push(empty_rate);
+        ratios.push(empty_rate / crowded_rate);
+    }
+    println!(
+        "importMember into a campaign of 100,000 members: {:.0} requests/s; into an empty one {:.0}/s; time {:.2}x",
+        median(&mut rates_crowded),
+        median(&mut rates_empty),
+        median(&mut ratios)
+    );
 }

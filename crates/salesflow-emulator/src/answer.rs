@@ -28,17 +28,25 @@ pub struct Variants {
     pub nan_rates: bool,
     /// gzip the body when the request accepts it.
     pub gzip: bool,
+    /// `204 No Content` for an empty list and for a contact that does not exist (ASP.NET
+    /// Core answers 204 when an action returns null), as `x-empty-answer` documents.
+    pub empty_204: bool,
+    /// Statuses as numbers (a .NET enum serialised without its names): a member status as
+    /// its bits (`1025`), a campaign or account status as its place in the docs' list.
+    pub numeric_enums: bool,
 }
 
 impl Variants {
     /// The variants' names, as `--variant` takes them.
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 8] = [
         "omit-nulls",
         "camel-case",
         "bom",
         "delete-204",
         "nan-rates",
         "gzip",
+        "empty-204",
+        "numeric-enums",
     ];
 
     /// Switches the variant `name` on; `false` if there is no such variant.
@@ -50,6 +58,8 @@ impl Variants {
             "delete-204" => &mut self.delete_204,
             "nan-rates" => &mut self.nan_rates,
             "gzip" => &mut self.gzip,
+            "empty-204" => &mut self.empty_204,
+            "numeric-enums" => &mut self.numeric_enums,
             _ => return false,
         };
         *flag = on;
@@ -84,6 +94,9 @@ pub enum Answer {
     Outcome(u16, Option<String>),
     /// A delete's or a detach's success: `200 {Status: 204}`, or a bare 204 in that variant.
     Deleted,
+    /// The contact asked for does not exist: `404 {Status, Message}`, or a bare 204 in the
+    /// `empty-204` variant.
+    Missing(&'static str),
 }
 
 impl Answer {
@@ -132,6 +145,18 @@ impl Answer {
     /// The HTTP answer, shaped by `variants` for a request with `request_headers`.
     pub fn render(self, variants: Variants, request_headers: &HeaderMap) -> Response {
         let (status, body) = match self {
+            Self::Json(StatusCode::OK, Value::Array(items))
+                if items.is_empty() && variants.empty_204 =>
+            {
+                return StatusCode::NO_CONTENT.into_response();
+            }
+            Self::Missing(_) if variants.empty_204 => {
+                return StatusCode::NO_CONTENT.into_response();
+            }
+            Self::Missing(message) => (
+                StatusCode::NOT_FOUND,
+                json!({ "Status": 404, "Message": message }),
+            ),
             Self::Json(status, body) => (status, body),
             Self::Outcome(code, message) => {
                 let status = match code {
@@ -199,6 +224,8 @@ fn shape(value: Value, variants: Variants) -> Value {
                         variants.nan_rates && key.ends_with("Rate") && value.as_f64() == Some(0.0);
                     let value = if nan {
                         Value::String("NaN".to_owned())
+                    } else if variants.numeric_enums && key == "Status" {
+                        numeric_status(value)
                     } else {
                         shape(value, variants)
                     };
@@ -221,6 +248,39 @@ fn shape(value: Value, variants: Variants) -> Value {
     }
 }
 
+/// A status as .NET writes an enum without its names: a member status as its bits, a
+/// campaign or account status as its place in the docs' list; a number stays one.
+fn numeric_status(value: Value) -> Value {
+    const CAMPAIGN: [&str; 3] = ["CAMPAIGN_RUNNING", "CAMPAIGN_PAUSED", "CAMPAIGN_STOPPED"];
+    const ACCOUNT: [&str; 2] = ["ACCOUNT_ACTIVE", "ACCOUNT_BLOCKED"];
+    let Value::String(text) = &value else {
+        return value;
+    };
+    if let Some(place) = CAMPAIGN
+        .iter()
+        .chain(ACCOUNT.iter())
+        .position(|name| name == text)
+    {
+        let place = if place >= CAMPAIGN.len() {
+            place - CAMPAIGN.len()
+        } else {
+            place
+        };
+        return json!(place);
+    }
+    let mut bits = 0;
+    for name in text.split(',').map(str::trim) {
+        match crate::state::status::NAMES
+            .iter()
+            .find(|(_, known)| *known == name)
+        {
+            Some((bit, _)) => bits |= bit,
+            None => return value,
+        }
+    }
+    json!(bits)
+}
+
 /// `CampaignId` → `campaignId`.
 fn camel(key: &str) -> String {
     let mut chars = key.chars();
@@ -241,8 +301,17 @@ mod tests {
             omit_nulls: true,
             camel_case: true,
             nan_rates: true,
+            numeric_enums: true,
             ..Variants::default()
         };
+        assert_eq!(
+            shape(
+                json!([{"Status": "MEMBER_PENDING, MEMBER_ERROR"}, {"Status": "CAMPAIGN_STOPPED"},
+                       {"Status": "ACCOUNT_BLOCKED"}, {"Status": 204}]),
+                all
+            ),
+            json!([{"status": 1025}, {"status": 2}, {"status": 1}, {"status": 204}])
+        );
         assert_eq!(
             shape(body.clone(), all),
             json!({"campaignId": 1, "connectionRate": "NaN", "nested": [{"memberId": 2}]})

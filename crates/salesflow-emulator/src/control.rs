@@ -131,7 +131,7 @@ pub(crate) async fn simulate(
     let mut ids = Vec::new();
     for post in &planned {
         ids.push(post.delivery_id);
-        delivery::deliver(&inner.http, post, |attempt| {
+        delivery::deliver(&inner.http, inner.address, post, |attempt| {
             let mut state = lock(&inner.state);
             if let Some(record) = state
                 .deliveries

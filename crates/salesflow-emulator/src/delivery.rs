@@ -127,7 +127,7 @@ pub fn plan(event: Event, member_id: i64, state: &mut State) -> Vec<Planned> {
     let mut planned = Vec::new();
     for (webhook_id, webhook_campaign_id, url) in targets {
         let delivery_id = state.next_id();
-        state.deliveries.push(Delivery {
+        state.record_delivery(Delivery {
             delivery_id,
             webhook_id,
             webhook_campaign_id,
@@ -154,9 +154,42 @@ pub const ATTEMPTS: u32 = 3;
 /// The result of one attempt: the receiver's status, or why there was none.
 pub type Attempt = Result<u16, String>;
 
+/// Whether `url` is the emulator's own address `own` (its port, on a loopback address,
+/// `localhost`, or the address it is bound to).
+fn is_own(url: &str, own: std::net::SocketAddr) -> bool {
+    let Ok(url) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    if url.port_or_known_default() != Some(own.port()) {
+        return false;
+    }
+    let host = url.host_str().unwrap_or_default();
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match host.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+        Ok(ip) => ip.is_loopback() || ip.is_unspecified() || ip == own.ip(),
+        Err(_) => false,
+    }
+}
+
 /// POSTs `planned`, up to [`ATTEMPTS`] times while it fails (no answer, or not a 2xx),
-/// calling `record` after each attempt.
-pub async fn deliver(http: &reqwest::Client, planned: &Planned, mut record: impl FnMut(Attempt)) {
+/// calling `record` after each attempt; never to the emulator's own address `own`, where
+/// each delivery could make another.
+pub async fn deliver(
+    http: &reqwest::Client,
+    own: std::net::SocketAddr,
+    planned: &Planned,
+    mut record: impl FnMut(Attempt),
+) {
+    if is_own(&planned.url, own) {
+        record(Err(
+            "not sent: the webhook's URL is the emulator's own address, where each delivery \
+             could cause another"
+                .to_owned(),
+        ));
+        return;
+    }
     for attempt in 1..=ATTEMPTS {
         let sent = http
             .post(&planned.url)

@@ -60,6 +60,9 @@ struct Inner {
     variants: Mutex<Variants>,
     faults: Mutex<Faults>,
     http: reqwest::Client,
+    /// Where it listens: no event is delivered there (a webhook pointing at the emulator
+    /// would deliver to itself without end).
+    address: SocketAddr,
 }
 
 /// A running emulator: a stateful Salesflow on localhost, served on a task of the runtime
@@ -124,6 +127,7 @@ impl Emulator {
             variants: Mutex::new(config.variants),
             faults: Mutex::new(config.faults),
             http,
+            address,
         });
         let app = router(Arc::clone(&inner));
         let server = tokio::spawn(async move {
@@ -237,14 +241,22 @@ async fn handle(Shared(inner): Shared<Arc<Inner>>, request: Request) -> Response
         return StatusCode::NOT_FOUND.into_response();
     };
     let Some((operation, member)) = route(&parts.method, rest.trim_end_matches('/')) else {
-        let known = [Method::GET, Method::POST, Method::DELETE]
+        let allowed: Vec<&str> = [Method::GET, Method::POST, Method::DELETE]
             .iter()
-            .any(|method| route(method, rest.trim_end_matches('/')).is_some());
-        return if known {
-            StatusCode::METHOD_NOT_ALLOWED.into_response()
-        } else {
-            StatusCode::NOT_FOUND.into_response()
-        };
+            .filter(|method| route(method, rest.trim_end_matches('/')).is_some())
+            .map(Method::as_str)
+            .collect();
+        if allowed.is_empty() {
+            return StatusCode::NOT_FOUND.into_response();
+        }
+        // As ASP.NET does (and RFC 9110 asks): the methods the path takes.
+        let mut refused = StatusCode::METHOD_NOT_ALLOWED.into_response();
+        if let Ok(value) = axum::http::HeaderValue::from_str(&allowed.join(", ")) {
+            refused
+                .headers_mut()
+                .insert(axum::http::header::ALLOW, value);
+        }
+        return refused;
     };
     let variants = *lock(&inner.variants);
     let (fault, stall) = {

@@ -17,7 +17,8 @@ usage: salesflow-emulator [--port P] [--bind ADDRESS] [--seed FILE] [--variant N
                     PascalCase keys; see the README); default: account 321 with campaigns
                     789 and 790, token emulator-token-0123456789
   --variant NAME    answer as a real server may: omit-nulls, camel-case, bom, delete-204,
-                    nan-rates, gzip (repeat for several; PUT /__emulator/variants changes them)
+                    nan-rates, gzip, empty-204, numeric-enums (repeat for several;
+                    PUT /__emulator/variants changes them)
   --fault KIND      make every N-th request fail, taking the kinds in turn: 429, 503 (not
                     carried out), timeout, reset (carried out, then the answer is held back
                     or broken off), drop (broken off before); PUT /__emulator/faults changes them
@@ -33,6 +34,47 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// What it prints once it listens: where, with which token, and the seeded accounts and
+/// campaigns, so that a client in any language can be pointed at it at once.
+fn banner(emulator: &Emulator) -> String {
+    let state = emulator.state();
+    let mut text = format!(
+        "salesflow-emulator: API at {} (token {})\n",
+        emulator.base_url(),
+        emulator.token()
+    );
+    for account in &state.accounts {
+        let campaigns: Vec<String> = state
+            .campaigns
+            .values()
+            .filter(|c| c.account_id == account.account_id)
+            .map(|c| format!("{} {:?} ({})", c.campaign_id, c.campaign_name, c.status))
+            .collect();
+        let campaigns = if campaigns.is_empty() {
+            "no campaigns".to_owned()
+        } else {
+            format!("campaigns {}", campaigns.join(", "))
+        };
+        text.push_str(&format!(
+            "salesflow-emulator: account {} ({}): {campaigns}\n",
+            account.account_id, account.status
+        ));
+    }
+    if let Some(account) = state.accounts.first() {
+        text.push_str(&format!(
+            "salesflow-emulator: try: curl '{}/campaigns/list-campaigns?accountId={}&token={}'\n",
+            emulator.base_url(),
+            account.account_id,
+            emulator.token()
+        ));
+    }
+    text.push_str(&format!(
+        "salesflow-emulator: control API at {}\n",
+        emulator.control_url()
+    ));
+    text
 }
 
 fn run() -> Result<(), String> {
@@ -109,14 +151,7 @@ fn run() -> Result<(), String> {
             .await
             .map_err(|error| format!("cannot listen: {error}"))?;
         // Not `eprintln!`, which panics when no one reads stderr any more.
-        let mut stderr = std::io::stderr();
-        let _ = writeln!(stderr, "salesflow-emulator: API at {}", emulator.base_url());
-        let _ = writeln!(
-            stderr,
-            "salesflow-emulator: control API at {}",
-            emulator.control_url()
-        );
-        let _ = writeln!(stderr, "salesflow-emulator: token {}", emulator.token());
+        let _ = std::io::stderr().write_all(banner(&emulator).as_bytes());
         std::future::pending::<()>().await;
         Ok(())
     })

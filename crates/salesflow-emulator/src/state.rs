@@ -318,10 +318,16 @@ pub struct State {
     pub contacts: BTreeMap<i64, Contact>,
     /// Its `Webhooks`.
     pub webhooks: BTreeMap<i64, Webhook>,
-    /// Its `Deliveries`.
+    /// Its `Deliveries`, the latest [`State::DELIVERIES_KEPT`].
     pub deliveries: Vec<Delivery>,
     next_id: i64,
     last_time: DateTime<Utc>,
+    /// (campaign, public identifier) → a member of that profile in that campaign, so that an
+    /// import finds a duplicate in one lookup; made again whenever `contacts` changed size
+    /// behind its back (a test inserting members directly).
+    profiles: std::collections::HashMap<(i64, String), i64>,
+    /// The size of `contacts` when `profiles` was last complete.
+    indexed: usize,
 }
 
 impl State {
@@ -366,7 +372,71 @@ impl State {
             deliveries: Vec::new(),
             next_id: highest.max(100_000) + 1,
             last_time: DateTime::<Utc>::MIN_UTC,
+            profiles: std::collections::HashMap::new(),
+            indexed: usize::MAX,
         }
+    }
+
+    /// How many deliveries the state keeps (the oldest go first): a webhook firing without
+    /// end does not fill the memory.
+    pub const DELIVERIES_KEPT: usize = 10_000;
+
+    /// Records a delivery, forgetting the oldest beyond [`Self::DELIVERIES_KEPT`].
+    pub fn record_delivery(&mut self, delivery: Delivery) {
+        if self.deliveries.len() >= Self::DELIVERIES_KEPT {
+            let excess = self.deliveries.len() + 1 - Self::DELIVERIES_KEPT;
+            self.deliveries.drain(..excess);
+        }
+        self.deliveries.push(delivery);
+    }
+
+    /// Whether campaign `campaign_id` has a member of the profile `identifier`: one lookup,
+    /// so that an import into a campaign of 100,000 members costs what it does into none.
+    pub fn has_profile(&mut self, campaign_id: i64, identifier: &str) -> bool {
+        if self.indexed != self.contacts.len() {
+            self.index_profiles();
+        }
+        let key = (campaign_id, identifier.to_owned());
+        let holds = |state: &Self, member: i64| {
+            state.contacts.get(&member).is_some_and(|c| {
+                c.campaign_id == campaign_id && c.public_identifier.as_deref() == Some(identifier)
+            })
+        };
+        match self.profiles.get(&key).copied() {
+            Some(member) if holds(self, member) => true,
+            // The member changed or went: look again from the contacts themselves.
+            Some(_) => {
+                self.index_profiles();
+                self.profiles.contains_key(&key)
+            }
+            None => false,
+        }
+    }
+
+    /// Adds a member (an import), keeping the profile index whole.
+    pub fn add_contact(&mut self, contact: Contact) {
+        if self.indexed != self.contacts.len() {
+            self.index_profiles();
+        }
+        if let Some(identifier) = &contact.public_identifier {
+            self.profiles
+                .entry((contact.campaign_id, identifier.clone()))
+                .or_insert(contact.member_id);
+        }
+        self.contacts.insert(contact.member_id, contact);
+        self.indexed = self.contacts.len();
+    }
+
+    fn index_profiles(&mut self) {
+        self.profiles.clear();
+        for contact in self.contacts.values() {
+            if let Some(identifier) = &contact.public_identifier {
+                self.profiles
+                    .entry((contact.campaign_id, identifier.clone()))
+                    .or_insert(contact.member_id);
+            }
+        }
+        self.indexed = self.contacts.len();
     }
 
     /// A new id, higher than every id there is.

@@ -24,16 +24,28 @@ async fn it_serves_the_seed_it_is_given_with_the_variants_asked_for() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    stderr.read_line(&mut line).unwrap();
+    // The banner: where, the token, each account with its campaigns, a call to try.
+    let mut banner = String::new();
+    while !banner.contains("control API at") {
+        stderr.read_line(&mut banner).unwrap();
+    }
     // The rest of what it says, read so that it is never written to a closed pipe.
     std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-    let api = line
-        .trim()
+    let first = banner.lines().next().unwrap();
+    let api = first
         .strip_prefix("salesflow-emulator: API at ")
-        .unwrap_or_else(|| panic!("{line}"))
+        .and_then(|rest| rest.strip_suffix(" (token seeded-token)"))
+        .unwrap_or_else(|| panic!("{banner}"))
         .to_owned();
+    assert!(
+        banner.contains("account 1 (ACCOUNT_ACTIVE): campaigns 10 \"Leads\" (CAMPAIGN_PAUSED)"),
+        "{banner}"
+    );
+    assert!(
+        banner.contains("accountId=1&token=seeded-token"),
+        "{banner}"
+    );
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let get = |path: String| {

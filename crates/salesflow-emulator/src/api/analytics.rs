@@ -1,5 +1,6 @@
 //! The analytics operations, counted from the campaigns' members.
 
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::{Call, campaign_or_404};
@@ -13,11 +14,31 @@ fn rate(part: usize, whole: usize) -> f64 {
     }
     (part as f64 * 10_000.0 / whole as f64).round() / 100.0
 }
-/// A campaign's analytics, derived from its members.
-fn campaign_analytics(state: &State, campaign_id: i64, campaigns_of_account: usize) -> Value {
+/// The days an analytics call counts, `from` 00:00 to the end of `to` (UTC).
+#[derive(Clone, Copy)]
+struct Period {
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+}
+
+impl Period {
+    fn holds(self, time: DateTime<Utc>) -> bool {
+        self.from <= time && time < self.until
+    }
+}
+
+/// A campaign's analytics in `period`, derived from its members: the invitations of the
+/// members added in it, the connections and replies made in it.
+fn campaign_analytics(
+    state: &State,
+    campaign_id: i64,
+    campaigns_of_account: usize,
+    period: Period,
+) -> Value {
     let members: Vec<&Contact> = state.members_of(campaign_id).collect();
     let invited = members
         .iter()
+        .filter(|c| period.holds(c.added_at))
         .filter(|c| {
             c.status_bits
                 & (status::INVITATION_SENT | status::CONNECTED | status::INVITATION_WITHDRAWN)
@@ -27,8 +48,20 @@ fn campaign_analytics(state: &State, campaign_id: i64, campaigns_of_account: usi
     let accepted = members
         .iter()
         .filter(|c| c.status_bits & status::CONNECTED != 0)
+        .filter(|c| period.holds(c.connected_at.unwrap_or(c.added_at)))
         .count();
-    let replied = members.iter().filter(|c| !c.messages.is_empty()).count();
+    // Each member's replies in the period.
+    let replies: Vec<usize> = members
+        .iter()
+        .map(|c| {
+            c.messages
+                .iter()
+                .filter(|m| period.holds(m.created_at))
+                .count()
+        })
+        .collect();
+    let replied = replies.iter().filter(|count| **count > 0).count();
+    let total_replies: usize = replies.iter().sum();
     let running = state
         .campaigns
         .get(&campaign_id)
@@ -67,27 +100,30 @@ fn campaign_analytics(state: &State, campaign_id: i64, campaigns_of_account: usi
             "TotalCampaignMembers": members.len(),
             "CreatedCampaigns": campaigns_of_account,
             "ActiveCampaigns": usize::from(running),
-            "TotalReplies": members.iter().map(|c| c.messages.len()).sum::<usize>(),
+            "TotalReplies": total_replies,
             "CampaignMembersWithLinkedInPremium": 0,
         },
     })
 }
 /// `from` and `to` of the analytics operations: dates, both required.
-fn period(call: &mut Call) {
-    for name in ["from", "to"] {
-        if call.text(name).is_none() {
-            call.fail(name, format!("The {name} field is required."));
-        } else {
-            call.time(name);
-        }
-    }
+fn period(call: &mut Call) -> Option<Period> {
+    let from = call.required_time("from");
+    let to = call.required_time("to");
+    let (from, to) = (from?, to?);
+    Some(Period {
+        from: from.date_naive().and_hms_opt(0, 0, 0)?.and_utc(),
+        until: (to.date_naive() + chrono::Days::new(1))
+            .and_hms_opt(0, 0, 0)?
+            .and_utc(),
+    })
 }
 pub(super) fn by_campaign(call: &mut Call, state: &mut State, account: i64) -> Answer {
     let campaign_id = call.integer("campaignId");
-    period(call);
+    let period = period(call);
     if let Some(invalid) = call.invalid() {
         return invalid;
     }
+    let period = period.expect("checked");
     if let Err(missing) = campaign_or_404(state, account, campaign_id) {
         return missing;
     }
@@ -96,13 +132,14 @@ pub(super) fn by_campaign(call: &mut Call, state: &mut State, account: i64) -> A
         .values()
         .filter(|c| c.account_id == account)
         .count();
-    Answer::ok(campaign_analytics(state, campaign_id, count))
+    Answer::ok(campaign_analytics(state, campaign_id, count, period))
 }
 pub(super) fn by_account(call: &mut Call, state: &mut State, account: i64) -> Answer {
-    period(call);
+    let period = period(call);
     if let Some(invalid) = call.invalid() {
         return invalid;
     }
+    let period = period.expect("checked");
     let ids: Vec<i64> = state
         .campaigns
         .values()
@@ -111,7 +148,7 @@ pub(super) fn by_account(call: &mut Call, state: &mut State, account: i64) -> An
         .collect();
     Answer::ok(Value::Array(
         ids.iter()
-            .map(|id| campaign_analytics(state, *id, ids.len()))
+            .map(|id| campaign_analytics(state, *id, ids.len(), period))
             .collect(),
     ))
 }

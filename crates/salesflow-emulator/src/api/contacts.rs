@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::{Call, body_field, campaign_or_404, parse_time};
+use super::{Call, Kind, body_field, campaign_or_404, parse_time, typed_field};
 use crate::answer::{Answer, maybe_timestamp, timestamp};
 use crate::state::{Contact, State, public_identifier, status};
 
@@ -53,9 +53,9 @@ pub(super) fn import(call: &mut Call, state: &mut State, account: i64) -> Answer
     }
     // Importing the same profile into the same campaign again makes a second member,
     // marked as a duplicate: the operation is not idempotent.
-    let duplicate = state
-        .members_of(campaign_id)
-        .any(|c| c.public_identifier == identifier);
+    let duplicate = identifier
+        .as_deref()
+        .is_some_and(|identifier| state.has_profile(campaign_id, identifier));
     let text = |call: &Call, name: &str| {
         call.text(name)
             .map(str::trim)
@@ -95,7 +95,7 @@ pub(super) fn import(call: &mut Call, state: &mut State, account: i64) -> Answer
         added_at: now,
     };
     let answer = contact_json(&contact, state);
-    state.contacts.insert(member_id, contact);
+    state.add_contact(contact);
     Answer::ok(answer)
 }
 pub(super) fn get(call: &mut Call, state: &mut State, account: i64, member: i64) -> Answer {
@@ -104,7 +104,7 @@ pub(super) fn get(call: &mut Call, state: &mut State, account: i64, member: i64)
     }
     match state.contact_of(account, member) {
         Some(contact) => Answer::ok(contact_json(contact, state)),
-        None => Answer::not_found("Member not found"),
+        None => Answer::Missing("Member not found"),
     }
 }
 pub(super) fn get_by_public_identifier(call: &mut Call, state: &mut State, account: i64) -> Answer {
@@ -120,7 +120,7 @@ pub(super) fn get_by_public_identifier(call: &mut Call, state: &mut State, accou
         .find(|c| c.public_identifier.as_deref() == Some(wanted.as_str()));
     match found {
         Some(contact) => Answer::ok(contact_json(contact, state)),
-        None => Answer::not_found("Member not found"),
+        None => Answer::Missing("Member not found"),
     }
 }
 /// The fields `updateContact` changes, with their maximum lengths (UTF-16 units).
@@ -216,13 +216,15 @@ pub(super) fn list_by_public_identifiers(
     account: i64,
 ) -> Answer {
     let body = call.json().unwrap_or_default();
-    let field = |name: &str| body_field(&body, name).cloned();
-    let wanted: Vec<String> = match field("PublicIdentifiers") {
+    let mistyped = body_field(&body, "PublicIdentifiers").is_some_and(|v| !v.is_null());
+    let wanted: Vec<String> = match typed_field(call, &body, "PublicIdentifiers", Kind::TextList) {
         Some(Value::Array(items)) if !items.is_empty() => items
             .iter()
             .filter_map(Value::as_str)
             .map(|text| text.trim().to_ascii_lowercase())
             .collect(),
+        // Not a list of strings: said already.
+        None if mistyped => Vec::new(),
         _ => {
             call.fail(
                 "PublicIdentifiers",
@@ -237,7 +239,7 @@ pub(super) fn list_by_public_identifiers(
             "The PublicIdentifiers field must not hold an empty identifier.".to_owned(),
         );
     }
-    let from = field("UpdatedFromDate")
+    let from = typed_field(call, &body, "UpdatedFromDate", Kind::Text)
         .and_then(|value| value.as_str().map(str::to_owned))
         .and_then(|text| {
             let parsed = parse_time(&text);

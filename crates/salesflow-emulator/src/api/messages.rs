@@ -7,10 +7,7 @@ use crate::answer::{Answer, timestamp};
 use crate::state::State;
 
 fn messages(call: &mut Call, state: &mut State, account: i64, campaign: Option<i64>) -> Answer {
-    if call.text("from").is_none() {
-        call.fail("from", "The from field is required.".to_owned());
-    }
-    let from = call.time("from");
+    let from = call.required_time("from");
     if let Some(invalid) = call.invalid() {
         return invalid;
     }

@@ -76,7 +76,18 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// An optional timestamp or date parameter.
+    /// A required date parameter: missing or empty is "required", as ASP.NET binds a
+    /// non-nullable `DateTime`.
+    fn required_time(&mut self, name: &str) -> Option<DateTime<Utc>> {
+        if self.text(name).is_none_or(|text| text.trim().is_empty()) {
+            self.fail(name, format!("The {name} field is required."));
+            return None;
+        }
+        self.time(name)
+    }
+
+    /// An optional timestamp or date parameter (empty reads as absent, as ASP.NET binds a
+    /// nullable `DateTime`).
     fn time(&mut self, name: &str) -> Option<DateTime<Utc>> {
         let text = self.text(name)?.trim().to_owned();
         if text.is_empty() {
@@ -189,6 +200,44 @@ fn body_field<'v>(body: &'v Value, name: &str) -> Option<&'v Value> {
         .iter()
         .find(|(key, _)| key.eq_ignore_ascii_case(name))
         .map(|(_, value)| value)
+}
+
+/// The JSON types a body field may have, as the .NET type it binds to names them.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `string` (or null).
+    Text,
+    /// `bool?`.
+    Boolean,
+    /// `string[]`.
+    TextList,
+}
+
+/// The field `name` of `body` if it is of `kind` (or null); a field of another JSON type
+/// fails as System.Text.Json fails to convert it (400, the field named).
+fn typed_field<'v>(call: &mut Call, body: &'v Value, name: &str, kind: Kind) -> Option<&'v Value> {
+    let value = body_field(body, name)?;
+    let (fits, dotnet) = match kind {
+        Kind::Text => (value.is_string(), "System.String"),
+        Kind::Boolean => (value.is_boolean(), "System.Nullable`1[System.Boolean]"),
+        Kind::TextList => (
+            value
+                .as_array()
+                .is_some_and(|items| items.iter().all(Value::is_string)),
+            "System.String[]",
+        ),
+    };
+    if value.is_null() {
+        return None;
+    }
+    if !fits {
+        call.fail(
+            name,
+            format!("The JSON value could not be converted to {dotnet}. Path: $.{name}"),
+        );
+        return None;
+    }
+    Some(value)
 }
 
 /// `404 Campaign not found` unless `campaign_id` is one of the account's campaigns.

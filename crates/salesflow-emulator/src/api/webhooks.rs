@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Call, body_field, campaign_or_404};
+use super::{Call, Kind, campaign_or_404, typed_field};
 use crate::answer::Answer;
 use crate::state::{Attachment, State, Webhook};
 
@@ -24,9 +24,12 @@ fn attachment_json(attachment: &Attachment) -> Value {
 }
 pub(super) fn create(call: &mut Call, state: &mut State, account: i64) -> Answer {
     let body = call.json().unwrap_or_default();
-    let field = |name: &str| body_field(&body, name).cloned();
-    let name = field("Name").and_then(|v| v.as_str().map(str::to_owned));
-    let url = field("Url").and_then(|v| v.as_str().map(str::to_owned));
+    let mut text = |name: &str| {
+        typed_field(call, &body, name, Kind::Text).and_then(|v| v.as_str().map(str::to_owned))
+    };
+    let (name, url) = (text("Name"), text("Url"));
+    let disable_for_muted_contacts =
+        typed_field(call, &body, "DisableForMutedContacts", Kind::Boolean).and_then(Value::as_bool);
     match &name {
         Some(name) if name.trim().is_empty() => {
             call.fail("Name", "The Name field is required.".to_owned())
@@ -62,7 +65,7 @@ pub(super) fn create(call: &mut Call, state: &mut State, account: i64) -> Answer
         account_id: account,
         name: name.unwrap_or_default(),
         url: url.unwrap_or_default(),
-        disable_for_muted_contacts: field("DisableForMutedContacts").and_then(|v| v.as_bool()),
+        disable_for_muted_contacts,
         attached_webhook_campaigns: Vec::new(),
     };
     let answer = webhook_json(&webhook);
