@@ -2,6 +2,7 @@
 
 use crate::support::{ACCOUNT_ID, answer, client, sends_only, server};
 use chrono::NaiveDate;
+use salesflow::Rate;
 use salesflow_ext::{AnalyticsPeriod, DateRange};
 use salesflow_httpmock::MockServerExt;
 
@@ -43,17 +44,17 @@ async fn get_analytics_by_campaign_sends_days_and_decodes_every_figure() {
     mock.assert_async().await;
     assert_eq!(analytics.campaign_id, 10);
     let linkedin = analytics.linkedin.as_ref().unwrap();
-    assert_eq!(linkedin.invitation_sent_health_score, Some(0.0));
-    assert_eq!(linkedin.connection_rate, Some(0.0));
+    assert_eq!(linkedin.invitation_sent_health_score, Some(Rate(0.0)));
+    assert_eq!(linkedin.connection_rate, Some(Rate(0.0)));
     assert_eq!(linkedin.replies_after1th_followup, Some(0));
     assert_eq!(linkedin.invite_sent, Some(0));
     assert_eq!(linkedin.replies_from_linked_in, Some(0));
     let email = analytics.email.as_ref().unwrap();
-    assert_eq!(email.open_rate, Some(0.0));
+    assert_eq!(email.open_rate, Some(Rate(0.0)));
     assert_eq!(email.replies_after4th_email_or_above, Some(0));
     assert_eq!(email.sent, Some(0));
     let general = analytics.general.as_ref().unwrap();
-    assert_eq!(general.total_reply_rate, Some(0.0));
+    assert_eq!(general.total_reply_rate, Some(Rate(0.0)));
     assert_eq!(general.total_campaign_members, Some(1115));
     assert_eq!(general.created_campaigns, Some(5));
     assert_eq!(general.active_campaigns, Some(0));
@@ -89,11 +90,11 @@ async fn get_analytics_by_account_decodes_one_entry_per_campaign() {
     assert_eq!(first.campaign_id, 10);
     assert_eq!(
         first.linkedin.as_ref().unwrap().connection_rate,
-        Some(19.066666666666666)
+        Some(Rate(19.066666666666666))
     );
     assert_eq!(
         first.linkedin.as_ref().unwrap().linked_in_reply_rate,
-        Some(3.302509907529723)
+        Some(Rate(3.302509907529723))
     );
     assert_eq!(
         first.linkedin.as_ref().unwrap().replies_after2th_followup,
@@ -132,7 +133,7 @@ async fn get_analytics_by_account_decodes_one_entry_per_campaign() {
     assert_eq!(second.campaign_id, 11);
     assert_eq!(
         second.linkedin.as_ref().unwrap().reply_rate_after_follow_up,
-        Some(60.0)
+        Some(Rate(60.0))
     );
     assert_eq!(
         second.linkedin.as_ref().unwrap().replies_after3th_followup,
@@ -144,7 +145,7 @@ async fn get_analytics_by_account_decodes_one_entry_per_campaign() {
             .as_ref()
             .unwrap()
             .linked_in_reply_rate_for_new_connections,
-        Some(34.626865671641795)
+        Some(Rate(34.626865671641795))
     );
     assert_eq!(second.general.as_ref().unwrap().total_replies, Some(116));
 }

@@ -195,7 +195,7 @@ async fn non_finite_rates_are_the_doubles_they_name() {
     let email = analytics.email.as_ref().unwrap();
     let general = analytics.general.as_ref().unwrap();
     assert!(linkedin.connection_rate.unwrap().is_nan());
-    assert_eq!(email.open_rate, Some(f64::INFINITY));
-    assert_eq!(email.reply_rate, Some(f64::NEG_INFINITY));
-    assert_eq!(general.total_reply_rate, Some(7.0));
+    assert_eq!(email.open_rate, Some(salesflow::Rate(f64::INFINITY)));
+    assert_eq!(email.reply_rate, Some(salesflow::Rate(f64::NEG_INFINITY)));
+    assert_eq!(general.total_reply_rate, Some(salesflow::Rate(7.0)));
 }

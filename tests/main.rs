@@ -18,6 +18,7 @@ mod contacts;
 mod emulator;
 mod import;
 mod messaging;
+mod plain_serde;
 mod prism;
 mod properties;
 mod python_client;

@@ -27,7 +27,8 @@ fn decode<T: DeserializeOwned>(value: &Value) -> Result<(), String> {
 /// Decodes `value` as the named component schema's generated type.
 fn decode_named(name: &str, value: &Value) -> Result<(), String> {
     match name {
-        "Timestamp" => decode::<salesflow::Timestamp>(value),
+        "Timestamp" | "TimeFilter" => decode::<salesflow::Timestamp>(value),
+        "Rate" => decode::<salesflow::Rate>(value),
         "MemberStatus" => decode::<salesflow::MemberStatus>(value),
         "CampaignStatus" => decode::<salesflow::CampaignStatus>(value),
         "AccountStatus" => decode::<salesflow::AccountStatus>(value),

@@ -3,13 +3,19 @@
 
 use schemars::schema::{InstanceType, SchemaObject, SingleOrVec, StringValidation};
 
+/// The `format` of every timestamp in the spec.
+pub const TIMESTAMP_FORMAT: &str = "salesflow-timestamp";
+
 /// Every distinct string schema of the spec that has `minLength`, `maxLength` or `pattern`, as
-/// typify sees it (metadata aside), so it can be mapped to a plain `String`.
-pub fn constrained_strings(spec: &openapiv3::OpenAPI) -> Vec<SchemaObject> {
+/// typify sees it (metadata aside): the timestamps (format [`TIMESTAMP_FORMAT`], whose
+/// pattern is their forms), to be mapped to `Timestamp`, and the others, to a plain `String`.
+pub fn constrained_strings(spec: &openapiv3::OpenAPI) -> (Vec<SchemaObject>, Vec<SchemaObject>) {
     let value = serde_json::to_value(spec).expect("an OpenAPI document is JSON");
     let mut found = Vec::new();
     collect(&value, &mut found);
     found
+        .into_iter()
+        .partition(|schema| schema.format.as_deref() == Some(TIMESTAMP_FORMAT))
 }
 
 /// `{type: string, format: <format>}`, as typify compares schemas.

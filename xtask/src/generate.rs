@@ -8,6 +8,8 @@ use anyhow::{Context, Result, bail};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
+use crate::constraints::TIMESTAMP_FORMAT;
+
 /// The spec, relative to the workspace root.
 const SPEC: &str = "spec/salesflow.yaml";
 /// The generated client, relative to the workspace root.
@@ -94,8 +96,10 @@ fn load_spec(path: &Path) -> Result<openapiv3::OpenAPI> {
 /// Spec schemas replaced by the hand-written types of crates/salesflow/src, which read every
 /// form the API sends and keep values they don't know. The path goes through
 /// `extern crate self as salesflow`, so it resolves in the client and in the mock crate.
-const REPLACEMENTS: [(&str, &str); 8] = [
+const REPLACEMENTS: [(&str, &str); 10] = [
     ("Timestamp", "::salesflow::Timestamp"),
+    ("TimeFilter", "::salesflow::Timestamp"),
+    ("Rate", "::salesflow::Rate"),
     ("MemberStatus", "::salesflow::MemberStatus"),
     ("CampaignStatus", "::salesflow::CampaignStatus"),
     ("AccountStatus", "::salesflow::AccountStatus"),
@@ -105,9 +109,6 @@ const REPLACEMENTS: [(&str, &str); 8] = [
     ("Distance", "::salesflow::Distance"),
 ];
 
-/// The `format` of every timestamp in the spec.
-const TIMESTAMP_FORMAT: &str = "salesflow-timestamp";
-
 /// The settings shared by the client and the mocks, so both see the same types.
 fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
@@ -116,12 +117,16 @@ fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
     // than by one newtype per field that only says "longer than 63 characters".
     // A nullable timestamp is written inline with the Timestamp format (OpenAPI 3.0 has no
     // nullable `$ref`); it becomes the same hand-written type as the named schema.
-    settings.with_conversion(
-        crate::constraints::string_with_format(TIMESTAMP_FORMAT),
-        "::salesflow::Timestamp",
-        [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-    );
-    for schema in crate::constraints::constrained_strings(spec) {
+    let (timestamps, constrained) = crate::constraints::constrained_strings(spec);
+    let bare_timestamp = crate::constraints::string_with_format(TIMESTAMP_FORMAT);
+    for schema in timestamps.into_iter().chain([bare_timestamp]) {
+        settings.with_conversion(
+            schema,
+            "::salesflow::Timestamp",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    for schema in constrained {
         settings.with_conversion(
             schema,
             "::std::string::String",

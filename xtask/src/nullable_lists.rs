@@ -2,8 +2,9 @@
 //! key as empty, instead of progenitor's `Option<Vec<T>>`, where `None` and `Some(vec![])`
 //! would mean the same thing.
 //!
-//! The field keeps `#[serde(default)]` for a missing key; `null` is read as an empty list
-//! by the client's lenient decoding (crates/salesflow/src/wire/lenient_json.rs).
+//! The field gets `#[serde(default)]` for a missing key, and reads `null` as an empty list
+//! (crates/salesflow/src/wire/null_list.rs), so that serde alone decodes what the server
+//! sends.
 
 use anyhow::{Result, bail};
 use serde_json::Value;
@@ -63,7 +64,11 @@ impl VisitMut for NullableLists<'_> {
         {
             field.attrs.retain(|attr| !attr.path().is_ident("serde"));
             field.attrs.push(parse_quote!(
-                #[serde(rename = #name, default)]
+                #[serde(
+                    rename = #name,
+                    default,
+                    deserialize_with = "crate::wire::null_list::null_as_empty"
+                )]
             ));
             self.fields.push(name);
         }

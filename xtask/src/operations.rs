@@ -238,6 +238,8 @@ fn checks(schema: &Value, operation: &str) -> Result<Vec<TokenStream>> {
         }
     };
     match schema["type"].as_str() {
+        // A timestamp's `pattern` is its forms, which `Timestamp` itself parses.
+        Some("string") if schema["format"] == crate::constraints::TIMESTAMP_FORMAT => {}
         Some("string") => {
             if let Some(min) = number("minLength") {
                 checks.push(quote!(Check::MinLength(#min)));

@@ -187,8 +187,8 @@ pub fn server_variants() -> Vec<ServerVariant> {
                     return None;
                 }
                 let body = edit(op.sample_json(), &mut |value| name_non_finite_rates(value));
-                // serde_json writes a non-finite double as null.
-                Some((Answer::json(200, body), Outcome::Decodes(null_rates)))
+                // `Rate` writes a non-finite rate back as Newtonsoft named it.
+                Some((Answer::json(200, body), Outcome::Decodes(named_rates)))
             },
         },
         ServerVariant {
@@ -557,14 +557,11 @@ fn name_non_finite_rates(value: &mut Value) {
     });
 }
 
-/// The decoded sample with every rate `null` (how serde_json writes a non-finite double).
-fn null_rates(baseline: &Value) -> Value {
+/// The decoded sample with its rates named as the server sent them (how `Rate` writes a
+/// non-finite rate).
+fn named_rates(baseline: &Value) -> Value {
     let mut value = baseline.clone();
-    visit_fields(&mut value, &mut |key, field| {
-        if is_rate(key) && field.is_number() {
-            *field = Value::Null;
-        }
-    });
+    name_non_finite_rates(&mut value);
     value
 }
 

@@ -62,7 +62,8 @@ export function contactLine(contact: Ok<"getContact">): string {
     .filter((part): part is string => part !== null && part !== undefined)
     .join(" ");
   const campaign: number | null | undefined = contact.CampaignId;
-  const status: string = contact.Status ?? "MEMBER_NOT_SET";
+  // A .NET enum may come as its number (a member status as its bits).
+  const status: string | number = contact.Status ?? "MEMBER_NOT_SET";
   return `${contact.MemberId} ${name} ${status} in ${campaign ?? "no campaign"}`;
 }
 

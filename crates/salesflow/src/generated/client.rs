@@ -165,7 +165,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContactMessages {
         ///Ordered by creation date, descending; null or left out means none.
-        #[serde(rename = "IncomingMessages", default)]
+        #[serde(
+            rename = "IncomingMessages",
+            default,
+            deserialize_with = "crate::wire::null_list::null_as_empty"
+        )]
         pub incoming_messages: ::std::vec::Vec<IncomingMessage>,
         #[serde(rename = "MemberId")]
         pub member_id: i64,
@@ -236,7 +240,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EmailAnalytics {
         #[serde(rename = "OpenRate")]
-        pub open_rate: ::std::option::Option<f64>,
+        pub open_rate: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "Replies")]
         pub replies: ::std::option::Option<i64>,
         #[serde(rename = "RepliesAfter1thEmail")]
@@ -248,7 +252,7 @@ pub mod types {
         #[serde(rename = "RepliesAfter4thEmailOrAbove")]
         pub replies_after4th_email_or_above: ::std::option::Option<i64>,
         #[serde(rename = "ReplyRate")]
-        pub reply_rate: ::std::option::Option<f64>,
+        pub reply_rate: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "Sent")]
         pub sent: ::std::option::Option<i64>,
     }
@@ -321,7 +325,7 @@ pub mod types {
         #[serde(rename = "TotalReplies")]
         pub total_replies: ::std::option::Option<i64>,
         #[serde(rename = "TotalReplyRate")]
-        pub total_reply_rate: ::std::option::Option<f64>,
+        pub total_reply_rate: ::std::option::Option<::salesflow::Rate>,
     }
     impl GeneralAnalytics {
         pub fn builder() -> builder::GeneralAnalytics {
@@ -354,15 +358,15 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LinkedInAnalytics {
         #[serde(rename = "ConnectionRate")]
-        pub connection_rate: ::std::option::Option<f64>,
+        pub connection_rate: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "ConnectionRateWithConnectionMessage")]
-        pub connection_rate_with_connection_message: ::std::option::Option<f64>,
+        pub connection_rate_with_connection_message: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "ConnectionRateWithoutConnectionMessage")]
-        pub connection_rate_without_connection_message: ::std::option::Option<f64>,
+        pub connection_rate_without_connection_message: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "InMailsSent")]
         pub in_mails_sent: ::std::option::Option<i64>,
         #[serde(rename = "InvitationSentHealthScore")]
-        pub invitation_sent_health_score: ::std::option::Option<f64>,
+        pub invitation_sent_health_score: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "InviteSent")]
         pub invite_sent: ::std::option::Option<i64>,
         #[serde(rename = "InvitesAccepted")]
@@ -374,13 +378,13 @@ pub mod types {
         #[serde(rename = "LinkedInFollowUpsSent")]
         pub linked_in_follow_ups_sent: ::std::option::Option<i64>,
         #[serde(rename = "LinkedInReplyRate")]
-        pub linked_in_reply_rate: ::std::option::Option<f64>,
+        pub linked_in_reply_rate: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "LinkedInReplyRateForNewConnections")]
-        pub linked_in_reply_rate_for_new_connections: ::std::option::Option<f64>,
+        pub linked_in_reply_rate_for_new_connections: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "NegativeRepliesReplyRate")]
-        pub negative_replies_reply_rate: ::std::option::Option<f64>,
+        pub negative_replies_reply_rate: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "PositiveRepliesReplyRate")]
-        pub positive_replies_reply_rate: ::std::option::Option<f64>,
+        pub positive_replies_reply_rate: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "RepliesAfter1thFollowup")]
         pub replies_after1th_followup: ::std::option::Option<i64>,
         #[serde(rename = "RepliesAfter2thFollowup")]
@@ -390,11 +394,11 @@ pub mod types {
         #[serde(rename = "RepliesFromLinkedIn")]
         pub replies_from_linked_in: ::std::option::Option<i64>,
         #[serde(rename = "ReplyRateAfterConnectionMessage")]
-        pub reply_rate_after_connection_message: ::std::option::Option<f64>,
+        pub reply_rate_after_connection_message: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "ReplyRateAfterFollowUp")]
-        pub reply_rate_after_follow_up: ::std::option::Option<f64>,
+        pub reply_rate_after_follow_up: ::std::option::Option<::salesflow::Rate>,
         #[serde(rename = "ReplyRateAfterOpenInMail")]
-        pub reply_rate_after_open_in_mail: ::std::option::Option<f64>,
+        pub reply_rate_after_open_in_mail: ::std::option::Option<::salesflow::Rate>,
     }
     impl LinkedInAnalytics {
         pub fn builder() -> builder::LinkedInAnalytics {
@@ -424,7 +428,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Webhook {
         ///The webhook's attachments; null or left out means none.
-        #[serde(rename = "AttachedWebhookCampaigns", default)]
+        #[serde(
+            rename = "AttachedWebhookCampaigns",
+            default,
+            deserialize_with = "crate::wire::null_list::null_as_empty"
+        )]
         pub attached_webhook_campaigns: ::std::vec::Vec<WebhookCampaign>,
         ///If true, the webhook is not triggered for muted contacts.
         #[serde(rename = "DisableForMutedContacts")]
@@ -586,7 +594,11 @@ pub mod types {
         ///The conversation so far, as HTML.
         #[serde(rename = "MemberActionsFormatted")]
         pub member_actions_formatted: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "MemberCampaigns", default)]
+        #[serde(
+            rename = "MemberCampaigns",
+            default,
+            deserialize_with = "crate::wire::null_list::null_as_empty"
+        )]
         pub member_campaigns: ::std::vec::Vec<WebhookCampaignRef>,
         #[serde(rename = "MemberId")]
         pub member_id: i64,
@@ -1666,7 +1678,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct EmailAnalytics {
-            open_rate: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            open_rate: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
             replies: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             replies_after1th_email:
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -1676,7 +1691,10 @@ pub mod types {
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             replies_after4th_email_or_above:
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            reply_rate: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            reply_rate: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
             sent: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for EmailAnalytics {
@@ -1696,7 +1714,7 @@ pub mod types {
         impl EmailAnalytics {
             pub fn open_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.open_rate = value
@@ -1758,7 +1776,7 @@ pub mod types {
             }
             pub fn reply_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reply_rate = value
@@ -2002,8 +2020,10 @@ pub mod types {
             total_campaign_members:
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             total_replies: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            total_reply_rate:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            total_reply_rate: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for GeneralAnalytics {
             fn default() -> Self {
@@ -2074,7 +2094,7 @@ pub mod types {
             }
             pub fn total_reply_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total_reply_rate = value.try_into().map_err(|e| {
@@ -2205,15 +2225,23 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct LinkedInAnalytics {
-            connection_rate:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
-            connection_rate_with_connection_message:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
-            connection_rate_without_connection_message:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            connection_rate: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
+            connection_rate_with_connection_message: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
+            connection_rate_without_connection_message: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
             in_mails_sent: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            invitation_sent_health_score:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            invitation_sent_health_score: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
             invite_sent: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             invites_accepted:
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
@@ -2223,14 +2251,22 @@ pub mod types {
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             linked_in_follow_ups_sent:
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            linked_in_reply_rate:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
-            linked_in_reply_rate_for_new_connections:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
-            negative_replies_reply_rate:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
-            positive_replies_reply_rate:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            linked_in_reply_rate: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
+            linked_in_reply_rate_for_new_connections: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
+            negative_replies_reply_rate: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
+            positive_replies_reply_rate: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
             replies_after1th_followup:
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             replies_after2th_followup:
@@ -2239,12 +2275,18 @@ pub mod types {
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             replies_from_linked_in:
                 ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            reply_rate_after_connection_message:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
-            reply_rate_after_follow_up:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
-            reply_rate_after_open_in_mail:
-                ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            reply_rate_after_connection_message: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
+            reply_rate_after_follow_up: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
+            reply_rate_after_open_in_mail: ::std::result::Result<
+                ::std::option::Option<::salesflow::Rate>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for LinkedInAnalytics {
             fn default() -> Self {
@@ -2276,7 +2318,7 @@ pub mod types {
         impl LinkedInAnalytics {
             pub fn connection_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection_rate = value.try_into().map_err(|e| {
@@ -2286,7 +2328,7 @@ pub mod types {
             }
             pub fn connection_rate_with_connection_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection_rate_with_connection_message = value
@@ -2300,7 +2342,7 @@ pub mod types {
             }
             pub fn connection_rate_without_connection_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection_rate_without_connection_message = value
@@ -2324,7 +2366,7 @@ pub mod types {
             }
             pub fn invitation_sent_health_score<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.invitation_sent_health_score = value.try_into().map_err(|e| {
@@ -2392,7 +2434,7 @@ pub mod types {
             }
             pub fn linked_in_reply_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.linked_in_reply_rate = value.try_into().map_err(|e| {
@@ -2402,7 +2444,7 @@ pub mod types {
             }
             pub fn linked_in_reply_rate_for_new_connections<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.linked_in_reply_rate_for_new_connections = value
@@ -2416,7 +2458,7 @@ pub mod types {
             }
             pub fn negative_replies_reply_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.negative_replies_reply_rate = value.try_into().map_err(|e| {
@@ -2426,7 +2468,7 @@ pub mod types {
             }
             pub fn positive_replies_reply_rate<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.positive_replies_reply_rate = value.try_into().map_err(|e| {
@@ -2476,7 +2518,7 @@ pub mod types {
             }
             pub fn reply_rate_after_connection_message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reply_rate_after_connection_message = value
@@ -2490,7 +2532,7 @@ pub mod types {
             }
             pub fn reply_rate_after_follow_up<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reply_rate_after_follow_up = value.try_into().map_err(|e| {
@@ -2500,7 +2542,7 @@ pub mod types {
             }
             pub fn reply_rate_after_open_in_mail<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::salesflow::Rate>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.reply_rate_after_open_in_mail = value.try_into().map_err(|e| {

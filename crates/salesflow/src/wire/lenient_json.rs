@@ -1,16 +1,12 @@
-//! Decoding as liberal as the .NET server is in what it may send.
+//! Decoding more liberal than the spec, where serde alone cannot be.
 //!
-//! [`Lenient`] wraps any serde `Deserializer` and changes what the generated types accept,
-//! without touching them:
+//! The generated types read, with serde alone, every answer the spec allows: missing and
+//! `null` fields (`None`), `null` lists (empty), rates `"NaN"` (`Rate`), enumerations as
+//! numbers, every timestamp form. [`Lenient`] wraps a serde `Deserializer` for what the spec
+//! does not promise but a .NET server might still send, as the SDK's README says:
 //! - a struct's keys match its fields case-insensitively, the way .NET binds them
 //!   (`memberId` and `MEMBERID` fill `MemberId`; an exact match wins);
-//! - `null` where a list is expected is an empty list;
-//! - a double may be the string `"NaN"`, `"Infinity"` or `"-Infinity"` (Newtonsoft's
-//!   non-finite numbers) or a number written as a string;
 //! - an integer may be written as an integral double (`750.0`).
-//!
-//! Missing fields and `null` for any optional field already decode as `None`: every field
-//! but a record's identity is optional in the spec.
 
 use std::fmt;
 
@@ -19,8 +15,8 @@ use serde::de::{
 };
 
 /// Decodes a JSON document the way the client decodes Salesflow's answers: a leading UTF-8
-/// byte-order mark is skipped, keys match in any case, `null` lists are empty, doubles may
-/// be `"NaN"`, `"Infinity"` or `"-Infinity"`, integers may be integral doubles. For bodies
+/// byte-order mark is skipped, keys match in any case, integers may be integral doubles
+/// (and, as with serde alone, `null` lists are empty and rates may be `"NaN"`). For bodies
 /// Salesflow sends elsewhere (a webhook event) or JSON saved from it.
 ///
 /// ```
@@ -123,10 +119,6 @@ pub(crate) struct Lenient<D>(pub D);
 enum Mode {
     /// As it is; nested values are lenient.
     Plain,
-    /// A list: `null` is an empty one.
-    List,
-    /// A double: `"NaN"`, `"Infinity"`, `"-Infinity"` and numbers in strings too.
-    Double,
     /// An integer: an integral double too.
     Integer,
     /// A struct with these fields: its keys match them case-insensitively.
@@ -175,12 +167,15 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
         deserialize_byte_buf,
         deserialize_option,
         deserialize_map,
+        deserialize_seq,
     );
 
     // A visitor of these is handed a scalar, never a nested value: nothing to bend, and
     // not wrapping it saves work on every string of every answer.
     forward_bare!(
         deserialize_bool,
+        deserialize_f32,
+        deserialize_f64,
         deserialize_char,
         deserialize_str,
         deserialize_string,
@@ -189,8 +184,6 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
     );
 
     forward_mode!(
-        deserialize_f32 => Mode::Double,
-        deserialize_f64 => Mode::Double,
         deserialize_i8 => Mode::Integer,
         deserialize_i16 => Mode::Integer,
         deserialize_i32 => Mode::Integer,
@@ -201,7 +194,6 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
         deserialize_u32 => Mode::Integer,
         deserialize_u64 => Mode::Integer,
         deserialize_u128 => Mode::Integer,
-        deserialize_seq => Mode::List,
     );
 
     fn deserialize_unit_struct<V: Visitor<'de>>(
@@ -266,16 +258,6 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
 
     fn is_human_readable(&self) -> bool {
         self.0.is_human_readable()
-    }
-}
-
-/// The non-finite doubles as Newtonsoft writes them.
-fn named_double(text: &str) -> Option<f64> {
-    match text {
-        "NaN" => Some(f64::NAN),
-        "Infinity" => Some(f64::INFINITY),
-        "-Infinity" => Some(f64::NEG_INFINITY),
-        _ => text.trim().parse().ok(),
     }
 }
 
@@ -394,19 +376,6 @@ macro_rules! forward_visit {
     )*};
 }
 
-impl<'de, V: Visitor<'de>> Wrap<V> {
-    /// A key or a double in a string, bent as the mode says, else `None`.
-    fn bend_str<E: de::Error>(self, text: &str) -> Result<Result<V::Value, E>, Self> {
-        match self.mode {
-            Mode::Double => match named_double(text) {
-                Some(number) => Ok(self.inner.visit_f64(number)),
-                None => Err(self),
-            },
-            _ => Err(self),
-        }
-    }
-}
-
 impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
     type Value = V::Value;
 
@@ -428,6 +397,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
         visit_u128(u128),
         visit_f32(f32),
         visit_char(char),
+        visit_str(&str),
+        visit_borrowed_str(&'de str),
+        visit_string(String),
         visit_bytes(&[u8]),
         visit_borrowed_bytes(&'de [u8]),
         visit_byte_buf(Vec<u8>),
@@ -443,39 +415,12 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
         }
     }
 
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-        match self.bend_str(value) {
-            Ok(bent) => bent,
-            Err(this) => this.inner.visit_str(value),
-        }
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
-        match self.bend_str(value) {
-            Ok(bent) => bent,
-            Err(this) => this.inner.visit_borrowed_str(value),
-        }
-    }
-
-    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
-        match self.bend_str(&value) {
-            Ok(bent) => bent,
-            Err(this) => this.inner.visit_string(value),
-        }
-    }
-
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        match self.mode {
-            Mode::List => self.inner.visit_seq(NoItems(std::marker::PhantomData)),
-            _ => self.inner.visit_none(),
-        }
+        self.inner.visit_none()
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        match self.mode {
-            Mode::List => self.inner.visit_seq(NoItems(std::marker::PhantomData)),
-            _ => self.inner.visit_unit(),
-        }
+        self.inner.visit_unit()
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
@@ -507,24 +452,6 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
         self.inner.visit_enum(LenientEnum(data))
-    }
-}
-
-/// The items of a `null` list: none.
-struct NoItems<E>(std::marker::PhantomData<E>);
-
-impl<'de, E: de::Error> SeqAccess<'de> for NoItems<E> {
-    type Error = E;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        _seed: T,
-    ) -> Result<Option<T::Value>, E> {
-        Ok(None)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(0)
     }
 }
 
@@ -737,14 +664,19 @@ mod tests {
     #[derive(Debug, Deserialize, PartialEq)]
     struct Inner {
         #[serde(rename = "Rate")]
-        rate: Option<f64>,
+        rate: Option<crate::Rate>,
     }
 
+    /// As the generated types are: a nullable list reads `null` as empty by itself.
     #[derive(Debug, Deserialize, PartialEq)]
     struct Record {
         #[serde(rename = "MemberId")]
         member_id: i64,
-        #[serde(rename = "Items", default)]
+        #[serde(
+            rename = "Items",
+            default,
+            deserialize_with = "crate::wire::null_list::null_as_empty"
+        )]
         items: Vec<i64>,
         #[serde(rename = "Inner")]
         inner: Option<Inner>,
@@ -759,7 +691,9 @@ mod tests {
         let expected = Record {
             member_id: 5,
             items: vec![1],
-            inner: Some(Inner { rate: Some(0.5) }),
+            inner: Some(Inner {
+                rate: Some(crate::Rate(0.5)),
+            }),
         };
         for json in [
             r#"{"MemberId": 5, "Items": [1], "Inner": {"Rate": 0.5}}"#,
@@ -785,22 +719,25 @@ mod tests {
         assert_eq!(ids, [1, 2, 3, 4]);
         let items: Vec<Vec<i64>> = records.iter().map(|r| r.items.clone()).collect();
         assert_eq!(items, [[1], [2], [3], [4]]);
-        assert_eq!(records[1].inner, Some(Inner { rate: Some(0.25) }));
+        assert_eq!(records[1].inner.as_ref().unwrap().rate.unwrap(), 0.25);
         assert_eq!(records[2].inner, None);
-        assert_eq!(records[3].inner, Some(Inner { rate: Some(1.0) }));
+        assert_eq!(records[3].inner.as_ref().unwrap().rate.unwrap(), 1.0);
     }
 
     #[test]
-    fn null_lists_are_empty_and_missing_fields_absent() {
-        let record = read(r#"{"MemberId": 5, "Items": null}"#);
-        assert_eq!(record.items, Vec::<i64>::new());
-        assert_eq!(record.inner, None);
-        assert_eq!(read(r#"{"MemberId": 5, "Inner": null}"#).inner, None);
+    fn null_lists_are_empty_and_missing_fields_absent_with_serde_alone_too() {
+        for json in [r#"{"MemberId": 5, "Items": null}"#, r#"{"MemberId": 5}"#] {
+            let lenient = read(json);
+            let plain: Record = serde_json::from_str(json).unwrap();
+            assert_eq!(lenient, plain, "{json}");
+            assert_eq!(lenient.items, Vec::<i64>::new());
+            assert_eq!(lenient.inner, None);
+        }
     }
 
     #[test]
-    fn doubles_read_newtonsoft_names_and_integers_read_integral_doubles() {
-        let rate = |json: &str| read(json).inner.unwrap().rate.unwrap();
+    fn rates_read_newtonsoft_names_and_integers_read_integral_doubles() {
+        let rate = |json: &str| f64::from(read(json).inner.unwrap().rate.unwrap());
         assert!(rate(r#"{"MemberId": 1, "Inner": {"Rate": "NaN"}}"#).is_nan());
         assert_eq!(
             rate(r#"{"MemberId": 1, "Inner": {"Rate": "Infinity"}}"#),
@@ -811,7 +748,9 @@ mod tests {
             f64::NEG_INFINITY
         );
         assert_eq!(rate(r#"{"MemberId": 1, "Inner": {"Rate": 7}}"#), 7.0);
+        // What the spec does not promise, the wrapper alone reads.
         assert_eq!(read(r#"{"MemberId": 750.0}"#).member_id, 750);
+        assert!(serde_json::from_str::<Record>(r#"{"MemberId": 750.0}"#).is_err());
     }
 
     #[test]

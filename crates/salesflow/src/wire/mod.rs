@@ -1,5 +1,5 @@
 //! The values on the wire: every form of timestamp the API sends, member statuses as bit
-//! flags, the open enumerations that keep values they don't know, and the lenient JSON
+//! flags, rates that may be `"NaN"`, the open enumerations that keep values they don't know, and the lenient JSON
 //! reading that a .NET server needs, also item by item for lists that arrive in chunks.
 
 mod account_status;
@@ -9,7 +9,9 @@ mod integration;
 pub(crate) mod json_array;
 pub(crate) mod lenient_json;
 mod member_status;
+pub(crate) mod null_list;
 mod open_enum;
+mod rate;
 mod run_on;
 mod timestamp;
 
@@ -19,5 +21,6 @@ pub use distance::Distance;
 pub use integration::{IntegrationRunOn, IntegrationType};
 pub use lenient_json::{JsonError, from_json};
 pub use member_status::{MemberFlags, MemberStatus};
+pub use rate::Rate;
 pub use run_on::{RunOn, RunOnError};
 pub use timestamp::{Timestamp, TimestampError};
