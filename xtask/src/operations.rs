@@ -232,6 +232,8 @@ fn checks(schema: &Value, operation: &str) -> Result<Vec<TokenStream>> {
         match schema.get("pattern").map(Value::as_str) {
             None => Ok(false),
             Some(Some(NOT_BLANK)) => Ok(true),
+            // The hosts' pattern, for tools: `x-allowed-hosts` gives the check.
+            Some(_) if schema.get("x-allowed-hosts").is_some() => Ok(false),
             Some(other) => bail!(
                 "{operation}: pattern {other:?} has no check; only {NOT_BLANK:?} (not blank) is known"
             ),
@@ -247,7 +249,9 @@ fn checks(schema: &Value, operation: &str) -> Result<Vec<TokenStream>> {
             if not_blank(schema)? {
                 checks.push(quote!(Check::NotBlank));
             }
-            if let Some(max) = number("maxLength") {
+            // The server's own limit, in UTF-16 units, where `maxLength` is its half in
+            // characters (what a JSON-Schema client can never pass).
+            if let Some(max) = number("x-max-length-utf16").or_else(|| number("maxLength")) {
                 checks.push(quote!(Check::MaxLength(#max)));
             }
             if schema["format"] == "uri" {

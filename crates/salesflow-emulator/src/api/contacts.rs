@@ -239,8 +239,10 @@ pub(super) fn list_by_public_identifiers(
             "The PublicIdentifiers field must not hold an empty identifier.".to_owned(),
         );
     }
+    // An empty date binds as none (Newtonsoft reads "" into a nullable DateTime as null).
     let from = typed_field(call, &body, "UpdatedFromDate", Kind::Text)
         .and_then(|value| value.as_str().map(str::to_owned))
+        .filter(|text| !text.trim().is_empty())
         .and_then(|text| {
             let parsed = parse_time(&text);
             if parsed.is_none() {
