@@ -18,6 +18,7 @@ mod contacts;
 mod emulator;
 mod import;
 mod messaging;
+mod other_languages;
 mod plain_serde;
 mod prism;
 mod properties;

@@ -1,5 +1,7 @@
-//! The Python client generated from the spec, through a stateful flow against the emulator
-//! (`cargo xtask spec-check` runs it, with the generated client and its interpreter).
+//! The Python client generated from the spec, through a stateful flow against the emulator,
+//! and every answer of the emulator in every variant the spec promises, validated by
+//! openapi-core (`cargo xtask spec-check` runs both, with the generated client and its
+//! interpreter).
 //!
 //! Needs `SALESFLOW_PYTHON` (the interpreter) and `SALESFLOW_PYTHON_CLIENT` (the generated
 //! package's directory); ignored by default.
@@ -35,4 +37,32 @@ async fn the_generated_python_client_runs_a_stateful_flow_against_the_emulator()
     println!("{stdout}");
     // What the flow did is in the emulator's state: it imported one member and deleted it.
     assert!(emulator.state().contacts.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs openapi-core in the spec-check interpreter: cargo xtask spec-check"]
+async fn openapi_core_accepts_every_answer_of_every_promised_variant_of_the_emulator() {
+    let python = std::env::var("SALESFLOW_PYTHON")
+        .expect("SALESFLOW_PYTHON: run this through `cargo xtask spec-check`");
+    let root = env!("CARGO_MANIFEST_DIR");
+    let script = format!("{root}/spec-check/python/validate_answers.py");
+    let spec = format!("{root}/../spec/salesflow.yaml");
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let (url, token) = (
+        format!("http://{}", emulator.address()),
+        emulator.token().to_owned(),
+    );
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(python)
+            .args([&script, &spec, &url, &token])
+            .output()
+            .expect("python runs")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains(" 0 rejected"), "{stdout}");
+    println!("{stdout}");
 }

@@ -107,7 +107,10 @@ pub fn spec_check(root: &Path) -> Result<()> {
         .arg(&url)
         .env("PYTHONPATH", &python_client))?;
 
-    step("Rust client against Prism (all 21 operations); Python client against the emulator");
+    step(
+        "Rust client against Prism (all 21 operations); against the emulator: the Python client, \
+         the README's Python and TypeScript calls, openapi-core on every answer",
+    );
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(Command::new(cargo)
         .current_dir(&paths.root)
@@ -118,7 +121,10 @@ pub fn spec_check(root: &Path) -> Result<()> {
         // tests/python_client.rs: the Python client through a stateful flow against the
         // emulator, which the test starts itself.
         .env("SALESFLOW_PYTHON", paths.venv("python"))
-        .env("SALESFLOW_PYTHON_CLIENT", &python_client))?;
+        .env("SALESFLOW_PYTHON_CLIENT", &python_client)
+        // tests/other_languages.rs: the README's Python and TypeScript calls, with the
+        // pinned TypeScript tools and the types generated above.
+        .env("SALESFLOW_SPEC_CHECK", &paths.tools))?;
 
     drop(prism);
     println!("\nspec-check: all checks passed");
