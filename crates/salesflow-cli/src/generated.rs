@@ -310,7 +310,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::salesflow::Timestamp))
                     .required(false)
                     .help(
-                        "Only members updated after this date or time (see `Timestamp` for the forms).\n",
+                        "Only members updated after this date or time (the forms of `TimeFilter`); `null`\nmeans no filter.\n",
                     ),
             )
             .arg(

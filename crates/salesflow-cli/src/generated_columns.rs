@@ -328,4 +328,5 @@ pub const TIMESTAMP_FIELDS: &[&str] = &[
     "DateAdded",
     "LastModifiedAt",
     "UpdatedAt",
+    "UpdatedFromDate",
 ];

@@ -221,7 +221,8 @@ pub mod types {
         ///
         #[serde(rename = "PublicIdentifiers")]
         pub public_identifiers: ::std::vec::Vec<::std::string::String>,
-        /// Only members updated after this date or time (see `Timestamp` for the forms).
+        /// Only members updated after this date or time (the forms of `TimeFilter`); `null`
+        /// means no filter.
         ///
         #[serde(
             rename = "UpdatedFromDate",
