@@ -10,6 +10,8 @@ use std::process::Command;
 
 use salesflow_emulator::{Contact, Emulator, EmulatorConfig};
 
+use crate::support::run_program;
+
 /// The code block of README.md that follows `<!-- spec-check: LANGUAGE -->`.
 fn readme_block(language: &str) -> String {
     let readme =
@@ -52,13 +54,7 @@ async fn run_against(mut command: Command, main: &Emulator, statistics: &Emulato
         .env("SALESFLOW_ACCOUNT_ID", "321")
         .env("SALESFLOW_BASE_URL", main.base_url())
         .env("SALESFLOW_STATISTICS_URL", statistics.base_url());
-    let output = tokio::task::spawn_blocking(move || command.output().expect("it runs"))
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stdout}\n{stderr}");
-    stdout
+    run_program(command).await
 }
 
 /// What both calls must print: statistics from the statistics host, campaigns and the
@@ -121,17 +117,9 @@ async fn the_readme_typescript_call_reaches_both_hosts_and_decodes_an_error() {
             "files": ["readme_call.ts", "salesflow.ts"]}"#,
     )
     .unwrap();
-    let tsc = Command::new(spec_check.join("node_modules/.bin/tsc"))
-        .arg("-p")
-        .arg(dir.join("tsconfig.json"))
-        .output()
-        .unwrap();
-    assert!(
-        tsc.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&tsc.stdout),
-        String::from_utf8_lossy(&tsc.stderr)
-    );
+    let mut tsc = Command::new(spec_check.join("node_modules/.bin/tsc"));
+    tsc.arg("-p").arg(dir.join("tsconfig.json"));
+    run_program(tsc).await;
     std::fs::write(dir.join("out/package.json"), r#"{"type": "module"}"#).unwrap();
     let (main, statistics) = two_hosts().await;
     let mut command = Command::new("node");

@@ -6,7 +6,11 @@
 //! Needs `SALESFLOW_PYTHON` (the interpreter) and `SALESFLOW_PYTHON_CLIENT` (the generated
 //! package's directory); ignored by default.
 
+use std::process::Command;
+
 use salesflow_emulator::{Emulator, EmulatorConfig};
+
+use crate::support::run_program;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the generated Python client: cargo xtask spec-check"]
@@ -20,21 +24,13 @@ async fn the_generated_python_client_runs_a_stateful_flow_against_the_emulator()
         "/spec-check/python/stateful_flow.py"
     );
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let (url, token) = (emulator.base_url(), emulator.token().to_owned());
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(python)
-            .arg(script)
-            .args([&url, &token])
-            .env("PYTHONPATH", package)
-            .output()
-            .expect("python runs")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stdout}\n{stderr}");
-    println!("{stdout}");
+    let mut command = Command::new(python);
+    command
+        .arg(script)
+        .arg(emulator.base_url())
+        .arg(emulator.token())
+        .env("PYTHONPATH", package);
+    println!("{}", run_program(command).await);
     // What the flow did is in the emulator's state: it imported one member and deleted it.
     assert!(emulator.state().contacts.is_empty());
 }
@@ -48,21 +44,14 @@ async fn openapi_core_accepts_every_answer_of_every_promised_variant_of_the_emul
     let script = format!("{root}/spec-check/python/validate_answers.py");
     let spec = format!("{root}/../spec/salesflow.yaml");
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let (url, token) = (
+    let mut command = Command::new(python);
+    command.args([
+        script,
+        spec,
         format!("http://{}", emulator.address()),
         emulator.token().to_owned(),
-    );
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(python)
-            .args([&script, &spec, &url, &token])
-            .output()
-            .expect("python runs")
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stdout}\n{stderr}");
+    ]);
+    let stdout = run_program(command).await;
     assert!(stdout.contains(" 0 rejected"), "{stdout}");
     println!("{stdout}");
 }

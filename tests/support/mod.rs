@@ -103,3 +103,16 @@ pub fn emulator_client(emulator: &salesflow_emulator::Emulator) -> salesflow::Cl
         .build()
         .unwrap()
 }
+
+/// Runs a program of another language (off the async runtime, so the servers it talks to keep
+/// answering), requires it to succeed, and returns what it printed.
+pub async fn run_program(mut command: std::process::Command) -> String {
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .expect("the blocking task ends")
+        .expect("the program starts");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    stdout
+}
