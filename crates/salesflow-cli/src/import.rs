@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::{Arg, ArgMatches, Command};
 use salesflow_ext::{
-    CsvFile, ImportError, ImportEvent, ImportStop, Importer, RowOutcome, RowStatus,
+    CsvFile, CsvOptions, ImportError, ImportEvent, ImportStop, Importer, RowOutcome, RowStatus,
 };
 
 use crate::failure::{self, Exit};
@@ -22,22 +22,42 @@ pub fn command() -> Command {
         .long_about(
             "Imports every row of FILE (a CSV file with a header row) into the campaign with \
              import-member, CONCURRENCY requests at a time.\n\n\
-             Columns: a LinkedIn URL (linkedInUrl, `LinkedIn URL`, linkedin_url, ...), and \
-             optionally firstName, lastName, occupation, location and custom fields \
-             (customField1, `Custom Field 2`, ... sent in the file's order). Headers match \
-             in any case, ignoring spaces, _ and -. Any other column is an error.\n\n\
-             Every row is checked before the first request: a bad row is reported with its \
-             line and column and left out (with --strict, nothing is sent). A profile that \
-             an earlier row names already is imported once and reported as a duplicate.\n\n\
+             The file: exported from LinkedIn, a Sales Navigator tool, a CRM (HubSpot, \
+             Salesforce, Pipedrive) or a lead tool (Apollo), or saved from Excel: UTF-8 (with \
+             or without a byte-order mark), UTF-16 with one, or Windows-1252; values separated \
+             by , ; tab or | (found from the file, or Excel's sep= line; --delimiter says \
+             otherwise); line numbers are the file's own.\n\n\
+             Columns are found by their headers, in any case, ignoring spaces and punctuation, \
+             as those tools name them: the LinkedIn profile link (`LinkedIn Profile URL`, \
+             `Person Linkedin Url`, `LinkedIn URL`, URL, ...), first and last name, the \
+             occupation (Headline, Title, `Job Title`, Position), the location (Location, or \
+             City, State and Country joined), custom fields (`Custom Field 1`, ..., in the \
+             file's order). --map 'HEADER=FIELD' says what any column holds. A column that \
+             feeds nothing (Company, Email) is named once on stderr and left out; \
+             --custom-fields sends such columns as the campaign's custom fields, in the order \
+             given; --strict-columns refuses them instead.\n\n\
+             LinkedIn links are sent as https://www.linkedin.com/in/IDENTIFIER, whatever form \
+             they were pasted in (no scheme, http, a country or mobile host, ?trk= and other \
+             queries, a trailing slash); the report keeps the link as given beside the one \
+             sent. A Sales Navigator lead link or a company page is refused, saying what to \
+             use instead.\n\n\
+             Before the first row, the campaign is listed once: a profile it holds already \
+             (from another file, or the Salesflow UI) is not sent again, and is reported as \
+             already-in-campaign (--allow-duplicates sends it anyway). A profile that an \
+             earlier row names is imported once and reported as a duplicate. Every row is \
+             checked before the first request: a bad row is reported with its line and \
+             column and left out (with --strict, nothing is sent). --dry-run does all of \
+             that, prints what would be sent, and sends nothing.\n\n\
              Exactly once: the journal (--journal) records each row before its request and \
              after its answer, on disk. Run the same command again after a crash, Ctrl-C or \
-             kill and it skips the rows done, looks up in the campaign the rows whose answer \
-             was lost, and imports the rest. Ctrl-C finishes the requests in flight, records \
-             them and exits 130.\n\n\
+             kill and it skips the rows done, finds in the campaign the rows whose answer was \
+             lost, and imports the rest. Ctrl-C finishes the requests in flight, records them \
+             and exits 130. A host that cannot be reached, a refused token or a missing \
+             campaign stops the import at once.\n\n\
              Prints the counts as JSON on stdout; --report writes every row's outcome as CSV. \
              Exit codes: 0 every row is in the campaign, 1 some rows failed or are invalid \
-             (see the report), 2 the command, the file or the journal is wrong (nothing \
-             sent), 3 no answer, 130 interrupted.",
+             (see the report) or Salesflow refused the import, 2 the command, the file or the \
+             journal is wrong (nothing sent), 3 no answer, 130 interrupted.",
         )
         .arg(
             Arg::new("file")
@@ -75,7 +95,7 @@ pub fn command() -> Command {
                 .long("report")
                 .value_name("PATH")
                 .value_parser(clap::value_parser!(PathBuf))
-                .help("Write each row's outcome here, as CSV: row, linkedin_url, member_id, status, error"),
+                .help("Write each row's outcome here, as CSV: row, linkedin_url (as given), sent_url, member_id, status, error"),
         )
         .arg(
             Arg::new("strict")
@@ -83,6 +103,91 @@ pub fn command() -> Command {
                 .action(clap::ArgAction::SetTrue)
                 .help("Send nothing if any row is invalid"),
         )
+        .arg(
+            Arg::new("map")
+                .long("map")
+                .value_name("HEADER=FIELD")
+                .action(clap::ArgAction::Append)
+                .help("The column HEADER holds FIELD: linkedInUrl, firstName, lastName, occupation, location, customField, or ignore (repeatable)"),
+        )
+        .arg(
+            Arg::new("custom-fields")
+                .long("custom-fields")
+                .value_name("HEADER,...")
+                .value_delimiter(',')
+                .action(clap::ArgAction::Append)
+                .help("Send these columns as the campaign's custom fields, in this order"),
+        )
+        .arg(
+            Arg::new("strict-columns")
+                .long("strict-columns")
+                .action(clap::ArgAction::SetTrue)
+                .help("Refuse a file with a column that feeds nothing, instead of leaving the column out"),
+        )
+        .arg(
+            Arg::new("delimiter")
+                .long("delimiter")
+                .value_name("CHAR")
+                .value_parser(delimiter)
+                .help("What separates the values: , ; | or tab [default: found from the file]"),
+        )
+        .arg(
+            Arg::new("encoding")
+                .long("encoding")
+                .value_name("NAME")
+                .help("The file's encoding: utf-8, utf-16le, utf-16be, windows-1252, ... [default: found from the file]"),
+        )
+        .arg(
+            Arg::new("allow-duplicates")
+                .long("allow-duplicates")
+                .action(clap::ArgAction::SetTrue)
+                .help("Send rows whose profile the campaign holds already (Salesflow makes a second member of it)"),
+        )
+        .arg(
+            Arg::new("dry-run")
+                .long("dry-run")
+                .action(clap::ArgAction::SetTrue)
+                .help("Read, check and look up every row, print what would be sent (one JSON line a row), send nothing"),
+        )
+}
+
+/// `--delimiter`: one character, or its name.
+fn delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        "comma" => Ok(b','),
+        "semicolon" => Ok(b';'),
+        "pipe" => Ok(b'|'),
+        one if one.len() == 1 && one.is_ascii() => Ok(one.as_bytes()[0]),
+        _ => Err("one character (, ; |) or tab".to_owned()),
+    }
+}
+
+/// The lead file, read as the options say; what was decided about it said once on stderr.
+fn open(sub: &ArgMatches, file: &Path) -> Result<CsvFile, ImportError> {
+    let mut options = CsvOptions::default();
+    for map in sub.get_many::<String>("map").into_iter().flatten() {
+        options.add_map(map)?;
+    }
+    options.custom_fields = sub
+        .get_many::<String>("custom-fields")
+        .into_iter()
+        .flatten()
+        .map(|header| header.trim().to_owned())
+        .filter(|header| !header.is_empty())
+        .collect();
+    options.refuse_unknown_columns = sub.get_flag("strict-columns");
+    options.delimiter = sub.get_one::<u8>("delimiter").copied();
+    options.encoding = sub.get_one::<String>("encoding").cloned();
+    let source = CsvFile::open_with(file, &options)?;
+    for note in source.notes() {
+        eprintln!("salesflow: import: {}", crate::terminal::safe(note));
+    }
+    eprintln!(
+        "salesflow: import: columns: {}",
+        crate::terminal::safe(&source.describe_columns())
+    );
+    Ok(source)
 }
 
 /// The journal's default path: beside the file, named for the campaign.
@@ -105,10 +210,11 @@ pub fn run(sub: &ArgMatches) -> Exit {
         .get_one::<PathBuf>("journal")
         .cloned()
         .unwrap_or_else(|| default_journal(file, campaign_id));
-    let source = match CsvFile::open(file) {
+    let source = match open(sub, file) {
         Ok(source) => source,
         Err(error) => return failure::usage(&format!("import: {error}")),
     };
+    let dry_run = sub.get_flag("dry-run");
     let client = match crate::client(sub, None) {
         Ok(client) => client,
         Err(exit) => return exit,
@@ -127,11 +233,17 @@ pub fn run(sub: &ArgMatches) -> Exit {
         Err(exit) => return exit,
     };
     let stop = ImportStop::new();
-    let importer = Importer::new(&client, account_id, campaign_id)
+    let mut importer = Importer::new(&client, account_id, campaign_id)
         .concurrency(usize::from(concurrency))
         .journal(&journal)
         .strict(sub.get_flag("strict"))
+        .allow_duplicates(sub.get_flag("allow-duplicates"))
+        .dry_run(dry_run)
         .stop_with(stop.clone());
+    if let Some(retries) = sub.get_one::<u32>("retries") {
+        // --retries 0: each row is sent once; N: once and N more times.
+        importer = importer.tries(retries.saturating_add(1), std::time::Duration::from_secs(2));
+    }
     let mut progress = Progress::new("import", "rows");
     let mut problems = 0usize;
     let result = runtime.block_on(async {
@@ -139,6 +251,23 @@ pub fn run(sub: &ArgMatches) -> Exit {
         importer
             .run(&source, |event| match event {
                 ImportEvent::Checked { rows, .. } => progress.set_total(rows),
+                ImportEvent::WouldSend { row, parameters } => {
+                    let mut line = serde_json::Map::new();
+                    line.insert("row".to_owned(), row.into());
+                    for (name, value) in parameters {
+                        let value = serde_json::Value::from(*value);
+                        match line.get_mut(*name) {
+                            Some(serde_json::Value::Array(values)) => values.push(value),
+                            _ if *name == "customFields" => {
+                                line.insert((*name).to_owned(), vec![value].into());
+                            }
+                            _ => {
+                                line.insert((*name).to_owned(), value);
+                            }
+                        }
+                    }
+                    progress.print(&serde_json::Value::Object(line).to_string());
+                }
                 ImportEvent::Row(outcome) => {
                     progress.advance(1);
                     if let Some(report) = &mut report {
@@ -188,8 +317,11 @@ pub fn run(sub: &ArgMatches) -> Exit {
                 Exit::Api
             }
         }
-        Err(ImportError::Refused(error)) => {
+        Err(ImportError::Refused(error) | ImportError::Unreachable(error)) => {
             eprintln!("{}", failure::describe(&error));
+            eprintln!(
+                "salesflow: import: stopped before sending the rest; the journal keeps every row's state: run the same command again once this is fixed"
+            );
             Exit::of(&error)
         }
         Err(ImportError::Invalid(rows)) => {
@@ -246,7 +378,14 @@ impl Report {
         let mut writer = csv::Writer::from_path(path)
             .map_err(|error| format!("cannot write --report {}: {error}", path.display()))?;
         writer
-            .write_record(["row", "linkedin_url", "member_id", "status", "error"])
+            .write_record([
+                "row",
+                "linkedin_url",
+                "sent_url",
+                "member_id",
+                "status",
+                "error",
+            ])
             .map_err(|error| format!("cannot write --report {}: {error}", path.display()))?;
         Ok(Self {
             path: path.to_path_buf(),
@@ -274,6 +413,7 @@ impl Report {
         let written = self.writer.write_record([
             outcome.row.to_string().as_str(),
             text(&outcome.linkedin_url).as_str(),
+            outcome.sent_url.as_deref().unwrap_or(""),
             member_id.as_str(),
             outcome.status.as_str(),
             text(outcome.error.as_deref().unwrap_or("")).as_str(),

@@ -48,10 +48,11 @@ impl Progress {
             bar.set_length(total);
             bar.set_style(
                 ProgressStyle::with_template(&format!(
-                    "{{bar:40}} {{human_pos}}/{{human_len}} {} ({{per_sec}}, {{eta}} left) {{msg}}",
+                    "{{bar:40}} {{human_pos}}/{{human_len}} {} ({{rate}}, {{eta}} left) {{msg}}",
                     self.unit
                 ))
-                .expect("a valid template"),
+                .expect("a valid template")
+                .with_key("rate", rate),
             );
         }
     }
@@ -75,6 +76,17 @@ impl Progress {
         match &self.bar {
             Some(bar) => bar.suspend(|| write_line(line)),
             None => write_line(line),
+        }
+    }
+
+    /// A line on stdout (a result), above the bar if there is one.
+    pub fn print(&self, line: &str) {
+        let print = || {
+            let _ = writeln!(std::io::stdout(), "{line}");
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(print),
+            None => print(),
         }
     }
 
@@ -118,9 +130,15 @@ impl Progress {
 
 fn spinner_style(unit: &str) -> ProgressStyle {
     ProgressStyle::with_template(&format!(
-        "{{spinner}} {{human_pos}} {unit} ({{per_sec}}) {{msg}}"
+        "{{spinner}} {{human_pos}} {unit} ({{rate}}) {{msg}}"
     ))
     .expect("a valid template")
+    .with_key("rate", rate)
+}
+
+/// The rate as people write it: `11.2/s`, not indicatif's `11.1897/s`.
+fn rate(state: &indicatif::ProgressState, out: &mut dyn std::fmt::Write) {
+    let _ = write!(out, "{:.1}/s", state.per_sec());
 }
 
 /// Writes a line on stderr; a closed stderr is not worth a panic.

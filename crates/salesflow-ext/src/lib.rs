@@ -19,8 +19,9 @@ mod webhook_serve;
 pub use date_range::{AnalyticsPeriod, DateRange, DateRangeError};
 pub use formula::defuse_formula;
 pub use import::{
-    CsvFile, ImportError, ImportEvent, ImportRow, ImportSource, ImportStop, ImportSummary,
-    Importer, ProfileKey, RowOutcome, RowProblem, RowStatus, SourceRow,
+    CsvFile, CsvOptions, ImportError, ImportEvent, ImportRow, ImportSource, ImportStop,
+    ImportSummary, Importer, ProfileKey, ProfileUrl, ProfileUrlError, RowOutcome, RowProblem,
+    RowStatus, SourceRow,
 };
 pub use webhook_event::{WebhookEventError, WebhookEventExt, parse_webhook_event};
 pub use webhook_event_kind::{UnknownWebhookEventKind, WebhookEventKind};

@@ -182,12 +182,13 @@ fn killed_at_many_moments_and_run_again_it_imports_every_row_exactly_once() {
         "a line a row, and the header: {report}"
     );
     assert!(
-        report.starts_with("row,linkedin_url,member_id,status,error\n"),
+        report.starts_with("row,linkedin_url,sent_url,member_id,status,error\n"),
         "{report}"
     );
     assert!(
-        report.contains("32,https://WWW.linkedin.com/in/LEAD-0,"),
-        "the repeat: {report}"
+        report
+            .contains("32,https://WWW.linkedin.com/in/LEAD-0,https://www.linkedin.com/in/LEAD-0,"),
+        "the repeat, as given and as sent: {report}"
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -245,7 +246,7 @@ fn ctrl_c_finishes_the_requests_in_flight_and_exits_130() {
 }
 
 #[test]
-fn strict_sends_nothing_when_a_row_is_bad_and_unknown_columns_are_refused() {
+fn strict_sends_nothing_when_a_row_is_bad_and_strict_columns_refuses_unknown_ones() {
     let server = server(Faults::default());
     let (dir, file) = leads("strict", 3);
     let output = finish(import(&server, &file, &["--strict"]));
@@ -261,14 +262,26 @@ fn strict_sends_nothing_when_a_row_is_bad_and_unknown_columns_are_refused() {
         "linkedin_url,Company\nhttps://www.linkedin.com/in/x,Acme\n",
     )
     .unwrap();
-    let output = finish(import(&server, &odd, &[]));
+    let output = finish(import(&server, &odd, &["--strict-columns"]));
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("column \"Company\" is not one importMember takes"),
+        stderr.contains("column \"Company\" feeds no importMember parameter"),
         "{stderr}"
     );
     assert!(members_by_profile(&server).is_empty());
+    // By default the column is named once and left out, and the row imported.
+    let output = finish(import(&server, &odd, &[]));
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("left out, as importMember has no parameter for it: \"Company\"")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(members_by_profile(&server).len(), 1);
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -22,6 +22,16 @@ struct Header {
     campaign_id: i64,
 }
 
+impl Header {
+    fn of(account_id: i64, campaign_id: i64) -> Self {
+        Self {
+            salesflow_import: 1,
+            account_id,
+            campaign_id,
+        }
+    }
+}
+
 /// A row's step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -70,11 +80,7 @@ impl Journal {
         campaign_id: i64,
     ) -> Result<(Self, HashMap<u64, Entry>), ImportError> {
         let io = |error: std::io::Error| ImportError::io(path, error.to_string());
-        let header = Header {
-            salesflow_import: 1,
-            account_id,
-            campaign_id,
-        };
+        let header = Header::of(account_id, campaign_id);
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -83,13 +89,13 @@ impl Journal {
             .map_err(io)?;
         let mut text = String::new();
         file.read_to_string(&mut text).map_err(io)?;
-        let mut last = HashMap::new();
-        if text.is_empty() {
+        let last = if text.is_empty() {
             let mut line = serde_json::to_string(&header).expect("serialisable");
             line.push('\n');
             file.write_all(line.as_bytes()).map_err(io)?;
             file.sync_all().map_err(io)?;
             sync_parent(path);
+            HashMap::new()
         } else {
             // A crash in the middle of a write leaves a last line without its newline.
             let complete = text.rfind('\n').map_or(0, |at| at + 1);
@@ -97,36 +103,8 @@ impl Journal {
                 file.set_len(complete as u64).map_err(io)?;
                 file.seek(SeekFrom::End(0)).map_err(io)?;
             }
-            let mut lines = text[..complete].lines();
-            let found: Option<Header> = lines.next().and_then(|l| serde_json::from_str(l).ok());
-            match found {
-                Some(found) if found == header => {}
-                Some(found) => {
-                    return Err(ImportError::Journal(format!(
-                        "{} is the journal of importing into campaign {} of account {}, not campaign {campaign_id} of account {account_id}; give another --journal",
-                        path.display(),
-                        found.campaign_id,
-                        found.account_id
-                    )));
-                }
-                None => {
-                    return Err(ImportError::Journal(format!(
-                        "{} is not an import journal; give another --journal",
-                        path.display()
-                    )));
-                }
-            }
-            for (index, line) in lines.enumerate() {
-                let entry: Entry = serde_json::from_str(line).map_err(|error| {
-                    ImportError::Journal(format!(
-                        "{} line {}: {error}; the journal was changed by hand, restore it or start a new one",
-                        path.display(),
-                        index + 2
-                    ))
-                })?;
-                last.insert(entry.row, entry);
-            }
-        }
+            parse(path, &text[..complete], &header)?
+        };
         let (sender, receiver) = mpsc::channel::<(Entry, Reply)>();
         let writer = std::thread::Builder::new()
             .name("salesflow-journal".to_owned())
@@ -140,6 +118,23 @@ impl Journal {
             },
             last,
         ))
+    }
+
+    /// Each row's last entry in the journal at `path` of importing into `campaign_id`,
+    /// changing nothing: none if there is no journal yet (a dry run reads it so).
+    pub fn read(
+        path: &Path,
+        account_id: i64,
+        campaign_id: i64,
+    ) -> Result<HashMap<u64, Entry>, ImportError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+            Err(error) => return Err(ImportError::io(path, error.to_string())),
+        };
+        let complete = text.rfind('\n').map_or(0, |at| at + 1);
+        let header = Header::of(account_id, campaign_id);
+        parse(path, &text[..complete], &header)
     }
 
     /// Appends `entry` and returns once it is written (for a "sent" entry: on disk).
@@ -166,6 +161,44 @@ impl Drop for Journal {
             let _ = writer.join();
         }
     }
+}
+
+/// Each row's last entry in the complete lines `text` of the journal at `path`, whose
+/// first line must be `header`.
+fn parse(path: &Path, text: &str, header: &Header) -> Result<HashMap<u64, Entry>, ImportError> {
+    let mut lines = text.lines();
+    let found: Option<Header> = lines.next().and_then(|l| serde_json::from_str(l).ok());
+    match found {
+        Some(found) if found == *header => {}
+        Some(found) => {
+            return Err(ImportError::Journal(format!(
+                "{} is the journal of importing into campaign {} of account {}, not campaign {} of account {}; give another --journal",
+                path.display(),
+                found.campaign_id,
+                found.account_id,
+                header.campaign_id,
+                header.account_id
+            )));
+        }
+        None => {
+            return Err(ImportError::Journal(format!(
+                "{} is not an import journal; give another --journal",
+                path.display()
+            )));
+        }
+    }
+    let mut last = HashMap::new();
+    for (index, line) in lines.enumerate() {
+        let entry: Entry = serde_json::from_str(line).map_err(|error| {
+            ImportError::Journal(format!(
+                "{} line {}: {error}; the journal was changed by hand, restore it or start a new one",
+                path.display(),
+                index + 2
+            ))
+        })?;
+        last.insert(entry.row, entry);
+    }
+    Ok(last)
 }
 
 /// The writer thread: takes every entry waiting, writes them in one go, syncs if one of them

@@ -1,15 +1,21 @@
-//! Bulk import: every row of a source into a campaign exactly once, whatever stops the run.
+//! Bulk import: every row of a source into a campaign exactly once, whatever stops the run,
+//! and whatever else put people in the campaign.
 //!
 //! `importMember` creates a member each time it is called (a second call makes a duplicate
-//! member), and Salesflow has no idempotency key. So the importer keeps a journal: before a
-//! row's request goes out, "sent" is synced to disk; after its answer, the outcome is written
-//! (and synced with the next "sent"). A rerun
-//! skips the rows with an outcome and looks up the rows that were sent without one in the
-//! campaign (by their LinkedIn public identifier) before sending them again.
+//! member), and Salesflow has no idempotency key. So the importer first lists the campaign
+//! once and skips every profile already in it (put there by another file, or the Salesflow
+//! UI), and keeps a journal: before a row's request goes out, "sent" is synced to disk;
+//! after its answer, the outcome is written (and synced with the next "sent"). A rerun
+//! skips the rows with an outcome and finds the rows that were sent without one in that
+//! listing before sending them again.
 
+mod columns;
+mod csv_file;
+mod csv_text;
 mod journal;
 mod outcome;
 mod profile_key;
+mod profile_url;
 mod row;
 mod source;
 
@@ -22,12 +28,14 @@ use std::time::Duration;
 use futures_util::stream::{self, StreamExt};
 use salesflow::{Client, Error, TransportKind};
 
+pub use csv_file::{CsvFile, CsvOptions};
 pub(crate) use journal::sync_parent;
 use journal::{Entry, Journal, Step};
 pub use outcome::{ImportSummary, RowOutcome, RowStatus};
 pub use profile_key::ProfileKey;
+pub use profile_url::{ProfileUrl, ProfileUrlError};
 pub use row::{ImportRow, RowProblem};
-pub use source::{CsvFile, ImportSource, SourceRow};
+pub use source::{ImportSource, SourceRow};
 
 /// Why an import could not run (a row's own problem is its [`RowOutcome`] instead).
 #[derive(Debug)]
@@ -40,8 +48,12 @@ pub enum ImportError {
         /// What failed.
         detail: String,
     },
-    /// The CSV file's columns are not what an import takes.
+    /// The CSV file's columns are not what an import takes, or the options that map them
+    /// name a column it does not have.
     Columns(String),
+    /// The file cannot be read as text of leads (a workbook, UTF-16 without a byte-order
+    /// mark, an unknown `--encoding`): what it is and what to do.
+    Unreadable(String),
     /// The journal belongs to another import, or was damaged.
     Journal(String),
     /// The journal was written for other rows: the source changed since.
@@ -51,6 +63,9 @@ pub enum ImportError {
     /// Salesflow refused the import itself (a wrong token, account or campaign); the rows
     /// not yet sent were not. The journal has every row's state: fix the cause, run again.
     Refused(Error),
+    /// Salesflow could not be reached (after the client's own retries): the import stopped
+    /// rather than let every row wait for its tries. The journal has every row's state.
+    Unreachable(Error),
 }
 
 impl ImportError {
@@ -66,9 +81,10 @@ impl std::fmt::Display for ImportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Io { path, detail } => write!(f, "{}: {detail}", path.display()),
-            Self::Columns(text) | Self::Journal(text) | Self::SourceChanged(text) => {
-                f.write_str(text)
-            }
+            Self::Columns(text)
+            | Self::Unreadable(text)
+            | Self::Journal(text)
+            | Self::SourceChanged(text) => f.write_str(text),
             Self::Invalid(rows) => {
                 write!(
                     f,
@@ -80,7 +96,7 @@ impl std::fmt::Display for ImportError {
                 }
                 Ok(())
             }
-            Self::Refused(error) => write!(f, "{error}"),
+            Self::Refused(error) | Self::Unreachable(error) => write!(f, "{error}"),
         }
     }
 }
@@ -91,7 +107,7 @@ impl std::error::Error for ImportError {}
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub enum ImportEvent<'a> {
-    /// Every row is checked; nothing was sent yet.
+    /// Every row is checked and the campaign looked up; nothing was sent yet.
     Checked {
         /// Rows in the source.
         rows: u64,
@@ -99,6 +115,16 @@ pub enum ImportEvent<'a> {
         invalid: &'a [(u64, RowProblem)],
         /// Rows that repeat the profile of an earlier row.
         duplicates: u64,
+        /// Profiles of the source the campaign holds already (not sent again).
+        in_campaign: u64,
+    },
+    /// A dry run: the `importMember` parameters a row would be sent with, just before its
+    /// [`ImportEvent::Row`] (`would-import`).
+    WouldSend {
+        /// The row's number.
+        row: u64,
+        /// The parameters, by their API names (`customFields` once for each value).
+        parameters: &'a [(&'static str, &'a str)],
     },
     /// A row's outcome.
     Row(&'a RowOutcome),
@@ -144,18 +170,23 @@ impl ImportStop {
     }
 }
 
-/// Imports rows into a campaign with `importMember`: checks every row first, sends at most
-/// `concurrency` at a time (under the client's rate limit), and reports each row's outcome
-/// as it happens. With a [journal](Importer::journal), a rerun after a crash, a kill or a
-/// stop imports every row exactly once.
+/// Imports rows into a campaign with `importMember`: checks every row first, lists the
+/// campaign once to skip the profiles already in it, sends at most `concurrency` rows at a
+/// time (under the client's rate limit), and reports each row's outcome as it happens. With
+/// a [journal](Importer::journal), a rerun after a crash, a kill or a stop imports every row
+/// exactly once; with the campaign lookup, so does another file, a copy of this one, or an
+/// import made in the Salesflow UI.
 ///
-/// A request that surely created nothing (a refused connection, a 429 after the client's
-/// own retries) is sent again in a later round; one whose answer was lost (a timeout, a
-/// reset, a 5xx, an unreadable answer) is first looked up in the campaign, once for all
-/// such rows, after a pause (2 s, doubling), so that a member Salesflow created is found
-/// rather than created twice. Memory: the rows are read from the source as they are sent;
-/// what is kept is each profile's first row and each row's last journal entry, a few dozen
-/// bytes a row.
+/// A request that surely created nothing (a 429 after the client's own retries) is sent
+/// again in a later round; one whose answer was lost (a timeout, a reset, a 5xx, an
+/// unreadable answer) is first looked up in the campaign, once for all such rows, after a
+/// pause (2 s, doubling), so that a member Salesflow created is found rather than created
+/// twice. A host that cannot be reached, a refused token and a missing campaign stop the
+/// import at once ([`ImportError::Unreachable`], [`ImportError::Refused`]): the lookup
+/// before the first row meets them. Memory: the rows are read from the source as they are
+/// sent, and the campaign's members as they arrive; what is kept is each profile's first
+/// row, each row's last journal entry, and the members that are rows of the source, a few
+/// dozen bytes a row.
 ///
 /// ```no_run
 /// use salesflow_ext::{CsvFile, ImportEvent, Importer};
@@ -183,6 +214,8 @@ pub struct Importer {
     concurrency: usize,
     journal: Option<PathBuf>,
     strict: bool,
+    allow_duplicates: bool,
+    dry_run: bool,
     stop: ImportStop,
     tries: u32,
     pause: Duration,
@@ -192,11 +225,34 @@ pub struct Importer {
 #[derive(Debug)]
 struct Pending {
     number: u64,
-    key: ProfileKey,
+    url: ProfileUrl,
     row: ImportRow,
     /// Its request may have reached Salesflow: look in the campaign before sending again.
     in_doubt: bool,
     error: String,
+}
+
+impl Pending {
+    /// The row's outcome without a member.
+    fn outcome(self, status: RowStatus, error: Option<String>) -> RowOutcome {
+        RowOutcome {
+            error,
+            ..self.outcome_of(status)
+        }
+    }
+
+    /// The outcome `status` of the row (without a member or an error), the row kept.
+    fn outcome_of(&self, status: RowStatus) -> RowOutcome {
+        RowOutcome {
+            row: self.number,
+            linkedin_url: self.row.linkedin_url.clone(),
+            sent_url: Some(self.url.as_str().to_owned()),
+            member_id: None,
+            status,
+            error: None,
+            earlier: false,
+        }
+    }
 }
 
 /// A row before any request: settled already, or to send.
@@ -209,18 +265,28 @@ enum Classified {
 enum Sent {
     /// Settled without a request (invalid, a duplicate, settled by an earlier run).
     Early(RowOutcome),
+    /// A dry run: it would be sent.
+    Would(Pending),
     /// Settled by its request's answer.
     Settled(RowOutcome),
     /// To be tried again (and looked up first if `in_doubt`).
     Again(Pending),
-    /// The import cannot go on (Salesflow refused the import itself, or the journal cannot
-    /// be written): stop.
+    /// The import cannot go on (Salesflow refused the import itself or cannot be reached,
+    /// or the journal cannot be written): stop.
     Refused(Pending, ImportError),
+}
+
+/// What the source's rows are, after the first pass.
+struct Checked {
+    /// The first row of each valid profile.
+    first_rows: HashMap<ProfileKey, u64>,
+    rows: u64,
+    invalid: Vec<(u64, RowProblem)>,
 }
 
 impl Importer {
     /// An importer into campaign `campaign_id` of account `account_id`: 4 requests at a
-    /// time, no journal, not strict.
+    /// time, no journal, not strict, profiles already in the campaign skipped.
     pub fn new(client: &Client, account_id: i64, campaign_id: i64) -> Self {
         Self {
             client: client.clone(),
@@ -229,6 +295,8 @@ impl Importer {
             concurrency: 4,
             journal: None,
             strict: false,
+            allow_duplicates: false,
+            dry_run: false,
             stop: ImportStop::new(),
             tries: 4,
             pause: Duration::from_secs(2),
@@ -256,14 +324,31 @@ impl Importer {
         self
     }
 
+    /// Sends the rows whose profile the campaign holds already too (Salesflow then makes a
+    /// second member of it, marked `MEMBER_DUPLICATE`); by default the campaign is listed
+    /// once before the first row and those rows are reported
+    /// [`RowStatus::AlreadyInCampaign`].
+    pub fn allow_duplicates(mut self, allow: bool) -> Self {
+        self.allow_duplicates = allow;
+        self
+    }
+
+    /// Reads, checks and looks up every row as a run would, and reports each row that would
+    /// be sent as [`RowStatus::WouldImport`], sending no import (the campaign is listed).
+    /// The journal is read, never written.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
     /// The stop this import obeys (see [`ImportStop`]).
     pub fn stop_with(mut self, stop: ImportStop) -> Self {
         self.stop = stop;
         self
     }
 
-    /// How many times a row without an answer is tried in one run (default 4), and the
-    /// pause before the first retry round (default 2 s, doubling).
+    /// How many times a row without an answer is sent in one run (default 4; 1 sends each
+    /// row once), and the pause before the first retry round (default 2 s, doubling).
     pub fn tries(mut self, tries: u32, pause: Duration) -> Self {
         self.tries = tries.max(1);
         self.pause = pause;
@@ -278,7 +363,7 @@ impl Importer {
     ) -> Result<Vec<(u64, RowProblem)>, ImportError> {
         Ok(self
             .rows(source)?
-            .filter_map(|source_row| source_row.problem.map(|p| (source_row.number, p)))
+            .filter_map(|source_row| source_row.checked.err().map(|p| (source_row.number, p)))
             .collect())
     }
 
@@ -290,23 +375,60 @@ impl Importer {
         source: &'s (impl ImportSource + ?Sized),
     ) -> Result<impl Iterator<Item = SourceRow> + 's, ImportError> {
         Ok(source.rows()?.map(move |mut source_row| {
-            if source_row.problem.is_none()
+            if source_row.checked.is_ok()
                 && let Err(mut problem) =
                     source_row
                         .row
                         .check_request(&self.client, self.account_id, self.campaign_id)
             {
                 problem.field = source.name_of(&problem.field);
-                source_row.problem = Some(problem);
+                source_row.checked = Err(problem);
             }
             source_row
         }))
     }
 
-    /// Imports every row of `source`, calling `on_event` once when every row is checked
-    /// ([`ImportEvent::Checked`], before the first request), then once for each row as its
-    /// outcome is known ([`ImportEvent::Row`]; rows settled by an earlier run included,
-    /// with `earlier` set).
+    /// Pass 1: every row checked, the first row of each profile found, the journal's rows
+    /// matched with the source's.
+    fn check_all(
+        &self,
+        source: &(impl ImportSource + ?Sized),
+        recorded: &HashMap<u64, Entry>,
+    ) -> Result<Checked, ImportError> {
+        let mut checked = Checked {
+            first_rows: HashMap::new(),
+            rows: 0,
+            invalid: Vec::new(),
+        };
+        for source_row in self.rows(source)? {
+            checked.rows += 1;
+            match source_row.checked {
+                Ok(url) => {
+                    if let Some(entry) = recorded.get(&source_row.number)
+                        && entry.key != url.key().as_str()
+                    {
+                        return Err(ImportError::SourceChanged(format!(
+                            "row {} is {} now, but the journal recorded {} for it: the file changed since; restore it, or import it with a new --journal",
+                            source_row.number,
+                            url.key(),
+                            entry.key
+                        )));
+                    }
+                    checked
+                        .first_rows
+                        .entry(url.key().clone())
+                        .or_insert(source_row.number);
+                }
+                Err(problem) => checked.invalid.push((source_row.number, problem)),
+            }
+        }
+        Ok(checked)
+    }
+
+    /// Imports every row of `source`, calling `on_event` once when every row is checked and
+    /// the campaign looked up ([`ImportEvent::Checked`], before the first request), then once
+    /// for each row as its outcome is known ([`ImportEvent::Row`]; rows settled by an
+    /// earlier run included, with `earlier` set).
     pub async fn run(
         &self,
         source: &(impl ImportSource + ?Sized),
@@ -314,86 +436,94 @@ impl Importer {
     ) -> Result<ImportSummary, ImportError> {
         // The journal first: the check compares its rows with the source's.
         let (journal, recorded) = match &self.journal {
+            Some(path) if self.dry_run => (
+                None,
+                Journal::read(path, self.account_id, self.campaign_id)?,
+            ),
             Some(path) => {
                 let (journal, recorded) = Journal::open(path, self.account_id, self.campaign_id)?;
                 (Some(journal), recorded)
             }
             None => (None, HashMap::new()),
         };
-        // Pass 1: every row checked, the first row of each profile found, the journal matched.
-        let mut first_rows: HashMap<ProfileKey, u64> = HashMap::new();
-        let mut invalid = Vec::new();
-        let mut rows_seen = 0u64;
-        for source_row in self.rows(source)? {
-            rows_seen += 1;
-            match &source_row.problem {
-                None => {
-                    let key = source_row
-                        .row
-                        .profile()
-                        .expect("checked rows name a profile");
-                    if let Some(entry) = recorded.get(&source_row.number)
-                        && entry.key != key.as_str()
-                    {
-                        return Err(ImportError::SourceChanged(format!(
-                            "row {} is {} now, but the journal recorded {} for it: the file changed since; restore it, or import it with a new --journal",
-                            source_row.number, key, entry.key
-                        )));
-                    }
-                    first_rows.entry(key).or_insert(source_row.number);
-                }
-                Some(problem) => invalid.push((source_row.number, problem.clone())),
-            }
-        }
+        let Checked {
+            first_rows,
+            rows: rows_seen,
+            invalid,
+        } = self.check_all(source, &recorded)?;
         if self.strict && !invalid.is_empty() {
             return Err(ImportError::Invalid(invalid));
         }
-        on_event(ImportEvent::Checked {
-            rows: rows_seen,
-            invalid: &invalid,
-            duplicates: rows_seen - invalid.len() as u64 - first_rows.len() as u64,
-        });
-        drop(invalid);
-        let mut summary = ImportSummary::default();
-        let mut report = |outcome: RowOutcome, summary: &mut ImportSummary| {
-            summary.count(&outcome);
-            on_event(ImportEvent::Row(&outcome));
-        };
-        // Rows sent by an earlier run without a recorded answer: looked up in the campaign.
         let mut settled: HashMap<u64, Entry> = recorded;
+        // Rows sent by an earlier run without a recorded answer are looked up in the
+        // campaign, and so is every profile of the source unless duplicates are allowed: one
+        // listing. It also meets a wrong token, account or campaign, or a host that cannot
+        // be reached, before any row is sent.
         let doubtful: HashMap<ProfileKey, u64> = settled
             .values()
             .filter(|entry| entry.step == Step::Sent)
             .filter_map(|entry| Some((ProfileKey::from_identifier(&entry.key)?, entry.row)))
             .collect();
-        if !doubtful.is_empty() {
-            let found = self
-                .look_up(&doubtful)
-                .await
-                .map_err(ImportError::Refused)?;
-            for (key, row) in doubtful {
-                let entry = match found.get(&key) {
-                    Some(member_id) => Entry {
-                        row,
-                        key: key.to_string(),
-                        step: Step::Found,
-                        member_id: Some(*member_id),
-                        error: None,
-                    },
-                    None => Entry {
-                        row,
-                        key: key.to_string(),
-                        step: Step::Unsent,
-                        member_id: None,
-                        error: None,
-                    },
-                };
-                if let Some(journal) = &journal {
-                    journal.record(entry.clone()).await?;
-                }
-                settled.insert(row, entry);
+        let wanted = if self.allow_duplicates {
+            &doubtful
+        } else {
+            &first_rows
+        };
+        let in_campaign = if wanted.is_empty() {
+            HashMap::new()
+        } else {
+            self.look_up(wanted).await.map_err(|error| match error {
+                Error::Transport { .. } => ImportError::Unreachable(error),
+                error => ImportError::Refused(error),
+            })?
+        };
+        for (key, row) in doubtful {
+            let entry = Entry {
+                row,
+                key: key.to_string(),
+                step: if in_campaign.contains_key(&key) {
+                    Step::Found
+                } else {
+                    Step::Unsent
+                },
+                member_id: in_campaign.get(&key).copied(),
+                error: None,
+            };
+            if let Some(journal) = &journal {
+                journal.record(entry.clone()).await?;
             }
+            settled.insert(row, entry);
         }
+        let existing = if self.allow_duplicates {
+            HashMap::new()
+        } else {
+            in_campaign
+        };
+        on_event(ImportEvent::Checked {
+            rows: rows_seen,
+            invalid: &invalid,
+            duplicates: rows_seen - invalid.len() as u64 - first_rows.len() as u64,
+            in_campaign: existing.len() as u64,
+        });
+        drop(invalid);
+        let mut summary = ImportSummary {
+            dry_run: self.dry_run,
+            ..ImportSummary::default()
+        };
+        // A row's outcome, after (in a dry run) the parameters it would be sent with.
+        let mut report =
+            |outcome: RowOutcome, would_send: Option<&Pending>, summary: &mut ImportSummary| {
+                if let Some(pending) = would_send {
+                    let parameters = pending.row.parameters(&pending.url);
+                    on_event(ImportEvent::WouldSend {
+                        row: pending.number,
+                        parameters: &parameters,
+                    });
+                }
+                summary.count(&outcome);
+                on_event(ImportEvent::Row(&outcome));
+            };
+        let classify = |source_row| self.classify(source_row, &first_rows, &settled, &existing);
         // Pass 2: each row reported or sent, `concurrency` at a time, until stopped.
         let mut rows = self.rows(source)?;
         let mut again = Vec::new();
@@ -403,11 +533,12 @@ impl Importer {
             let sends = stream::iter(rows.by_ref())
                 .take_until(Box::pin(stop))
                 .map(|source_row| {
-                    let early = self.classify(source_row, &first_rows, &settled);
+                    let early = classify(source_row);
                     let journal = journal.as_ref();
                     async move {
                         match early {
                             Classified::Settled(outcome) => Sent::Early(outcome),
+                            Classified::ToSend(pending) if self.dry_run => Sent::Would(pending),
                             Classified::ToSend(pending) => self.send(journal, pending).await,
                         }
                     }
@@ -416,10 +547,14 @@ impl Importer {
             futures_util::pin_mut!(sends);
             while let Some(sent) = sends.next().await {
                 match sent {
-                    Sent::Early(outcome) => report(outcome, &mut summary),
+                    Sent::Early(outcome) => report(outcome, None, &mut summary),
+                    Sent::Would(pending) => {
+                        let outcome = pending.outcome_of(RowStatus::WouldImport);
+                        report(outcome, Some(&pending), &mut summary);
+                    }
                     Sent::Settled(outcome) => {
                         summary.requests += 1;
-                        report(outcome, &mut summary);
+                        report(outcome, None, &mut summary);
                     }
                     Sent::Again(pending) => {
                         summary.requests += 1;
@@ -449,7 +584,7 @@ impl Importer {
             let doubtful: HashMap<ProfileKey, u64> = again
                 .iter()
                 .filter(|p| p.in_doubt)
-                .map(|p| (p.key.clone(), p.number))
+                .map(|p| (p.url.key().clone(), p.number))
                 .collect();
             let found = if doubtful.is_empty() {
                 HashMap::new()
@@ -462,27 +597,21 @@ impl Importer {
             };
             let mut resend = Vec::new();
             for pending in again.drain(..) {
-                if let Some(member_id) = found.get(&pending.key) {
+                if let Some(&member_id) = found.get(pending.url.key()) {
                     if let Some(journal) = &journal {
                         journal
                             .record(Entry {
                                 row: pending.number,
-                                key: pending.key.to_string(),
+                                key: pending.url.key().to_string(),
                                 step: Step::Found,
-                                member_id: Some(*member_id),
+                                member_id: Some(member_id),
                                 error: None,
                             })
                             .await?;
                     }
-                    let outcome = RowOutcome {
-                        row: pending.number,
-                        linkedin_url: pending.row.linkedin_url,
-                        member_id: Some(*member_id),
-                        status: RowStatus::AlreadyInCampaign,
-                        error: None,
-                        earlier: false,
-                    };
-                    report(outcome, &mut summary);
+                    let mut outcome = pending.outcome(RowStatus::AlreadyInCampaign, None);
+                    outcome.member_id = Some(member_id);
+                    report(outcome, None, &mut summary);
                 } else {
                     resend.push(pending);
                 }
@@ -494,7 +623,13 @@ impl Importer {
             while let Some(sent) = sends.next().await {
                 summary.requests += 1;
                 match sent {
-                    Sent::Early(outcome) | Sent::Settled(outcome) => report(outcome, &mut summary),
+                    Sent::Early(outcome) | Sent::Settled(outcome) => {
+                        report(outcome, None, &mut summary)
+                    }
+                    Sent::Would(pending) => {
+                        let outcome = pending.outcome_of(RowStatus::WouldImport);
+                        report(outcome, Some(&pending), &mut summary);
+                    }
                     Sent::Again(pending) => again.push(pending),
                     Sent::Refused(pending, error) => {
                         again.push(pending);
@@ -509,44 +644,27 @@ impl Importer {
         summary.stopped = self.stop.is_stopped() && refused.is_none();
         for pending in again {
             let tries = round + 1;
-            let error = if summary.stopped || refused.is_some() {
-                None
+            let status = if summary.stopped || refused.is_some() {
+                RowStatus::Pending
             } else {
-                Some(format!(
-                    "{} (tried {tries} time{}; run again to retry: the journal keeps it)",
+                RowStatus::Failed
+            };
+            let error = (status == RowStatus::Failed).then(|| {
+                format!(
+                    "{} (sent {tries} time{}; run again to retry: the journal keeps it)",
                     pending.error,
                     if tries == 1 { "" } else { "s" }
-                ))
-            };
-            let status = if error.is_some() {
-                RowStatus::Failed
-            } else {
-                RowStatus::Pending
-            };
-            let outcome = RowOutcome {
-                row: pending.number,
-                linkedin_url: pending.row.linkedin_url,
-                member_id: None,
-                status,
-                error,
-                earlier: false,
-            };
-            report(outcome, &mut summary);
+                )
+            });
+            report(pending.outcome(status, error), None, &mut summary);
         }
         // Stopped: the rows never taken are reported as pending.
         for source_row in rows {
-            let outcome = match self.classify(source_row, &first_rows, &settled) {
+            let outcome = match classify(source_row) {
                 Classified::Settled(outcome) => outcome,
-                Classified::ToSend(pending) => RowOutcome {
-                    row: pending.number,
-                    linkedin_url: pending.row.linkedin_url,
-                    member_id: None,
-                    status: RowStatus::Pending,
-                    error: None,
-                    earlier: false,
-                },
+                Classified::ToSend(pending) => pending.outcome(RowStatus::Pending, None),
             };
-            report(outcome, &mut summary);
+            report(outcome, None, &mut summary);
         }
         match refused {
             Some(error) => Err(error),
@@ -554,33 +672,36 @@ impl Importer {
         }
     }
 
-    /// A row's outcome without a request (invalid, a duplicate, settled before), or the
-    /// row to send.
+    /// A row's outcome without a request (invalid, a duplicate, settled before, in the
+    /// campaign already), or the row to send.
     fn classify(
         &self,
         source_row: SourceRow,
         first_rows: &HashMap<ProfileKey, u64>,
         settled: &HashMap<u64, Entry>,
+        existing: &HashMap<ProfileKey, i64>,
     ) -> Classified {
         let number = source_row.number;
         let row = source_row.row;
-        match source_row.problem {
-            None => {}
-            Some(problem) => {
+        let url = match source_row.checked {
+            Ok(url) => url,
+            Err(problem) => {
                 return Classified::Settled(RowOutcome {
                     row: number,
                     linkedin_url: row.linkedin_url,
+                    sent_url: None,
                     member_id: None,
                     status: RowStatus::Invalid,
                     error: Some(problem.to_string()),
                     earlier: false,
                 });
             }
-        }
-        let key = row.profile().expect("checked rows name a profile");
+        };
+        let key = url.key().clone();
         let outcome = |status, member_id, error, earlier| RowOutcome {
             row: number,
             linkedin_url: row.linkedin_url.clone(),
+            sent_url: Some(url.as_str().to_owned()),
             member_id,
             status,
             error,
@@ -589,7 +710,10 @@ impl Importer {
         if let Some(&first_row) = first_rows.get(&key)
             && first_row != number
         {
-            let member_id = settled.get(&first_row).and_then(|e| e.member_id);
+            let member_id = settled
+                .get(&first_row)
+                .and_then(|e| e.member_id)
+                .or_else(|| existing.get(&key).copied());
             return Classified::Settled(outcome(
                 RowStatus::Duplicate { first_row },
                 member_id,
@@ -610,13 +734,21 @@ impl Importer {
             Some(entry) if entry.step == Step::Failed => {
                 Classified::Settled(outcome(RowStatus::Failed, None, entry.error.clone(), true))
             }
-            _ => Classified::ToSend(Pending {
-                number,
-                key,
-                row,
-                in_doubt: false,
-                error: String::new(),
-            }),
+            _ => match existing.get(&key) {
+                Some(&member_id) => Classified::Settled(outcome(
+                    RowStatus::AlreadyInCampaign,
+                    Some(member_id),
+                    None,
+                    false,
+                )),
+                None => Classified::ToSend(Pending {
+                    number,
+                    url,
+                    row,
+                    in_doubt: false,
+                    error: String::new(),
+                }),
+            },
         }
     }
 
@@ -624,7 +756,7 @@ impl Importer {
     async fn send(&self, journal: Option<&Journal>, mut pending: Pending) -> Sent {
         let entry = |step, member_id, error| Entry {
             row: pending.number,
-            key: pending.key.to_string(),
+            key: pending.url.key().to_string(),
             step,
             member_id,
             error,
@@ -642,7 +774,7 @@ impl Importer {
             .import_member()
             .account_id(self.account_id)
             .campaign_id(self.campaign_id)
-            .linked_in_url(row.linkedin_url.as_str());
+            .linked_in_url(pending.url.as_str());
         if let Some(value) = &row.first_name {
             request = request.first_name(value.as_str());
         }
@@ -671,11 +803,12 @@ impl Importer {
                 let verdict = verdict(&error);
                 let step = match verdict {
                     Verdict::Done | Verdict::Refused => Step::Failed,
-                    Verdict::NotCreated | Verdict::Fatal => Step::Unsent,
+                    Verdict::NotCreated | Verdict::Fatal | Verdict::Unreachable => Step::Unsent,
                     Verdict::InDoubt => Step::Sent,
                 };
                 let text = error.to_string();
-                let fatal = (verdict == Verdict::Fatal).then_some(error);
+                let fatal =
+                    matches!(verdict, Verdict::Fatal | Verdict::Unreachable).then_some(error);
                 (step, None, Some(text), verdict, fatal)
             }
         };
@@ -692,6 +825,7 @@ impl Importer {
             Sent::Settled(RowOutcome {
                 row: pending.number,
                 linkedin_url: pending.row.linkedin_url.clone(),
+                sent_url: Some(pending.url.as_str().to_owned()),
                 member_id,
                 status,
                 error: error.clone(),
@@ -706,18 +840,21 @@ impl Importer {
                 pending.error = error.unwrap_or_default();
                 Sent::Again(pending)
             }
-            Verdict::Fatal => {
+            Verdict::Fatal | Verdict::Unreachable => {
                 pending.error = error.unwrap_or_default();
-                Sent::Refused(
-                    pending,
-                    ImportError::Refused(fatal.expect("a fatal verdict has its error")),
-                )
+                let error = fatal.expect("a fatal verdict has its error");
+                let error = if verdict == Verdict::Unreachable {
+                    ImportError::Unreachable(error)
+                } else {
+                    ImportError::Refused(error)
+                };
+                Sent::Refused(pending, error)
             }
         }
     }
 
     /// The members of the campaign among `wanted`, by profile: one listing of the campaign,
-    /// read as it arrives.
+    /// read as it arrives (memory: the members found, not the campaign).
     async fn look_up(
         &self,
         wanted: &HashMap<ProfileKey, u64>,
@@ -754,8 +891,10 @@ enum Verdict {
     Done,
     /// Refused for this row (a 4xx about the row): sending it again is refused again.
     Refused,
-    /// Surely not created: the connection was refused, or Salesflow answered 429 or 408.
+    /// Surely not created: Salesflow answered 429 or 408.
     NotCreated,
+    /// Surely not created, and no row will be: Salesflow cannot be reached.
+    Unreachable,
     /// Perhaps created: a timeout or a reset after the request went out, a 5xx, or a
     /// success answer that could not be read.
     InDoubt,
@@ -769,7 +908,7 @@ fn verdict(error: &Error) -> Verdict {
         Error::Transport {
             kind: TransportKind::Connect,
             ..
-        } => Verdict::NotCreated,
+        } => Verdict::Unreachable,
         Error::Transport { .. } | Error::Decode { .. } => Verdict::InDoubt,
         Error::NotFound { .. } => Verdict::Fatal,
         Error::Api { status, .. } => match status.as_u16() {

@@ -7,8 +7,8 @@ use std::fmt;
 pub enum RowStatus {
     /// Salesflow created the member (`member_id`).
     Imported,
-    /// The answer to the row's request was lost (a timeout, a reset, a 5xx), and the
-    /// campaign was found to hold the profile: not sent again.
+    /// The campaign holds the profile already (`member_id`): put there by another import,
+    /// the Salesflow UI, or this row's own request whose answer was lost. Not sent.
     AlreadyInCampaign,
     /// An earlier row of the source names the same profile; this one is not sent.
     Duplicate {
@@ -21,11 +21,13 @@ pub enum RowStatus {
     Failed,
     /// Not sent: the import was stopped first. A rerun sends it.
     Pending,
+    /// A dry run: it would be sent.
+    WouldImport,
 }
 
 impl RowStatus {
     /// The status as the report writes it: `imported`, `already-in-campaign`, `duplicate`,
-    /// `invalid`, `failed`, `pending`.
+    /// `invalid`, `failed`, `pending`, `would-import`.
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Imported => "imported",
@@ -34,6 +36,7 @@ impl RowStatus {
             Self::Invalid => "invalid",
             Self::Failed => "failed",
             Self::Pending => "pending",
+            Self::WouldImport => "would-import",
         }
     }
 
@@ -60,6 +63,9 @@ pub struct RowOutcome {
     pub row: u64,
     /// The row's LinkedIn URL, as the source gave it.
     pub linkedin_url: String,
+    /// The URL sent (or that would be sent): the row's, in the form the API takes (see
+    /// [`ProfileUrl`](crate::ProfileUrl)); `None` for an invalid row.
+    pub sent_url: Option<String>,
     /// The member in the campaign, where there is one.
     pub member_id: Option<i64>,
     /// What became of it.
@@ -87,10 +93,14 @@ pub struct ImportSummary {
     pub failed: u64,
     /// Not sent because the run was stopped.
     pub pending: u64,
+    /// A dry run: rows that would be sent.
+    pub would_import: u64,
     /// Requests sent in this run (lookups not counted).
     pub requests: u64,
     /// Whether the run was stopped before the end.
     pub stopped: bool,
+    /// Whether it was a dry run (nothing imported).
+    pub dry_run: bool,
 }
 
 impl ImportSummary {
@@ -103,6 +113,7 @@ impl ImportSummary {
             RowStatus::Invalid => self.invalid += 1,
             RowStatus::Failed => self.failed += 1,
             RowStatus::Pending => self.pending += 1,
+            RowStatus::WouldImport => self.would_import += 1,
         }
     }
 

@@ -19,22 +19,20 @@ use std::fmt;
 pub struct ProfileKey(String);
 
 impl ProfileKey {
-    /// The profile of a LinkedIn URL (any `*.linkedin.com` host, `/in/IDENTIFIER`), or
-    /// `None` if the URL names no LinkedIn profile.
+    /// The profile of a LinkedIn profile link, in any form [`ProfileUrl::parse`] takes, or
+    /// `None` if the link names no LinkedIn profile.
+    ///
+    /// [`ProfileUrl::parse`]: super::ProfileUrl::parse
     pub fn from_url(url: &str) -> Option<Self> {
-        let url = salesflow::reqwest::Url::parse(url.trim()).ok()?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return None;
-        }
-        let host = url.host_str()?.to_ascii_lowercase();
-        if host != "linkedin.com" && !host.ends_with(".linkedin.com") {
-            return None;
-        }
-        let mut segments = url.path_segments()?.filter(|s| !s.is_empty());
-        if !segments.next()?.eq_ignore_ascii_case("in") {
-            return None;
-        }
-        Self::from_identifier(&percent_decode(segments.next()?))
+        super::ProfileUrl::parse(url)
+            .ok()
+            .map(|url| url.key().clone())
+    }
+
+    /// The profile of the identifier segment of a profile link's path, percent-encoded
+    /// as it is there (`jos%C3%A9`).
+    pub(crate) fn from_path_segment(segment: &str) -> Option<Self> {
+        Self::from_identifier(&percent_decode(segment))
     }
 
     /// The profile of a public identifier (`Jane-Doe`), or `None` if it is blank.
@@ -87,6 +85,7 @@ mod tests {
         assert_eq!(key("https://www.linkedin.com/company/acme"), None);
         assert_eq!(key("https://www.linkedin.com/in/"), None);
         assert_eq!(key("ftp://linkedin.com/in/jane"), None);
+        assert_eq!(key("linkedin.com/in/Jane").as_deref(), Some("jane"));
         assert_eq!(key("https://notlinkedin.com/in/jane"), None);
     }
 }

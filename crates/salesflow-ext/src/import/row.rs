@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::ProfileKey;
+use super::{ProfileKey, ProfileUrl};
 
 /// One lead to import into a campaign: the `importMember` parameters.
 ///
@@ -75,9 +75,19 @@ impl ImportRow {
         ProfileKey::from_url(&self.linkedin_url)
     }
 
-    /// The `importMember` query parameters of the row, as a request carries them.
-    fn parameters(&self) -> Vec<(&'static str, &str)> {
-        let mut parameters = vec![("linkedInUrl", self.linkedin_url.as_str())];
+    /// The row's LinkedIn URL in the form the API takes (see [`ProfileUrl::parse`]), or
+    /// what is wrong with it.
+    pub fn profile_url(&self) -> Result<ProfileUrl, RowProblem> {
+        ProfileUrl::parse(&self.linkedin_url).map_err(|error| RowProblem {
+            field: "linkedInUrl".to_owned(),
+            message: error.to_string(),
+        })
+    }
+
+    /// The `importMember` query parameters of the row, as a request carries them, with
+    /// `url` (the row's URL as it is sent).
+    pub(crate) fn parameters<'a>(&'a self, url: &'a ProfileUrl) -> Vec<(&'static str, &'a str)> {
+        let mut parameters = vec![("linkedInUrl", url.as_str())];
         for (name, value) in [
             ("firstName", &self.first_name),
             ("lastName", &self.last_name),
@@ -103,27 +113,25 @@ impl ImportRow {
         account_id: i64,
         campaign_id: i64,
     ) -> Result<(), RowProblem> {
+        let url = self.profile_url()?;
         let (account, campaign) = (account_id.to_string(), campaign_id.to_string());
         let mut parameters = vec![
             ("accountId", account.as_str()),
             ("campaignId", campaign.as_str()),
         ];
-        parameters.extend(self.parameters());
+        parameters.extend(self.parameters(&url));
         client
             .check_parameters("importMember", parameters)
             .map_err(problem)
     }
 
-    /// Checks the row against the spec's rules for `importMember` (and that the URL names a
-    /// LinkedIn profile, which the campaign lookup after a lost answer needs), sending
-    /// nothing. The error names the parameter at fault.
-    pub fn check(&self) -> Result<ProfileKey, RowProblem> {
-        salesflow::check_parameters("importMember", self.parameters()).map_err(problem)?;
-        self.profile().ok_or_else(|| RowProblem {
-            field: "linkedInUrl".to_owned(),
-            message: "names no LinkedIn profile; it needs the form https://www.linkedin.com/in/IDENTIFIER"
-                .to_owned(),
-        })
+    /// Checks the row against the spec's rules for `importMember`, its LinkedIn URL made
+    /// into the form the API takes first (see [`ProfileUrl::parse`]), sending nothing: the
+    /// URL that would be sent, or the problem, naming the parameter at fault.
+    pub fn check(&self) -> Result<ProfileUrl, RowProblem> {
+        let url = self.profile_url()?;
+        salesflow::check_parameters("importMember", self.parameters(&url)).map_err(problem)?;
+        Ok(url)
     }
 }
 
@@ -179,6 +187,10 @@ mod tests {
         let company = ImportRow::new("https://www.linkedin.com/company/acme")
             .check()
             .unwrap_err();
-        assert!(company.message.contains("/in/IDENTIFIER"), "{company}");
+        assert!(company.message.contains("company page"), "{company}");
+        let pasted = ImportRow::new("linkedin.com/in/Jane/?trk=x")
+            .check()
+            .unwrap();
+        assert_eq!(pasted.as_str(), "https://www.linkedin.com/in/Jane");
     }
 }
