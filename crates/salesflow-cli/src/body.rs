@@ -1,11 +1,72 @@
-//! A `--json-body` file and the body flags together: each flag given sets its field, and a
-//! flag that disagrees with the file is a usage error naming both. Nothing is dropped.
+//! A `--json-body` file and the body flags together: the file's keys are matched to the
+//! body's fields ignoring case, as Salesflow (ASP.NET) binds them, and a key that is none
+//! of them is refused with its name; each flag given sets its field, and a flag that
+//! disagrees with the file is a usage error naming both. Nothing is dropped.
 
 use std::path::PathBuf;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 use serde_json::Value;
+
+/// The `--json-body` value parser of the operation whose body has `fields`: reads the file,
+/// names each key as the spec does (`FirstName` → `firstName`), refuses a key that is no
+/// field, and hands progenitor's code a copy with the spec's names (written once into a
+/// directory of this process, removed by [`remove_copies`]). The user's file is only read.
+pub fn json_body_parser(
+    subcommand: String,
+    fields: &'static [&'static str],
+) -> impl Fn(&str) -> Result<PathBuf, String> + Clone + Send + Sync + 'static {
+    move |path: &str| {
+        let text =
+            std::fs::read_to_string(path).map_err(|error| format!("cannot read it: {error}"))?;
+        let value: Value =
+            serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|error| {
+                format!("it is not JSON ({error}); give a file holding one JSON object")
+            })?;
+        let renamed = spec_names(&subcommand, value, fields)?;
+        let dir = copies_dir();
+        std::fs::create_dir_all(&dir).map_err(|error| format!("cannot copy it: {error}"))?;
+        let copy = dir.join(format!("{subcommand}.json"));
+        std::fs::write(&copy, renamed.to_string())
+            .map_err(|error| format!("cannot copy it: {error}"))?;
+        Ok(copy)
+    }
+}
+
+/// `value` (a body) with each key spelled as in `fields`, matched ignoring case.
+fn spec_names(subcommand: &str, value: Value, fields: &[&str]) -> Result<Value, String> {
+    let Value::Object(given) = value else {
+        return Err(
+            "it is not a JSON object; give a file holding one, with the body's fields".into(),
+        );
+    };
+    let mut renamed = serde_json::Map::new();
+    for (key, value) in given {
+        let Some(field) = fields.iter().find(|field| field.eq_ignore_ascii_case(&key)) else {
+            return Err(format!(
+                "its field \"{key}\" is not one {subcommand} takes ({}); correct or remove it",
+                fields.join(", ")
+            ));
+        };
+        if renamed.insert((*field).to_owned(), value).is_some() {
+            return Err(format!(
+                "it gives the field {field} twice (in two spellings); keep one"
+            ));
+        }
+    }
+    Ok(Value::Object(renamed))
+}
+
+/// Where this process keeps its copies of `--json-body` files.
+fn copies_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("salesflow-{}", std::process::id()))
+}
+
+/// Removes the copies of `--json-body` files this process made.
+pub fn remove_copies() {
+    let _ = std::fs::remove_dir_all(copies_dir());
+}
 
 /// The repeatable flag of the one list in a body (`PublicIdentifiers`).
 pub const IDENTIFIER_FLAG: &str = "public-identifier";
@@ -94,4 +155,38 @@ pub fn identifiers(matches: &ArgMatches) -> Option<Vec<String>> {
         .ok()
         .flatten()
         .map(|values| values.cloned().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const FIELDS: &[&str] = &["firstName", "lastName"];
+
+    #[test]
+    fn keys_take_the_spec_spelling_and_unknown_keys_are_refused() {
+        assert_eq!(
+            spec_names(
+                "update-contact",
+                json!({"FirstName": "Ann", "lastname": "Lee"}),
+                FIELDS
+            )
+            .unwrap(),
+            json!({"firstName": "Ann", "lastName": "Lee"})
+        );
+        assert_eq!(
+            spec_names("update-contact", json!({"Company": "Acme"}), FIELDS).unwrap_err(),
+            "its field \"Company\" is not one update-contact takes (firstName, lastName); correct or remove it"
+        );
+        assert!(
+            spec_names(
+                "update-contact",
+                json!({"firstName": "A", "FIRSTNAME": "B"}),
+                FIELDS
+            )
+            .is_err()
+        );
+        assert!(spec_names("update-contact", json!(["Ann"]), FIELDS).is_err());
+    }
 }

@@ -94,18 +94,31 @@ pub fn describe(error: &Error) -> String {
             401 | 403 => Some(
                 "check the token (SALESFLOW_TOKEN or --token-file) and that it belongs to --account-id",
             ),
-            404 => Some("check the ids given"),
+            404 => None,
             429 => Some("Salesflow is rate-limiting: wait, then try again"),
             500..=599 => Some("Salesflow failed: try again later"),
             _ => None,
         },
-        Error::NotFound { .. } => Some("check the ids given"),
+        Error::NotFound { .. } => None,
         Error::Transport { kind, .. } => Some(match kind {
-            TransportKind::Connect => "check the network, and --base-url if set",
-            TransportKind::Timeout => "try again later, or raise --timeout",
+            TransportKind::Connect => {
+                "check the network, and --base-url or SALESFLOW_BASE_URL if set"
+            }
+            TransportKind::Timeout => {
+                "it was not sent again; check that --base-url or SALESFLOW_BASE_URL, if set, is the Salesflow API, then try again later"
+            }
             _ => "try again",
         }),
         _ => None,
+    };
+    let not_found = matches!(error, Error::NotFound { .. })
+        || matches!(error, Error::Api { status, .. } if status.as_u16() == 404);
+    let not_found_hint;
+    let hint = if not_found {
+        not_found_hint = ids_to_check(error.operation());
+        Some(not_found_hint.as_str())
+    } else {
+        hint
     };
     // A server's message may carry anything: shown, never run by the terminal.
     let detail = error.detail().to_string();
@@ -114,6 +127,42 @@ pub fn describe(error: &Error) -> String {
         Some(hint) => format!("salesflow: {command}: {detail} ({hint})"),
         None => format!("salesflow: {command}: {detail}"),
     }
+}
+
+/// What to check when Salesflow found nothing: the id flags of `operation`'s subcommand,
+/// each with the subcommand that lists them.
+fn ids_to_check(operation: &str) -> String {
+    const LISTED_BY: [(&str, &str); 5] = [
+        ("member-id", "list-contacts-by-campaign"),
+        ("webhook-campaign-id", "list-webhooks"),
+        ("webhook-id", "list-webhooks"),
+        ("campaign-id", "list-campaigns"),
+        ("account-id", "list-accounts"),
+    ];
+    let name = subcommand(operation);
+    let command = crate::generated::CliCommand::iter()
+        .find(|op| op.operation_id().replace('_', "-") == name)
+        .map(crate::generated::Cli::<crate::output::Output>::get_command);
+    let (flags, listers): (Vec<String>, Vec<String>) = LISTED_BY
+        .iter()
+        .filter(|(flag, _)| {
+            command
+                .as_ref()
+                .is_some_and(|c| c.get_arguments().any(|a| a.get_id() == flag))
+        })
+        .map(|(flag, lister)| (format!("--{flag}"), format!("`{lister}`")))
+        .unzip();
+    if flags.is_empty() {
+        return "check the ids given".to_owned();
+    }
+    let mut listers = listers;
+    listers.dedup();
+    format!(
+        "check {}: {} {} them",
+        flags.join(" and "),
+        listers.join(" and "),
+        if listers.len() == 1 { "lists" } else { "list" }
+    )
 }
 
 /// `listCampaigns` → `list-campaigns`: the subcommand of an operation.
@@ -161,6 +210,18 @@ mod tests {
         assert_eq!(
             describe(&missing),
             "salesflow: list-campaigns: --account-id is required (or set SALESFLOW_ACCOUNT_ID); nothing was sent"
+        );
+    }
+
+    #[test]
+    fn a_missing_thing_names_the_flags_to_check_and_where_to_find_them() {
+        assert_eq!(
+            ids_to_check("startCampaign"),
+            "check --campaign-id and --account-id: `list-campaigns` and `list-accounts` list them"
+        );
+        assert_eq!(
+            ids_to_check("getContact"),
+            "check --member-id and --account-id: `list-contacts-by-campaign` and `list-accounts` list them"
         );
     }
 }

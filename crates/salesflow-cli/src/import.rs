@@ -199,9 +199,6 @@ fn default_journal(file: &Path, campaign_id: i64) -> PathBuf {
 
 /// Runs `import`.
 pub fn run(sub: &ArgMatches) -> Exit {
-    if let Err(message) = crate::no_output_options(sub, "import") {
-        return failure::usage(&message);
-    }
     let file = sub.get_one::<PathBuf>("file").expect("required");
     let account_id = *sub.get_one::<i64>("account-id").expect("required");
     let campaign_id = *sub.get_one::<i64>("campaign-id").expect("required");

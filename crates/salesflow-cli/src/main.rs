@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 mod body;
+mod export;
 mod failure;
 #[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
 mod generated;
@@ -13,6 +14,7 @@ mod output;
 mod progress;
 mod rows;
 mod sync;
+mod table;
 mod terminal;
 mod webhooks;
 
@@ -21,9 +23,10 @@ use std::process::ExitCode;
 use clap::{Arg, ArgMatches, Command};
 use salesflow::ClientBuilder;
 
+use crate::export::Format;
 use crate::failure::Exit;
 use crate::generated::{Cli, CliCommand};
-use crate::output::{Format, Output};
+use crate::output::Output;
 
 const AFTER_HELP: &str = "\
 Configuration: the token from SALESFLOW_TOKEN or --token-file (prefer these to --token, which
@@ -57,7 +60,9 @@ fn main() -> ExitCode {
             return failure::usage(&failure::one_line(&error.render().to_string())).into();
         }
     };
-    run(&matches).into()
+    let exit = run(&matches);
+    body::remove_copies();
+    exit.into()
 }
 
 /// The whole command line: global options, one subcommand per operation, completions.
@@ -68,85 +73,6 @@ fn command() -> Command {
         .after_help(AFTER_HELP)
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .arg(
-            Arg::new("token")
-                .long("token")
-                .env(salesflow::TOKEN_VAR)
-                .hide_env_values(true)
-                .global(true)
-                .value_name("TOKEN")
-                .help("The Salesflow API token (never printed); prefer SALESFLOW_TOKEN or --token-file, a --token shows in `ps` and in shell history"),
-        )
-        .arg(
-            Arg::new("token-file")
-                .long("token-file")
-                .global(true)
-                .value_name("PATH")
-                .conflicts_with("token")
-                .help("Read the token from this file (`-`: from standard input)"),
-        )
-        .arg(
-            Arg::new("base-url")
-                .long("base-url")
-                .env(salesflow::BASE_URL_VAR)
-                .hide_env_values(true)
-                .global(true)
-                .value_name("URL")
-                .help("Send every request to this URL instead of the Salesflow hosts"),
-        )
-        .arg(
-            Arg::new("timeout")
-                .long("timeout")
-                .env(TIMEOUT_VAR)
-                .hide_env_values(true)
-                .global(true)
-                .value_name("SECONDS")
-                .value_parser(clap::value_parser!(u64).range(1..))
-                .help(
-                    "Give up an attempt when Salesflow takes this many seconds to start \
-                     answering, or an answer stalls this long [default: 60 to start, 30 \
-                     between chunks; connecting: at most 10]",
-                ),
-        )
-        .arg(
-            Arg::new("raw")
-                .long("raw")
-                .global(true)
-                .action(clap::ArgAction::SetTrue)
-                .conflicts_with("format")
-                .help("Print the answer's body exactly as Salesflow sent it (unknown fields and all; the token, if repeated, as ***)"),
-        )
-        .arg(
-            Arg::new("retries")
-                .long("retries")
-                .global(true)
-                .value_name("N")
-                .value_parser(clap::value_parser!(u32))
-                .help("Send a failed request again up to N times, where that is safe [default: 3]"),
-        )
-        .arg(
-            Arg::new("rate-limit")
-                .long("rate-limit")
-                .global(true)
-                .value_name("PER_MINUTE")
-                .value_parser(clap::value_parser!(u32).range(1..))
-                .help("Send at most this many requests a minute (for `import` and `sync` against an account's quota) [default: no limit]"),
-        )
-        .arg(
-            Arg::new("csv-verbatim")
-                .long("csv-verbatim")
-                .global(true)
-                .action(clap::ArgAction::SetTrue)
-                .help("Write CSV cells exactly as they are, even text that a spreadsheet would run as a formula (=, +, -, @ first; by default it gets a leading '): only for a program that reads the CSV, never a spreadsheet"),
-        )
-        .arg(
-            Arg::new("format")
-                .long("format")
-                .global(true)
-                .value_parser(clap::builder::PossibleValuesParser::new(Format::NAMES))
-                .default_value("json")
-                .help("How to print results: json, csv (one row per item, fixed columns), table, or ndjson (one JSON line per item)"),
-        )
         .subcommand(
             Command::new("completions")
                 .about("Print shell completions (bash, zsh, fish, elvish, powershell)")
@@ -156,11 +82,14 @@ fn command() -> Command {
                         .value_parser(clap::value_parser!(clap_complete::Shell)),
                 ),
         )
-        .subcommand(import::command())
+        .subcommand(import::command().args(connection_args()).arg(csv_verbatim_arg()))
         .subcommand(sync::command())
         .subcommand(webhooks::command());
     for operation in CliCommand::iter() {
-        let mut sub = Cli::<Output>::get_command(operation).name(subcommand_name(operation));
+        let mut sub = Cli::<Output>::get_command(operation)
+            .name(subcommand_name(operation))
+            .args(connection_args())
+            .args(output_args());
         // progenitor puts the summary and the whole description into `about`: keep the
         // summary for listings and `-h`, the reflowed description for `--help`.
         let about = sub.get_about().map(ToString::to_string).unwrap_or_default();
@@ -199,6 +128,18 @@ fn command() -> Command {
                         .required_unless_present(body::IDENTIFIER_FLAG)
                 });
         }
+        if let Some((_, fields)) = generated_columns::BODY_FIELDS
+            .iter()
+            .find(|(id, _)| *id == operation.operation_id())
+        {
+            let parser = body::json_body_parser(subcommand_name(operation), fields);
+            sub = sub.mut_arg("json-body", |arg| {
+                arg.value_parser(parser).help(format!(
+                    "A JSON file with the body's fields ({}; any case)",
+                    fields.join(", ")
+                ))
+            });
+        }
         if sub.get_arguments().any(|arg| arg.get_id() == "account-id") {
             sub = sub.mut_arg("account-id", |arg| {
                 arg.env(salesflow::ACCOUNT_ID_VAR).hide_env_values(true)
@@ -207,6 +148,80 @@ fn command() -> Command {
         root = root.subcommand(sub);
     }
     root
+}
+
+/// The options of every command that calls Salesflow: the token, where to send, how long
+/// to wait, how often to try, how fast to go.
+fn connection_args() -> [Arg; 6] {
+    [
+        Arg::new("token")
+                .long("token")
+                .env(salesflow::TOKEN_VAR)
+                .hide_env_values(true)
+                .value_name("TOKEN")
+                .help("The Salesflow API token (never printed); prefer SALESFLOW_TOKEN or --token-file, a --token shows in `ps` and in shell history"),
+        Arg::new("token-file")
+                .long("token-file")
+                .value_name("PATH")
+                .conflicts_with("token")
+                .help("Read the token from this file (`-`: from standard input)"),
+        Arg::new("base-url")
+                .long("base-url")
+                .env(salesflow::BASE_URL_VAR)
+                .hide_env_values(true)
+                .value_name("URL")
+                .help("Send every request to this URL instead of the Salesflow hosts"),
+        Arg::new("timeout")
+                .long("timeout")
+                .env(TIMEOUT_VAR)
+                .hide_env_values(true)
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .help(
+                    "Give up when Salesflow takes this many seconds to start answering, or an \
+                     answer stalls this long; an attempt that timed out is not sent again \
+                     [default: 60 to start, 30 between chunks; connecting: at most 10]",
+                ),
+        Arg::new("retries")
+                .long("retries")
+                .value_name("N")
+                .value_parser(clap::value_parser!(u32))
+                .help("Send a failed request again up to N times, where that is safe [default: 3]"),
+        Arg::new("rate-limit")
+                .long("rate-limit")
+                .value_name("PER_MINUTE")
+                .value_parser(clap::value_parser!(u32).range(1..))
+                .help("Send at most this many requests a minute (for `import` and `sync` against an account's quota) [default: no limit]"),
+    ]
+}
+
+/// `--csv-verbatim`, for every command that writes CSV.
+fn csv_verbatim_arg() -> Arg {
+    Arg::new("csv-verbatim")
+                .long("csv-verbatim")
+                .action(clap::ArgAction::SetTrue)
+                .help("Write CSV cells exactly as they are, even text that a spreadsheet would run as a formula (=, +, -, @ first; by default it gets a leading '): only for a program that reads the CSV, never a spreadsheet")
+}
+
+/// The output options of an operation's subcommand.
+fn output_args() -> [Arg; 4] {
+    [
+        Arg::new("format")
+                .long("format")
+                .value_parser(clap::builder::PossibleValuesParser::new(Format::NAMES))
+                .default_value("json")
+                .help("How to print results: json, csv (one row per item, the docs' columns), excel (CSV as Excel opens it: UTF-8 with a byte order mark, CRLF), table (a record per block when wider than the terminal), or ndjson (one JSON line per item)"),
+        Arg::new("raw")
+                .long("raw")
+                .action(clap::ArgAction::SetTrue)
+                .conflicts_with("format")
+                .help("Print the answer's body exactly as Salesflow sent it (unknown fields and all; the token, if repeated, as ***)"),
+        Arg::new("columns")
+            .long("columns")
+            .value_name("A,B,C")
+            .help("The columns of --format csv, excel or table, in this order (names as the header shows them) [default: every column, in the order of the API's docs]"),
+        csv_verbatim_arg(),
+    ]
 }
 
 /// Joins the hard-wrapped lines of each paragraph (the spec wraps at 100 columns), so the
@@ -311,15 +326,29 @@ fn client(sub: &ArgMatches, raw: Option<output::RawBody>) -> Result<salesflow::C
     if let Some(raw) = raw {
         builder = builder.on_raw_answer(move |_, body| raw.keep(body));
     }
-    if let Some(retries) = sub.get_one::<u32>("retries") {
-        builder = builder.retry(salesflow::RetryPolicy::default().max_retries(*retries));
-    }
+    // A server that does not answer costs one timeout, not one per try: a call ends
+    // within about a minute by default.
+    let retries = sub.get_one::<u32>("retries").copied().unwrap_or(3);
+    builder = builder.retry(
+        salesflow::RetryPolicy::default()
+            .max_retries(retries)
+            .retry_timeouts(false),
+    );
     if let Some(per_minute) = sub.get_one::<u32>("rate-limit") {
         builder = builder.rate_limit(salesflow::RateLimit::per_minute(*per_minute));
     }
-    builder
-        .build()
-        .map_err(|error| failure::usage(&error.to_string()))
+    builder.build().map_err(|error| match error {
+        salesflow::ConfigError::BadBaseUrl(_) => {
+            let from = match sub.value_source("base-url") {
+                Some(clap::parser::ValueSource::EnvVariable) => salesflow::BASE_URL_VAR,
+                _ => "--base-url",
+            };
+            failure::usage(&format!(
+                "{from}: {error}; correct it, or leave it out for Salesflow's own hosts"
+            ))
+        }
+        other => failure::usage(&other.to_string()),
+    })
 }
 
 /// The `--account-id` of the hand-written commands (`import`, `sync`): required, from
@@ -343,18 +372,6 @@ fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
         .map_err(|error| failure::usage(&format!("cannot start: {error}")))
 }
 
-/// `import` and `sync` write what they do, not an answer: `--raw` and `--format` have no
-/// meaning there, and are refused rather than ignored.
-fn no_output_options(sub: &ArgMatches, command: &str) -> Result<(), String> {
-    let given = |id: &str| sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
-    if given("raw") || given("format") {
-        return Err(format!(
-            "{command}: --raw and --format do not apply (it prints its counts as JSON); leave them out"
-        ));
-    }
-    Ok(())
-}
-
 fn run(matches: &ArgMatches) -> Exit {
     let Some((name, sub)) = matches.subcommand() else {
         return Exit::Usage;
@@ -363,7 +380,10 @@ fn run(matches: &ArgMatches) -> Exit {
         let shell = *sub
             .get_one::<clap_complete::Shell>("shell")
             .expect("required");
-        clap_complete::generate(shell, &mut command(), "salesflow", &mut std::io::stdout());
+        // Written whole, then copied: a closed pipe (`| head -1`) is not a panic.
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut command(), "salesflow", &mut script);
+        let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), &script);
         return Exit::Success;
     }
     if name == "webhooks" {
@@ -390,13 +410,31 @@ fn run(matches: &ArgMatches) -> Exit {
         .get_one::<String>("format")
         .and_then(|name| Format::from_name(name))
         .unwrap_or(Format::Json);
+    let columns = match sub.get_one::<String>("columns") {
+        None => None,
+        Some(_) if !format.has_columns() => {
+            return failure::usage(
+                "--columns chooses the columns of --format csv, excel or table; add one of them, or leave --columns out",
+            );
+        }
+        Some(chosen) => {
+            let available = output::spec_columns(operation.operation_id()).unwrap_or_default();
+            match output::choose_columns(chosen, available) {
+                Ok(columns) => Some(columns),
+                Err(message) => return failure::usage(&message),
+            }
+        }
+    };
     let cli = Cli::new(
         client,
         Output::new(format, operation.operation_id())
             .verbatim_csv(sub.get_flag("csv-verbatim"))
+            .with_columns(columns)
             .with_raw(raw),
     );
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    // Two threads: a list is streamed from inside progenitor's (synchronous) hook.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
     {
@@ -405,11 +443,16 @@ fn run(matches: &ArgMatches) -> Exit {
     };
     match runtime.block_on(cli.execute(operation, sub)) {
         Ok(()) => Exit::Success,
-        // API and network errors were printed by `Output::error`.
-        Err(error) => match error.downcast_ref::<salesflow::Error>() {
-            Some(api_error) => Exit::of(api_error),
-            None => failure::usage(&format!("{error:#}")),
-        },
+        Err(error) => {
+            if let Some(output::Streamed(exit)) = error.downcast_ref::<output::Streamed>() {
+                return *exit;
+            }
+            match error.downcast_ref::<salesflow::Error>() {
+                // API and network errors were printed by `Output::error`.
+                Some(api_error) => Exit::of(api_error),
+                None => failure::usage(&format!("{error:#}")),
+            }
+        }
     }
 }
 

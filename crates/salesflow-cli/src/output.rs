@@ -1,42 +1,14 @@
-//! Prints results (JSON, CSV or a table) and errors, as progenitor's `CliConfig` asks.
+//! Prints results and errors, as progenitor's `CliConfig` asks: a list is read with the
+//! SDK's `stream()` and written item by item ([`Export`]), a single answer at once.
 
 use std::io::{IsTerminal, Write};
 
-use salesflow::ResponseValue;
+use salesflow::{ResponseValue, StreamExt};
 use serde::Serialize;
 
-use crate::failure;
+use crate::export::{Export, Format, Layout};
+use crate::failure::{self, Exit};
 use crate::generated::CliConfig;
-use crate::rows::{self, Cells};
-
-/// How results are printed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// JSON: pretty on a terminal, one line when piped.
-    Json,
-    /// CSV with a header row, one row per item.
-    Csv,
-    /// A Markdown table, one row per item.
-    Table,
-    /// One line of JSON per item of a list (the answer itself, for one record).
-    Ndjson,
-}
-
-impl Format {
-    /// The names `--format` takes.
-    pub const NAMES: [&'static str; 4] = ["json", "csv", "table", "ndjson"];
-
-    /// The format named `name` (one of [`NAMES`](Self::NAMES)).
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "json" => Some(Self::Json),
-            "csv" => Some(Self::Csv),
-            "table" => Some(Self::Table),
-            "ndjson" => Some(Self::Ndjson),
-            _ => None,
-        }
-    }
-}
 
 /// The output side of the command line.
 pub struct Output {
@@ -44,7 +16,8 @@ pub struct Output {
     /// CSV cells as they are (`--csv-verbatim`), not made safe for a spreadsheet.
     verbatim: bool,
     pretty: bool,
-    columns: Option<&'static [&'static str]>,
+    /// The columns of CSV and tables: the spec's, or those `--columns` chose.
+    columns: Vec<String>,
     raw: Option<RawBody>,
 }
 
@@ -62,17 +35,63 @@ impl RawBody {
     }
 }
 
+/// A list was written as it streamed in; the command ends with this exit code. Returned
+/// (as an error, which skips progenitor's own `send`) by the hooks that stream.
+#[derive(Debug)]
+pub struct Streamed(pub Exit);
+
+impl std::fmt::Display for Streamed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the list was written as it arrived")
+    }
+}
+
+impl std::error::Error for Streamed {}
+
+/// The columns of the answer of `operation_id` (progenitor's snake-case id), in the spec's
+/// order.
+pub fn spec_columns(operation_id: &str) -> Option<&'static [&'static str]> {
+    crate::generated_columns::COLUMNS
+        .iter()
+        .find(|(id, _)| *id == operation_id)
+        .map(|(_, columns)| *columns)
+}
+
+/// The columns `--columns a,b,c` chose among `available`, in the order given (names match
+/// ignoring case); an unknown name is an error listing those there are.
+pub fn choose_columns(chosen: &str, available: &[&str]) -> Result<Vec<String>, String> {
+    chosen
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            available
+                .iter()
+                .find(|column| column.eq_ignore_ascii_case(name))
+                .map(|column| (*column).to_owned())
+                .ok_or_else(|| {
+                    format!(
+                        "--columns: there is no column {name}; the columns are {}",
+                        available.join(",")
+                    )
+                })
+        })
+        .collect()
+}
+
 impl Output {
-    /// Output in `format`, JSON pretty-printed when stdout is a terminal.
+    /// Output in `format`, JSON pretty-printed when stdout is a terminal, CSV and table
+    /// columns as the spec lists them for `operation_id`.
     pub fn new(format: Format, operation_id: &str) -> Self {
         Self {
             format,
             verbatim: false,
             pretty: std::io::stdout().is_terminal(),
-            columns: crate::generated_columns::COLUMNS
+            columns: spec_columns(operation_id)
+                .unwrap_or_default()
                 .iter()
-                .find(|(id, _)| *id == operation_id)
-                .map(|(_, columns)| *columns),
+                .map(|c| (*c).to_owned())
+                .collect(),
             raw: None,
         }
     }
@@ -89,10 +108,32 @@ impl Output {
         self
     }
 
+    /// CSV and table columns chosen by `--columns`.
+    pub fn with_columns(mut self, columns: Option<Vec<String>>) -> Self {
+        if let Some(columns) = columns {
+            self.columns = columns;
+        }
+        self
+    }
+
+    fn layout(&self, first: Option<&serde_json::Value>) -> (Layout<'_>, Option<Vec<String>>) {
+        // An answer the spec gives no columns for: the first item's own.
+        let own = (self.columns.is_empty() && self.format.has_columns())
+            .then(|| first.map(crate::rows::columns_of).unwrap_or_default());
+        let layout = Layout {
+            format: self.format,
+            pretty: self.pretty,
+            verbatim: self.verbatim,
+            columns: &[],
+            width: crate::table::terminal_width(),
+        };
+        (layout, own)
+    }
+
     fn print<T: Serialize>(&self, value: &T) {
+        let mut stdout = std::io::stdout().lock();
         if let Some(raw) = &self.raw {
             let body = raw.0.lock().map(|body| body.clone()).unwrap_or_default();
-            let mut stdout = std::io::stdout().lock();
             let _ = stdout.write_all(&body);
             if !body.ends_with(b"\n") {
                 let _ = stdout.write_all(b"\n");
@@ -101,26 +142,90 @@ impl Output {
         }
         let mut value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
         mark_utc(&mut value);
-        let text = match self.format {
-            Format::Json if self.pretty => serde_json::to_string_pretty(&value).unwrap_or_default(),
-            Format::Json => value.to_string(),
-            Format::Csv if self.verbatim => csv_text(&value, self.columns, Cells::Verbatim),
-            Format::Csv => csv_text(&value, self.columns, Cells::Spreadsheet),
-            Format::Table => table_text(&value, self.columns),
-            Format::Ndjson => match &value {
-                serde_json::Value::Array(items) => {
-                    items.iter().map(|item| format!("{item}\n")).collect()
-                }
-                other => other.to_string(),
-            },
+        let (items, list) = match value {
+            serde_json::Value::Array(items) => (items, true),
+            other => (vec![other], false),
         };
-        let text = text.trim_end();
-        if text.is_empty() {
-            return; // an empty list as NDJSON: no lines at all
+        let (mut layout, own) = self.layout(items.first());
+        let columns = own.as_ref().unwrap_or(&self.columns);
+        layout.columns = columns;
+        // A closed pipe (`| head`) is not an error worth a panic, nor a message.
+        let _ = (|| {
+            let mut export = Export::start(&mut stdout, &layout, list)?;
+            for item in &items {
+                export.item(item)?;
+            }
+            export.finish()
+        })();
+    }
+
+    /// Reads a list with `stream()` and writes each item as it arrives. Ends the command
+    /// with [`Streamed`] (so progenitor does not send the request again); with `--raw`,
+    /// does nothing and lets progenitor send it, to print the body as it came.
+    fn stream<T, S>(&self, items: S) -> anyhow::Result<()>
+    where
+        T: Serialize,
+        S: salesflow::Stream<Item = Result<T, salesflow::Error>>,
+    {
+        if self.raw.is_some() {
+            return Ok(());
         }
-        let mut stdout = std::io::stdout().lock();
-        // A closed pipe (`| head`) is not an error worth a panic.
-        let _ = writeln!(stdout, "{text}");
+        let handle = tokio::runtime::Handle::current();
+        let exit = tokio::task::block_in_place(|| handle.block_on(self.write_stream(items)));
+        Err(anyhow::Error::new(Streamed(exit)))
+    }
+
+    async fn write_stream<T, S>(&self, items: S) -> Exit
+    where
+        T: Serialize,
+        S: salesflow::Stream<Item = Result<T, salesflow::Error>>,
+    {
+        let mut items = std::pin::pin!(items);
+        let exit = std::cell::Cell::new(Exit::Success);
+        // An item that does not decode is skipped and said (the exit code tells); an error
+        // of the request or the transfer is the last item.
+        let mut next = async || {
+            while let Some(item) = items.next().await {
+                match item {
+                    Ok(item) => {
+                        let mut value =
+                            serde_json::to_value(&item).unwrap_or(serde_json::Value::Null);
+                        mark_utc(&mut value);
+                        return Some(value);
+                    }
+                    Err(error) => {
+                        eprintln!("{}", failure::describe(&error));
+                        if matches!(exit.get(), Exit::Success) {
+                            exit.set(Exit::of(&error));
+                        }
+                    }
+                }
+            }
+            None
+        };
+        let first = next().await;
+        let (mut layout, own) = self.layout(first.as_ref());
+        layout.columns = own.as_deref().unwrap_or(&self.columns);
+        let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+        // A closed pipe (`| head`) ends the writing, quietly.
+        let _ = async {
+            let Some(first) = first else {
+                // Nothing came but an error: no empty list that would look like an answer.
+                if matches!(exit.get(), Exit::Success) {
+                    Export::start(&mut stdout, &layout, true)?.finish()?;
+                }
+                return Ok(());
+            };
+            let mut export = Export::start(&mut stdout, &layout, true)?;
+            export.item(&first)?;
+            while let Some(item) = next().await {
+                export.item(&item)?;
+            }
+            export.finish()
+        }
+        .await
+        .map_err(|_: std::io::Error| ());
+        exit.get()
     }
 }
 
@@ -146,25 +251,19 @@ fn mark_utc(value: &mut serde_json::Value) {
     }
 }
 
-fn csv_text(value: &serde_json::Value, fixed: Option<&[&str]>, cells: Cells) -> String {
-    let (columns, rows) = rows::table(value, fixed, cells);
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let _ = writer.write_record(&columns);
-    for row in rows {
-        let _ = writer.write_record(&row);
-    }
-    String::from_utf8(writer.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-fn table_text(value: &serde_json::Value, fixed: Option<&[&str]>) -> String {
-    let (columns, rows) = rows::table(value, fixed, Cells::Terminal);
-    let mut table = comfy_table::Table::new();
-    table.load_style(comfy_table::presets::ASCII_MARKDOWN);
-    table.set_header(columns);
-    for row in rows {
-        table.add_row(row);
-    }
-    table.to_string()
+/// The hooks of the list operations: each streams its request instead of sending it.
+macro_rules! streamed_lists {
+    ($($hook:ident => $builder:ident),* $(,)?) => {
+        $(
+            fn $hook(
+                &self,
+                _: &clap::ArgMatches,
+                request: &mut salesflow::builder::$builder,
+            ) -> anyhow::Result<()> {
+                self.stream(request.clone().stream())
+            }
+        )*
+    };
 }
 
 impl CliConfig for Output {
@@ -191,7 +290,18 @@ impl CliConfig for Output {
                 .clone()
                 .body_map(|body| body.public_identifiers(identifiers));
         }
-        Ok(())
+        self.stream(request.clone().stream())
+    }
+
+    streamed_lists! {
+        execute_list_accounts => ListAccounts,
+        execute_list_campaigns => ListCampaigns,
+        execute_list_contacts_by_account => ListContactsByAccount,
+        execute_list_contacts_by_campaign => ListContactsByCampaign,
+        execute_list_webhooks => ListWebhooks,
+        execute_get_analytics_by_account => GetAnalyticsByAccount,
+        execute_list_incoming_messages_by_account => ListIncomingMessagesByAccount,
+        execute_list_incoming_messages_by_campaign => ListIncomingMessagesByCampaign,
     }
 
     fn list_start<T>(&self)
@@ -215,5 +325,23 @@ impl CliConfig for Output {
 
     fn list_end_error(&self, error: &salesflow::Error) {
         self.error(error);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_chosen_by_name_in_the_order_given() {
+        let available = ["MemberId", "FirstName", "LastName"];
+        assert_eq!(
+            choose_columns("lastname, MemberId", &available).unwrap(),
+            ["LastName", "MemberId"]
+        );
+        assert_eq!(
+            choose_columns("Mail", &available).unwrap_err(),
+            "--columns: there is no column Mail; the columns are MemberId,FirstName,LastName"
+        );
     }
 }

@@ -113,7 +113,12 @@ impl Progress {
         if let Some(total) = self.total {
             line.push_str(&format!("/{total}"));
         }
-        line.push_str(&format!(" {} in {seconds:.1} s ({rate:.1}/s", self.unit));
+        // "1 message", "2 messages", "1/300 rows".
+        let unit = match self.total.unwrap_or(self.done) {
+            1 => self.unit.strip_suffix('s').unwrap_or(self.unit),
+            _ => self.unit,
+        };
+        line.push_str(&format!(" {unit} in {seconds:.1} s ({rate:.1}/s"));
         if let Some(total) = self.total
             && rate > 0.0
             && self.done < total

@@ -27,52 +27,42 @@ impl Cells {
     }
 }
 
-/// Column names and rows of `value`: an array gives a row per element (or more, see the
-/// module docs), anything else one row. With `fixed` columns (the answer's schema), those
-/// are the columns, in that order, whatever the rows hold; else the rows' own.
-pub fn table(
-    value: &Value,
-    fixed: Option<&[&str]>,
-    cells: Cells,
-) -> (Vec<String>, Vec<Vec<String>>) {
-    let items: Vec<&Value> = match value {
-        Value::Array(items) => items.iter().collect(),
-        other => vec![other],
-    };
-    let mut records: Vec<Vec<(String, String)>> = Vec::new();
-    for item in items {
-        records.extend(records_of(item, cells));
-    }
-    let mut columns: Vec<String> = fixed
-        .map(|fixed| fixed.iter().map(|c| (*c).to_owned()).collect())
-        .unwrap_or_default();
-    for record in records.iter().filter(|_| fixed.is_none()) {
-        for (column, _) in record {
-            if !columns.contains(column) {
-                columns.push(column.clone());
-            }
-        }
-    }
-    let rows = records
-        .iter()
-        .map(|record| {
+/// A column's name as a header cell, made safe for where it goes.
+pub fn header(column: &str, cells: Cells) -> String {
+    cells.safe(column.to_owned(), true)
+}
+
+/// The rows of one item (see the module docs), a cell per column of `columns` in that
+/// order: a field the item lacks is an empty cell.
+pub fn rows(item: &Value, columns: &[String], cells: Cells) -> Vec<Vec<String>> {
+    records_of(item, cells)
+        .into_iter()
+        .map(|mut record| {
             columns
                 .iter()
                 .map(|column| {
                     record
-                        .iter()
+                        .iter_mut()
                         .find(|(name, _)| name == column)
-                        .map(|(_, cell)| cell.clone())
+                        .map(|(_, cell)| std::mem::take(cell))
                         .unwrap_or_default()
                 })
                 .collect()
         })
-        .collect();
-    let columns = columns
-        .into_iter()
-        .map(|column| cells.safe(column, true))
-        .collect();
-    (columns, rows)
+        .collect()
+}
+
+/// The columns of an item, in its own order, where the spec gives none.
+pub fn columns_of(item: &Value) -> Vec<String> {
+    let mut columns: Vec<String> = Vec::new();
+    for record in records_of(item, Cells::Verbatim) {
+        for (column, _) in record {
+            if !columns.contains(&column) {
+                columns.push(column);
+            }
+        }
+    }
+    columns
 }
 
 /// The rows of one item.
@@ -155,82 +145,67 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn names(columns: &[&str]) -> Vec<String> {
+        columns.iter().map(|c| (*c).to_owned()).collect()
+    }
+
     #[test]
-    fn a_list_of_records_gives_a_row_per_record() {
-        let (columns, rows) = table(
-            &json!([
-                {"CampaignId": 1, "Status": "CAMPAIGN_RUNNING", "LastModifiedAt": null},
-                {"CampaignId": 2, "Status": "CAMPAIGN_PAUSED", "LastModifiedAt": "2024-07-16T06:59:05.62"}
-            ]),
-            None,
-            Cells::Verbatim,
+    fn a_record_gives_a_row_in_the_columns_order() {
+        let columns = names(&["CampaignId", "Status", "LastModifiedAt"]);
+        let item = json!({"CampaignId": 2, "Status": "CAMPAIGN_PAUSED", "LastModifiedAt": "2024-07-16T06:59:05.62", "New": 1});
+        assert_eq!(
+            rows(&item, &columns, Cells::Verbatim),
+            [["2", "CAMPAIGN_PAUSED", "2024-07-16T06:59:05.62"]]
         );
-        assert_eq!(columns, ["CampaignId", "LastModifiedAt", "Status"]);
-        assert_eq!(rows[0], ["1", "", "CAMPAIGN_RUNNING"]);
-        assert_eq!(rows[1][1], "2024-07-16T06:59:05.62");
+        let item = json!({"CampaignId": 1, "LastModifiedAt": null});
+        assert_eq!(rows(&item, &columns, Cells::Verbatim), [["1", "", ""]]);
     }
 
     #[test]
     fn messages_are_one_row_each_with_their_contact() {
-        let (columns, rows) = table(
-            &json!([{
+        let item = json!({
             "MemberId": 5,
             "IncomingMessages": [
                 {"ConversationMessageId": 10, "Text": "Hi"},
                 {"ConversationMessageId": 12, "Text": "Thanks"}
             ]
-        }, {"MemberId": 6, "IncomingMessages": []}]),
-            None,
-            Cells::Verbatim,
-        );
+        });
+        let columns = columns_of(&item);
         assert_eq!(
             columns,
             [
                 "MemberId",
                 "IncomingMessages.ConversationMessageId",
-                "IncomingMessages.Text",
-                "IncomingMessages"
+                "IncomingMessages.Text"
             ]
         );
-        assert_eq!(rows.len(), 3);
-        assert_eq!(rows[1][..3], ["5", "12", "Thanks"]);
-        assert_eq!(rows[2][0], "6");
-    }
-
-    #[test]
-    fn fixed_columns_do_not_depend_on_the_rows() {
-        let fixed = ["CampaignId", "CampaignName", "LastModifiedAt", "Status"];
-        let (columns, rows) = table(
-            &json!([{"CampaignId": 1, "Status": null}]),
-            Some(&fixed),
-            Cells::Verbatim,
+        let rows = rows(&item, &columns, Cells::Verbatim);
+        assert_eq!(rows, [["5", "10", "Hi"], ["5", "12", "Thanks"]]);
+        let none = json!({"MemberId": 6, "IncomingMessages": []});
+        assert_eq!(
+            super::rows(&none, &columns, Cells::Verbatim),
+            [["6", "", ""]]
         );
-        assert_eq!(columns, fixed);
-        assert_eq!(rows, [["1", "", "", ""]]);
-        let (columns, rows) = table(&json!([]), Some(&fixed), Cells::Verbatim);
-        assert_eq!(columns, fixed, "a header for no rows");
-        assert!(rows.is_empty());
     }
 
     #[test]
     fn nested_objects_become_dotted_columns() {
-        let (columns, rows) = table(
-            &json!({"CampaignId": 10, "General": {"TotalReplies": 116}}),
-            None,
-            Cells::Verbatim,
+        let item = json!({"CampaignId": 10, "General": {"TotalReplies": 116}});
+        assert_eq!(columns_of(&item), ["CampaignId", "General.TotalReplies"]);
+        assert_eq!(
+            rows(&item, &columns_of(&item), Cells::Verbatim),
+            [["10", "116"]]
         );
-        assert_eq!(columns, ["CampaignId", "General.TotalReplies"]);
-        assert_eq!(rows, [["10", "116"]]);
     }
 
     #[test]
     fn cells_are_safe_for_where_they_go() {
-        let value = json!([{"MemberId": -5, "FirstName": "=HYPERLINK(\"http://x\")",
-                            "Text": "\u{1b}]0;owned\u{7}", "Tags": ["@a", "b"]}]);
-        let (_, rows) = table(&value, None, Cells::Spreadsheet);
-        // Columns in key order: FirstName, MemberId, Tags, Text.
+        let value = json!({"MemberId": -5, "FirstName": "=HYPERLINK(\"http://x\")",
+                            "Text": "\u{1b}]0;owned\u{7}", "Tags": ["@a", "b"]});
+        let columns = names(&["FirstName", "MemberId", "Tags", "Text"]);
+        let rows = |cells| super::rows(&value, &columns, cells).remove(0);
         assert_eq!(
-            rows[0],
+            rows(Cells::Spreadsheet),
             [
                 "'=HYPERLINK(\"http://x\")",
                 "-5",
@@ -238,9 +213,7 @@ mod tests {
                 "\u{1b}]0;owned\u{7}"
             ]
         );
-        let (_, rows) = table(&value, None, Cells::Verbatim);
-        assert_eq!(rows[0][0], "=HYPERLINK(\"http://x\")");
-        let (_, rows) = table(&value, None, Cells::Terminal);
-        assert_eq!(rows[0][3], "\\u{1b}]0;owned\\u{7}");
+        assert_eq!(rows(Cells::Verbatim)[0], "=HYPERLINK(\"http://x\")");
+        assert_eq!(rows(Cells::Terminal)[3], "\\u{1b}]0;owned\\u{7}");
     }
 }

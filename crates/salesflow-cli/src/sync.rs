@@ -20,6 +20,8 @@ pub fn command() -> Command {
         Command::new(name)
             .about(about)
             .arg(crate::account_id_arg())
+            .args(crate::connection_args())
+            .arg(crate::csv_verbatim_arg())
             .arg(
                 Arg::new("state")
                     .long("state")
@@ -113,9 +115,6 @@ pub fn run(matches: &ArgMatches) -> Exit {
     let Some((kind, sub)) = matches.subcommand() else {
         return Exit::Usage;
     };
-    if let Err(message) = crate::no_output_options(sub, "sync") {
-        return failure::usage(&message);
-    }
     let account_id = *sub.get_one::<i64>("account-id").expect("required");
     let campaign_id = sub
         .try_get_one::<i64>("campaign-id")

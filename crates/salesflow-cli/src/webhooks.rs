@@ -147,7 +147,18 @@ async fn listen(sub: &ArgMatches) -> Exit {
     let (secret, announce) = match sub.get_one::<String>("secret") {
         Some(text) => match WebhookSecret::new(text.trim()) {
             Ok(secret) => (secret, false),
-            Err(error) => return failure::usage(&format!("--secret: {error}")),
+            Err(error) => {
+                let problem = match error {
+                    salesflow_ext::WebhookSecretError::TooShort { len } => format!(
+                        "is {len} characters long; give at least {}",
+                        WebhookSecret::MIN_LEN
+                    ),
+                    _ => "may hold only letters, digits, - and _ (it goes into a URL)".to_owned(),
+                };
+                return failure::usage(&format!(
+                    "--secret {problem}, or leave it out for a new one"
+                ));
+            }
         },
         None => (WebhookSecret::generate(), true),
     };

@@ -301,6 +301,9 @@ pub struct CsvSink<R> {
     /// The file is empty: the header goes before the first row (not before the first
     /// checkpoint, which then stays at 0 bytes).
     needs_header: bool,
+    /// The order the file's header gives the columns (indices into the kind's columns):
+    /// a file written by an earlier version keeps its own order.
+    order: Vec<usize>,
     verbatim: bool,
     kind: PhantomData<fn(&R)>,
 }
@@ -312,6 +315,7 @@ impl<R> CsvSink<R> {
             path: path.as_ref().to_path_buf(),
             writer: None,
             needs_header: false,
+            order: Vec::new(),
             verbatim: false,
             kind: PhantomData,
         }
@@ -343,6 +347,11 @@ impl<R: SyncRecord> SyncSink<R> for CsvSink<R> {
             .buffer_capacity(256 * 1024)
             .from_writer(file);
         self.needs_header = length == 0;
+        self.order = if length == 0 {
+            (0..R::COLUMNS.len()).collect()
+        } else {
+            header_order::<R>(&self.path)?
+        };
         self.writer = Some(Box::new(writer));
         Ok(resumed)
     }
@@ -350,8 +359,9 @@ impl<R: SyncRecord> SyncSink<R> for CsvSink<R> {
     async fn write(&mut self, record: &R) -> Result<(), SinkError> {
         let value = serde_json::to_value(record)?;
         let verbatim = self.verbatim;
-        let writer = self.header()?;
-        for column in R::COLUMNS {
+        self.header()?;
+        let writer = self.writer.as_mut().expect("resumed before writing");
+        for column in self.order.iter().map(|at| &R::COLUMNS[*at]) {
             writer.write_field(cell(&value[column.name], column.timestamp, verbatim).as_ref())?;
         }
         writer.write_record(None::<&[u8]>)?;
@@ -365,6 +375,28 @@ impl<R: SyncRecord> SyncSink<R> for CsvSink<R> {
         let writer = self.writer.as_mut().expect("resumed before writing");
         writer.flush()?;
         checkpoint(&self.path, writer.get_ref())
+    }
+}
+
+/// Where each column of the header of the CSV file at `path` is among `R`'s columns: a file
+/// an earlier version wrote in another order keeps that order. A header that is not the
+/// kind's columns is refused (the file was not written by a sync of this kind).
+fn header_order<R: SyncRecord>(path: &Path) -> Result<Vec<usize>, SinkError> {
+    let mut reader = csv::Reader::from_path(path)?;
+    let header = reader.headers()?;
+    let order: Option<Vec<usize>> = header
+        .iter()
+        .map(|name| R::COLUMNS.iter().position(|c| c.name == name))
+        .collect();
+    match order {
+        Some(order) if order.len() == R::COLUMNS.len() => Ok(order),
+        _ => Err(format!(
+            "{}: its header is not the columns of a sync of {} ({}); give the --out it was written with, or a new --out with a new --state",
+            path.display(),
+            R::KIND,
+            R::COLUMNS.iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+        )
+        .into()),
     }
 }
 

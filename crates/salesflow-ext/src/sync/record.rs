@@ -61,7 +61,8 @@ const fn boolean(name: &'static str) -> Column {
 pub trait SyncRecord: Serialize + Send + Sync {
     /// The kind, as tables and files name it: `contacts`, `campaigns`, `messages`.
     const KIND: &'static str;
-    /// The columns, the id first; the id's and the change time's names are the API's.
+    /// The columns, the id first, in the order the spec lists the record's fields (the
+    /// command's list exports use the same order); the names are the API's.
     const COLUMNS: &'static [Column];
     /// The column of the change time (indexed in SQLite).
     const CHANGED_COLUMN: &'static str;
@@ -84,21 +85,21 @@ impl SyncRecord for Contact {
     const KIND: &'static str = "contacts";
     const COLUMNS: &'static [Column] = &[
         integer("MemberId"),
-        integer("CampaignId"),
-        text("CampaignName"),
+        text("PublicIdentifier"),
         text("FirstName"),
         text("LastName"),
-        text("Email"),
-        text("Phone"),
-        text("Company"),
+        text("Location"),
         text("Occupation"),
         text("Industry"),
-        text("Location"),
-        text("PublicIdentifier"),
+        text("Company"),
+        text("Email"),
+        text("Phone"),
         text("MemberUrl"),
         text("Status"),
-        time("AddedAt"),
+        integer("CampaignId"),
+        text("CampaignName"),
         time("LastModifiedAt"),
+        time("AddedAt"),
     ];
     const CHANGED_COLUMN: &'static str = "LastModifiedAt";
 
