@@ -323,7 +323,7 @@ pub fn run(sub: &ArgMatches) -> Exit {
         }
         Err(ImportError::Invalid(rows)) => {
             for (row, problem) in rows.iter().take(SHOWN) {
-                eprintln!("salesflow: import: row {row}: {problem}");
+                eprintln!("salesflow: import: line {row}: {problem}");
             }
             failure::usage(&format!(
                 "import: {} rows are invalid and --strict is on; nothing was sent",
@@ -353,7 +353,7 @@ async fn stop_on_ctrl_c(stop: ImportStop) {
 fn problem_line(outcome: &RowOutcome) -> String {
     let error = outcome.error.as_deref().unwrap_or("no detail");
     format!(
-        "salesflow: import: row {}: {}: {}",
+        "salesflow: import: line {}: {}: {}",
         outcome.row,
         outcome.status,
         crate::terminal::safe(error)

@@ -154,7 +154,7 @@ fn killed_at_many_moments_and_run_again_it_imports_every_row_exactly_once() {
     assert_eq!(summary["duplicates"], 1, "{summary}");
     assert_eq!(summary["invalid"], 1, "{summary}");
     assert!(
-        stderr.contains("row 33: invalid: LinkedIn URL"),
+        stderr.contains("line 33: invalid: LinkedIn URL"),
         "the bad row with its line and column: {stderr}"
     );
     assert_each_row_once(&server, ROWS);
@@ -252,7 +252,7 @@ fn strict_sends_nothing_when_a_row_is_bad_and_strict_columns_refuses_unknown_one
     let output = finish(import(&server, &file, &["--strict"]));
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("row 6: LinkedIn URL"), "{stderr}");
+    assert!(stderr.contains("line 6: LinkedIn URL"), "{stderr}");
     assert!(stderr.contains("nothing was sent"), "{stderr}");
     assert!(members_by_profile(&server).is_empty());
 
@@ -325,12 +325,12 @@ fn a_lead_the_server_cannot_take_is_refused_with_its_line_and_never_sent() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains(
-            "row 3: invalid: First Name is 5242880 characters long; the API accepts at most 63"
+            "line 3: invalid: First Name is 5242880 characters long; the API accepts at most 63"
         ),
         "{stderr}"
     );
     assert!(
-        stderr.contains("row 4: invalid: Headline is 2260 bytes URL-encoded")
+        stderr.contains("line 4: invalid: Headline is 2260 bytes URL-encoded")
             && stderr.contains("the server (IIS) refuses a query string over 2048 bytes"),
         "{stderr}"
     );

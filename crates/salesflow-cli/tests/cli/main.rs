@@ -5,6 +5,7 @@
 mod conformance;
 mod golden;
 mod import;
+mod lead_files;
 mod sync;
 mod sync_outputs;
 mod untrusted_text;

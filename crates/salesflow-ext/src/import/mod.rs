@@ -92,7 +92,7 @@ impl std::fmt::Display for ImportError {
                     rows.len()
                 )?;
                 for (row, problem) in rows.iter().take(5) {
-                    write!(f, "; row {row}: {problem}")?;
+                    write!(f, "; line {row}: {problem}")?;
                 }
                 Ok(())
             }
