@@ -98,7 +98,8 @@ fn record_lines(bytes: &[u8]) -> Vec<usize> {
 #[test]
 fn each_tool_s_export_imports_with_its_names_its_encoding_and_its_columns() {
     // file, rows, a profile, its first and last name, job title and location.
-    let cases: [(&str, usize, &str, &str, &str, &str, Option<&str>); 9] = [
+    type Case<'a> = (&'a str, usize, &'a str, &'a str, &'a str, &'a str, Option<&'a str>);
+    let cases: [Case; 9] = [
         (
             "salesforce-report.csv",
             20,
