@@ -98,7 +98,15 @@ fn record_lines(bytes: &[u8]) -> Vec<usize> {
 #[test]
 fn each_tool_s_export_imports_with_its_names_its_encoding_and_its_columns() {
     // file, rows, a profile, its first and last name, job title and location.
-    type Case<'a> = (&'a str, usize, &'a str, &'a str, &'a str, &'a str, Option<&'a str>);
+    type Case<'a> = (
+        &'a str,
+        usize,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+    );
     let cases: [Case; 9] = [
         (
             "salesforce-report.csv",

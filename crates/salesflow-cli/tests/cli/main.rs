@@ -3,6 +3,7 @@
 //! and, in `conformance`, the server variants of the conformance table. One test binary.
 
 mod conformance;
+mod exports;
 mod golden;
 mod import;
 mod lead_files;
