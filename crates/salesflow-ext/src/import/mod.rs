@@ -717,7 +717,7 @@ impl Importer {
             return Classified::Settled(outcome(
                 RowStatus::Duplicate { first_row },
                 member_id,
-                Some(format!("the profile {key} is also in row {first_row}")),
+                Some(format!("the profile {key} is also on line {first_row}")),
                 false,
             ));
         }
