@@ -162,3 +162,44 @@ async fn a_sync_runs_at_memory_that_does_not_grow_with_the_list() {
         "the peak grew with the list: {peaks:?}"
     );
 }
+
+/// The peak heap of a dry-run import of 1,000 rows (500 of them members already) into a
+/// campaign of `members` contacts: the campaign is listed once, as a stream.
+async fn lookup_peak(members: usize) -> usize {
+    use salesflow_ext::import::{ImportRow, Importer};
+
+    let (_server, client, _) = serve(members);
+    let rows: Vec<ImportRow> = (0..1_000)
+        .map(|i| match i % 2 {
+            // Contacts 0, 36, 72, … of the list are John Doe.
+            0 => ImportRow::new(format!("https://www.linkedin.com/in/john-doe-{:06}", i / 2 * 36)),
+            _ => ImportRow::new(format!("https://www.linkedin.com/in/not-a-member-{i}")),
+        })
+        .collect();
+    let base = counting::start();
+    let summary = Importer::new(&client, 321, 10)
+        .dry_run(true)
+        .run(&rows, |_| {})
+        .await
+        .unwrap();
+    let peak = counting::peak_above(base);
+    assert_eq!(summary.already_in_campaign, 500);
+    assert_eq!(summary.would_import, 500);
+    peak
+}
+
+#[tokio::test]
+async fn the_campaign_lookup_of_an_import_does_not_grow_with_the_campaign() {
+    let _alone = ONE_AT_A_TIME.lock().await;
+    let mut peaks = Vec::new();
+    for members in [20_000, 100_000] {
+        let peak = lookup_peak(members).await;
+        println!(
+            "import of 1,000 rows, campaign of {members} members looked up: peak {:.2} MiB",
+            peak as f64 / MIB as f64
+        );
+        peaks.push(peak);
+    }
+    assert!(peaks[1] < 8 * MIB, "{peaks:?}");
+    assert!(peaks[1] <= peaks[0] + MIB, "the lookup grew with the campaign: {peaks:?}");
+}
