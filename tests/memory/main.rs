@@ -172,7 +172,10 @@ async fn lookup_peak(members: usize) -> usize {
     let rows: Vec<ImportRow> = (0..1_000)
         .map(|i| match i % 2 {
             // Contacts 0, 36, 72, … of the list are John Doe.
-            0 => ImportRow::new(format!("https://www.linkedin.com/in/john-doe-{:06}", i / 2 * 36)),
+            0 => ImportRow::new(format!(
+                "https://www.linkedin.com/in/john-doe-{:06}",
+                i / 2 * 36
+            )),
             _ => ImportRow::new(format!("https://www.linkedin.com/in/not-a-member-{i}")),
         })
         .collect();
@@ -201,5 +204,8 @@ async fn the_campaign_lookup_of_an_import_does_not_grow_with_the_campaign() {
         peaks.push(peak);
     }
     assert!(peaks[1] < 8 * MIB, "{peaks:?}");
-    assert!(peaks[1] <= peaks[0] + MIB, "the lookup grew with the campaign: {peaks:?}");
+    assert!(
+        peaks[1] <= peaks[0] + MIB,
+        "the lookup grew with the campaign: {peaks:?}"
+    );
 }
