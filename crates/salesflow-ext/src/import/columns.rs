@@ -21,6 +21,15 @@ pub(crate) enum Use {
     LeftOut,
 }
 
+/// The parameters of `importMember` a column can feed, in the order they are described.
+const PARAMETERS: [Use; 5] = [
+    Use::LinkedInUrl,
+    Use::FirstName,
+    Use::LastName,
+    Use::Occupation,
+    Use::Location,
+];
+
 impl Use {
     /// The name a person uses for it, the API's parameter name.
     pub fn name(self) -> &'static str {
@@ -217,16 +226,8 @@ impl ColumnPlan {
         // The columns a note explains already.
         let mut explained = vec![false; headers.len()];
         // One column for each parameter: the surest; two as sure are for the user to choose.
-        for field in [
-            Use::LinkedInUrl,
-            Use::FirstName,
-            Use::LastName,
-            Use::Occupation,
-            Use::Location,
-            Use::City,
-            Use::Region,
-            Use::Country,
-        ] {
+        let location_parts = [Use::City, Use::Region, Use::Country];
+        for field in PARAMETERS.into_iter().chain(location_parts) {
             let holders: Vec<usize> = (0..headers.len()).filter(|&i| uses[i] == field).collect();
             let Some(&best) = holders.iter().min_by_key(|&&i| rank[i]) else {
                 continue;
@@ -372,13 +373,7 @@ impl ColumnPlan {
     /// One line naming what feeds each parameter, for a person to check.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
-        for field in [
-            Use::LinkedInUrl,
-            Use::FirstName,
-            Use::LastName,
-            Use::Occupation,
-            Use::Location,
-        ] {
+        for field in PARAMETERS {
             let fed = self.uses.contains(&field)
                 || (field == Use::Location
                     && self
