@@ -1,6 +1,7 @@
 //! Prints results and errors, as progenitor's `CliConfig` asks: a list is read with the
 //! SDK's `stream()` and written item by item ([`Export`]), a single answer at once.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 
 use salesflow::{ResponseValue, StreamExt};
@@ -116,18 +117,24 @@ impl Output {
         self
     }
 
-    fn layout(&self, first: Option<&serde_json::Value>) -> (Layout<'_>, Option<Vec<String>>) {
-        // An answer the spec gives no columns for: the first item's own.
-        let own = (self.columns.is_empty() && self.format.has_columns())
-            .then(|| first.map(crate::rows::columns_of).unwrap_or_default());
-        let layout = Layout {
+    /// The columns of CSV and tables: the spec's (or those `--columns` chose), else, for an
+    /// answer the spec gives none, the first item's own.
+    fn columns_for(&self, first: Option<&serde_json::Value>) -> Cow<'_, [String]> {
+        if self.columns.is_empty() && self.format.has_columns() {
+            Cow::Owned(first.map(crate::rows::columns_of).unwrap_or_default())
+        } else {
+            Cow::Borrowed(&self.columns)
+        }
+    }
+
+    fn layout<'a>(&self, columns: &'a [String]) -> Layout<'a> {
+        Layout {
             format: self.format,
             pretty: self.pretty,
             verbatim: self.verbatim,
-            columns: &[],
+            columns,
             width: crate::table::terminal_width(),
-        };
-        (layout, own)
+        }
     }
 
     fn print<T: Serialize>(&self, value: &T) {
@@ -146,9 +153,8 @@ impl Output {
             serde_json::Value::Array(items) => (items, true),
             other => (vec![other], false),
         };
-        let (mut layout, own) = self.layout(items.first());
-        let columns = own.as_ref().unwrap_or(&self.columns);
-        layout.columns = columns;
+        let columns = self.columns_for(items.first());
+        let layout = self.layout(&columns);
         // A closed pipe (`| head`) is not an error worth a panic, nor a message.
         let _ = (|| {
             let mut export = Export::start(&mut stdout, &layout, list)?;
@@ -204,8 +210,8 @@ impl Output {
             None
         };
         let first = next().await;
-        let (mut layout, own) = self.layout(first.as_ref());
-        layout.columns = own.as_deref().unwrap_or(&self.columns);
+        let columns = self.columns_for(first.as_ref());
+        let layout = self.layout(&columns);
         let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
         // A closed pipe (`| head`) ends the writing, quietly.
         let _ = async {

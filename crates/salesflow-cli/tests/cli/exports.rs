@@ -176,20 +176,23 @@ fn json_body_keys_are_matched_as_the_server_binds_them_and_unknown_keys_refused(
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let body = dir.join("body.json");
+    let update = || {
+        run(salesflow(&server)
+            .args([
+                "update-contact",
+                "--member-id",
+                &member.to_string(),
+                "--json-body",
+            ])
+            .arg(&body))
+    };
     // The docs' own casing, with a BOM as Windows editors write it.
     std::fs::write(
         &body,
         "\u{feff}{\"FirstName\":\"Zed\",\"LASTNAME\":\"Quinn\"}",
     )
     .unwrap();
-    let (code, _, stderr) = run(salesflow(&server)
-        .args([
-            "update-contact",
-            "--member-id",
-            &member.to_string(),
-            "--json-body",
-        ])
-        .arg(&body));
+    let (code, _, stderr) = update();
     assert_eq!(code, 0, "{stderr}");
     let state = server.emulator.state();
     let contact = state.contacts.get(&member).unwrap();
@@ -198,14 +201,7 @@ fn json_body_keys_are_matched_as_the_server_binds_them_and_unknown_keys_refused(
     drop(state);
 
     std::fs::write(&body, "{\"FirstName\":\"Bo\",\"Company\":\"Acme\"}").unwrap();
-    let (code, _, stderr) = run(salesflow(&server)
-        .args([
-            "update-contact",
-            "--member-id",
-            &member.to_string(),
-            "--json-body",
-        ])
-        .arg(&body));
+    let (code, _, stderr) = update();
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
