@@ -3,7 +3,6 @@
 //! a value or one [`Error`](crate::Error) without the token.
 
 pub(crate) mod answer;
-mod deadline;
 mod error;
 mod hooks;
 pub(crate) mod hosts;

@@ -8,7 +8,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -18,7 +17,6 @@ use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
 use super::answer;
-use super::deadline::Deadline;
 use super::operation::Operation;
 use super::rate_limit::Turn;
 use super::retry::Attempted;
@@ -55,11 +53,11 @@ pub(crate) struct Answer {
 pub(crate) enum Body {
     /// Read whole already (taken by the first [`Body::chunk`]).
     Whole(Option<Bytes>),
-    /// To be read: the response, its timer, and the client's turn, held until the body is
+    /// To be read: the response, its idle timeout, and the client's turn, held until the body is
     /// read or dropped so that a concurrency cap counts transfers in progress.
     Streamed {
         response: reqwest::Response,
-        timer: Timer,
+        idle: Option<Duration>,
         _turn: Turn,
     },
 }
@@ -72,7 +70,7 @@ impl Body {
             return Ok(Bytes::new());
         };
         // All of it in one chunk, as its length said: the end is there already, and is read
-        // without a deadline to keep.
+        // without a timer.
         let second = if expected == Some(first.len()) {
             self.end().await?
         } else {
@@ -105,49 +103,16 @@ impl Body {
     pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, Failure> {
         match self {
             Self::Whole(bytes) => Ok(bytes.take()),
-            Self::Streamed {
-                response, timer, ..
-            } => next_chunk(response, timer).await,
+            Self::Streamed { response, idle, .. } => next_chunk(response, *idle).await,
         }
     }
 }
 
-/// The deadline of an attempt: the first-byte timeout while the request is sent, then the
-/// idle timeout before each chunk of the body, kept by the process's watchdog thread
-/// (`deadline.rs`) rather than by a runtime timer.
-pub(crate) struct Timer {
-    deadline: Option<Arc<Deadline>>,
-    timeouts: Timeouts,
-}
-
-impl Timer {
-    fn new(timeouts: Timeouts) -> Self {
-        Self {
-            deadline: None,
-            timeouts,
-        }
-    }
-
-    /// `work`, unless `after` passes first.
-    async fn within<T>(
-        &mut self,
-        after: Option<Duration>,
-        work: impl Future<Output = T>,
-    ) -> Result<T, Duration> {
-        let Some(after) = after else {
-            return Ok(work.await);
-        };
-        let deadline = match &self.deadline {
-            Some(deadline) => {
-                deadline.move_to(after);
-                deadline
-            }
-            // Filed for the idle timeout, where it moves once the answer starts.
-            None => self
-                .deadline
-                .insert(Deadline::after(after, self.timeouts.idle.unwrap_or(after))),
-        };
-        deadline.bound(work).await.map_err(|()| after)
+/// `work`, unless `after` passes first (a tokio timer: tests on a paused clock drive it).
+async fn within<T>(after: Option<Duration>, work: impl Future<Output = T>) -> Result<T, Duration> {
+    match after {
+        None => Ok(work.await),
+        Some(after) => tokio::time::timeout(after, work).await.map_err(|_| after),
     }
 }
 
@@ -344,10 +309,8 @@ async fn attempt_once(
     turn: Turn,
     timeouts: Timeouts,
 ) -> Outcome {
-    let mut timer = Timer::new(timeouts);
     let sent = client.client().execute(request);
-    let mut response = timer
-        .within(timeouts.first_byte, sent)
+    let mut response = within(timeouts.first_byte, sent)
         .await
         .map_err(|after| Failure::TimedOut(TimedOut { idle: false, after }))?
         .map_err(Failure::Http)?;
@@ -357,7 +320,7 @@ async fn attempt_once(
     let body = match reading {
         Reading::Streamed => Body::Streamed {
             response,
-            timer,
+            idle: timeouts.idle,
             _turn: turn,
         },
         Reading::Whole => {
@@ -367,7 +330,7 @@ async fn attempt_once(
             // Read with the turn held, which goes with the streamed body when it is read.
             let mut streamed = Body::Streamed {
                 response,
-                timer,
+                idle: timeouts.idle,
                 _turn: turn,
             };
             Body::Whole(Some(streamed.whole(expected).await?))
@@ -379,11 +342,9 @@ async fn attempt_once(
 /// The next chunk of `response`'s body, within the idle timeout.
 async fn next_chunk(
     response: &mut reqwest::Response,
-    timer: &mut Timer,
+    idle: Option<Duration>,
 ) -> Result<Option<Bytes>, Failure> {
-    let idle = timer.timeouts.idle;
-    timer
-        .within(idle, response.chunk())
+    within(idle, response.chunk())
         .await
         .map_err(|after| Failure::TimedOut(TimedOut { idle: true, after }))?
         .map_err(Failure::Http)
