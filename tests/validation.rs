@@ -415,14 +415,14 @@ async fn the_longest_query_string_iis_takes_is_sent() {
     // The longest occupation that fits, found by the same check send() runs: an `é` is 6
     // bytes URL-encoded.
     let fits = |length: usize| {
-        let occupation = "é".repeat(length);
-        let row = [
-            ("accountId", "321"),
-            ("campaignId", "789"),
-            ("linkedInUrl", "https://www.linkedin.com/in/jane-doe"),
-            ("occupation", occupation.as_str()),
-        ];
-        client.check_parameters("importMember", row).is_ok()
+        client
+            .import_member()
+            .account_id(321)
+            .campaign_id(789)
+            .linked_in_url("https://www.linkedin.com/in/jane-doe")
+            .occupation("é".repeat(length))
+            .check()
+            .is_ok()
     };
     let longest = (0..=1023).rev().find(|n| fits(*n)).unwrap();
     assert!(longest > 250 && longest < 340, "{longest}");

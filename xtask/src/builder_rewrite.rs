@@ -1,15 +1,14 @@
 //! Adjusts progenitor's client: the SDK reads every answer itself, sends no header the API
 //! does not define, and can only be built through its own builder.
 //!
-//! - `send()` returns the SDK's own error type. progenitor's `send()` matches the status
-//!   exactly (a 204 where the spec says 200 is an error), decodes with a strict
-//!   `serde_json::from_slice`, and returns `progenitor_client::Error<E>`, whose `Display`
-//!   prints the request URL with the token. The original body is kept up to the point where
-//!   the request is built and checked (the `pre` hook), as a private `prepare()`; sending it
-//!   (`exec`, `post`) and the status `match` go, and the pipeline gets a function that
-//!   prepares the request (again for a retry, instead of keeping a copy of it):
-//!   `crate::pipeline::answer::finish`, or for an answer that is a JSON array
-//!   `crate::pipeline::list::collect`, which decodes the items as they arrive.
+//! - Each builder describes its operation to the SDK's pipeline, which sends it: an
+//!   `impl crate::pipeline::call::Call` gives the operation's facts (the generated table),
+//!   what its answer decodes into, the spec's rules checked on the values set, and the
+//!   request. progenitor's `send()` body is kept up to the built request, as a private
+//!   `request()`; the hooks (`pre`, `exec`, `post`) and the status `match` go, and `send()`
+//!   returns the SDK's own error type (progenitor's prints the URL with the token, matches
+//!   statuses exactly, decodes strictly). `check()` runs the checks of `send()` without
+//!   sending.
 //! - Every builder whose answer is a JSON array gets `stream()`: the items one by one, at
 //!   memory that does not grow with the list (`crate::pipeline::list::stream`).
 //! - The URL is not formatted from the base URL and parsed again on every call:
@@ -45,6 +44,7 @@ pub fn rewrite(file: &mut syn::File, facts: &[OperationFacts]) -> Result<()> {
     let mut rewrite = BuilderRewrite {
         facts,
         wrapped: Vec::new(),
+        calls: Vec::new(),
         streams: 0,
         constants_set: 0,
         errors: Vec::new(),
@@ -104,6 +104,8 @@ fn document_client(file: &mut syn::File) -> Result<()> {
 struct BuilderRewrite<'a> {
     facts: &'a [OperationFacts],
     wrapped: Vec<String>,
+    /// The `impl Call` of each builder, added to the builders' module.
+    calls: Vec<syn::Item>,
     streams: usize,
     constants_set: usize,
     errors: Vec<anyhow::Error>,
@@ -114,20 +116,22 @@ impl VisitMut for BuilderRewrite<'_> {
         let Some(name) = self_type_name(item) else {
             return;
         };
-        let Some(op) = self.facts.iter().find(|op| op.builder == name) else {
+        let Some(index) = self.facts.iter().position(|op| op.builder == name) else {
             return;
         };
+        let op = &self.facts[index];
         let mut added = Vec::new();
         for impl_item in &mut item.items {
             let ImplItem::Fn(function) = impl_item else {
                 continue;
             };
             if function.sig.ident == "send" && function.sig.asyncness.is_some() {
-                match wrap_send(function, op) {
-                    Ok(methods) => {
+                match wrap_send(function, op, index) {
+                    Ok((methods, call)) => {
                         self.wrapped.push(name.clone());
-                        self.streams += usize::from(methods.len() > 1);
+                        self.streams += usize::from(methods.len() > 2);
                         added.extend(methods);
+                        self.calls.push(call);
                     }
                     Err(error) => self.errors.push(error),
                 }
@@ -137,13 +141,27 @@ impl VisitMut for BuilderRewrite<'_> {
         }
         item.items.extend(added.into_iter().map(ImplItem::Fn));
     }
+
+    fn visit_item_mod_mut(&mut self, module: &mut syn::ItemMod) {
+        let before = self.calls.len();
+        syn::visit_mut::visit_item_mod_mut(self, module);
+        let calls = self.calls.split_off(before);
+        if let Some((_, items)) = &mut module.content {
+            items.extend(calls);
+        }
+    }
 }
 
 /// `send(self) -> Result<ResponseValue<T>, Error<E>>` becomes
-/// `send(self) -> Result<ResponseValue<T>, crate::Error>`, which hands the request that the
-/// original body builds (now the private `prepare()`, returned as a new method) to the
-/// SDK's pipeline. Where `T` is a `Vec<Item>`, `stream()` is returned too.
-fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplItemFn>> {
+/// `send(self) -> Result<ResponseValue<T>, crate::Error>`, which hands the builder to the
+/// SDK's pipeline; the original body, up to the built request, becomes the private
+/// `request()`. Returns the methods to add (`request`, `check`, and `stream` where `T` is a
+/// `Vec<Item>`) and the builder's `impl crate::pipeline::Call`.
+fn wrap_send(
+    function: &mut ImplItemFn,
+    op: &OperationFacts,
+    index: usize,
+) -> Result<(Vec<ImplItemFn>, syn::Item)> {
     let operation = &op.name;
     let ReturnType::Type(_, original) = &function.sig.output else {
         bail!("`send` of {operation} returns nothing");
@@ -170,16 +188,6 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplI
              the spec has {expected:?} (progenitor's `.query(&QueryParam::new(..))` changed?)"
         );
     }
-    // The table is looked up by progenitor's operation id: a mismatch would make the
-    // operation "unknown" at run time (no rules, no host, not idempotent).
-    if edits.operation_ids != [op.snake.clone()] {
-        bail!(
-            "`send` of {operation} names the operation {:?}, but the operation table has {:?} \
-             (progenitor names operations differently now?)",
-            edits.operation_ids,
-            op.snake
-        );
-    }
     for (what, count) in [
         ("the `api-version` header", edits.api_version_removed),
         (
@@ -187,6 +195,8 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplI
             edits.url_rewritten,
         ),
         ("the header map", edits.header_map_removed),
+        ("the `OperationInfo` of the hooks", edits.info_removed),
+        ("the `pre` hook", edits.pre_removed),
         ("the `exec` hook that sends the request", edits.exec_removed),
         ("the `post` hook", edits.post_removed),
         ("`let response = result?`", edits.response_removed),
@@ -210,29 +220,26 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplI
             ),
         );
     }
-    let progenitor_error = error;
-    let prepare: ImplItemFn = parse_quote! {
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, #progenitor_error> #body
+    let request: ImplItemFn = parse_quote! {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, #error> #body
+    };
+    let check: ImplItemFn = parse_quote! {
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
+        }
     };
     function.sig.output = parse_quote!(-> ::std::result::Result<#ok, crate::Error>);
+    let call = call_impl(op, index, &inner)?;
     let Some(item) = only_type_argument(&inner, "Vec") else {
-        function.block = parse_quote!({
-            let client = self.client;
-            crate::pipeline::answer::finish::<#inner, _, _, _>(client, #operation, move || {
-                self.clone().prepare()
-            })
-            .await
-        });
-        return Ok(vec![prepare]);
+        function.block = parse_quote!({ crate::pipeline::answer::finish(self).await });
+        return Ok((vec![request, check], call));
     };
-    function.block = parse_quote!({
-        let client = self.client;
-        crate::pipeline::list::collect::<#item, _, _, _>(client, #operation, move || {
-            self.clone().prepare()
-        })
-        .await
-    });
+    function.block = parse_quote!({ crate::pipeline::list::collect(self).await });
     let stream_doc = format!(
         "Sends the request like [`send`](Self::send), and yields the answer's items one \
          by one as their bytes arrive, at memory that does not grow with the list. An \
@@ -248,13 +255,86 @@ fn wrap_send(function: &mut ImplItemFn, op: &OperationFacts) -> Result<Vec<ImplI
         ) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, crate::Error>>
                + ::std::marker::Send
                + 'a {
-            let client = self.client;
-            crate::pipeline::list::stream::<#item, _, _, _>(client, #operation, move || {
-                self.clone().prepare()
-            })
+            crate::pipeline::list::stream(self)
         }
     };
-    Ok(vec![prepare, stream])
+    Ok((vec![request, check, stream], call))
+}
+
+/// The builder's `impl crate::pipeline::Call`: the operation's facts (entry `index` of the
+/// generated table), what its answer decodes into, the spec's rules on its values, and its
+/// request.
+fn call_impl(op: &OperationFacts, index: usize, output: &syn::Type) -> Result<syn::Item> {
+    let builder = syn::Ident::new(&op.builder, proc_macro2::Span::call_site());
+    let mut checks = Vec::new();
+    let mut fields: Vec<&str> = Vec::new();
+    for rule in op.rules.iter().filter(|rule| !rule.body) {
+        if !fields.contains(&rule.field.as_str()) {
+            fields.push(&rule.field);
+        }
+    }
+    for field in fields {
+        let member = syn::Ident::new(
+            &crate::operations::snake_case(field),
+            proc_macro2::Span::call_site(),
+        );
+        let rules = op
+            .rules
+            .iter()
+            .filter(|rule| !rule.body && rule.field == field)
+            .map(|rule| &rule.check);
+        checks.push(quote! {
+            if let Ok(value) = &self.#member {
+                check(#field, value, &[#(#rules),*])?;
+            }
+        });
+    }
+    let body_rules: Vec<_> = op.rules.iter().filter(|rule| rule.body).collect();
+    if !body_rules.is_empty() {
+        let body_type = op
+            .body_type
+            .as_deref()
+            .with_context(|| format!("{}: rules on a body the spec does not name", op.name))?;
+        let body_type = syn::Ident::new(body_type, proc_macro2::Span::call_site());
+        let rules = body_rules.iter().map(|rule| {
+            let (field, check) = (&rule.field, &rule.check);
+            quote!((#field, #check))
+        });
+        checks.push(quote! {
+            if let Ok(body) = &self.body
+                && let Ok(body) = types::#body_type::try_from(body.clone())
+            {
+                check_body(&body, &[#(#rules),*])?;
+            }
+        });
+    }
+    let uses = if checks.is_empty() {
+        quote!()
+    } else {
+        quote!(
+            use crate::pipeline::validation::{Check, check, check_body};
+        )
+    };
+    Ok(parse_quote! {
+        impl<'a> crate::pipeline::call::Call<'a> for #builder<'a> {
+            const OPERATION: &'static crate::pipeline::operation::Operation =
+                &crate::generated::operations::OPERATIONS[#index];
+            type Output = #output;
+            fn client(&self) -> &'a super::Client {
+                self.client
+            }
+            #[allow(unused_imports)]
+            fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+                #uses
+                #(#checks)*
+                Ok(())
+            }
+            fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+                self.request()
+                    .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+            }
+        }
+    })
 }
 
 /// The operation's `send()` example (from examples.rs), made to read the list as a stream.
@@ -283,11 +363,12 @@ struct ResponseEdits {
     api_version_removed: usize,
     url_rewritten: usize,
     header_map_removed: usize,
+    info_removed: usize,
+    pre_removed: usize,
     exec_removed: usize,
     post_removed: usize,
     response_removed: usize,
     status_match_replaced: usize,
-    operation_ids: Vec<String>,
 }
 
 impl VisitMut for ResponseEdits {
@@ -301,7 +382,9 @@ impl VisitMut for ResponseEdits {
         // Sending is the pipeline's: `let result = client.exec(..)`, `client.post(..)?` and
         // `let response = result?` go; the request is what the body returns.
         for (count, matches) in [
-            (&mut self.exec_removed, is_exec_let as fn(&Stmt) -> bool),
+            (&mut self.info_removed, is_info_let as fn(&Stmt) -> bool),
+            (&mut self.pre_removed, is_pre_call),
+            (&mut self.exec_removed, is_exec_let),
             (&mut self.post_removed, is_post_call),
             (&mut self.response_removed, is_response_let),
         ] {
@@ -310,19 +393,6 @@ impl VisitMut for ResponseEdits {
             *count += before - block.stmts.len();
         }
         syn::visit_mut::visit_block_mut(self, block);
-    }
-
-    fn visit_field_value_mut(&mut self, field: &mut FieldValue) {
-        if let Member::Named(name) = &field.member
-            && name == "operation_id"
-            && let Expr::Lit(syn::ExprLit {
-                lit: syn::Lit::Str(id),
-                ..
-            }) = &field.expr
-        {
-            self.operation_ids.push(id.value());
-        }
-        syn::visit_mut::visit_field_value_mut(self, field);
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
@@ -459,15 +529,33 @@ fn is_exec_let(stmt: &Stmt) -> bool {
     matches!(&*awaited.base, Expr::MethodCall(call) if call.method == "exec")
 }
 
+/// `let info = OperationInfo { .. };`
+fn is_info_let(stmt: &Stmt) -> bool {
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    matches!(&local.pat, syn::Pat::Ident(binding) if binding.ident == "info")
+}
+
+/// `client.pre(&mut request, &info).await?;`
+fn is_pre_call(stmt: &Stmt) -> bool {
+    hook_call(stmt, "pre")
+}
+
 /// `client.post(&result, &info).await?;`
 fn is_post_call(stmt: &Stmt) -> bool {
+    hook_call(stmt, "post")
+}
+
+/// `client.<hook>(..).await?;`
+fn hook_call(stmt: &Stmt, hook: &str) -> bool {
     let Stmt::Expr(Expr::Try(tried), Some(_)) = stmt else {
         return false;
     };
     let Expr::Await(awaited) = &*tried.expr else {
         return false;
     };
-    matches!(&*awaited.base, Expr::MethodCall(call) if call.method == "post")
+    matches!(&*awaited.base, Expr::MethodCall(call) if call.method == hook)
 }
 
 /// `let response = result?;`

@@ -15,9 +15,9 @@ const SPEC: &str = "spec/salesflow.yaml";
 /// The generated client, relative to the workspace root.
 const CLIENT_FILE: &str = "crates/salesflow/src/generated/client.rs";
 /// The generated operation table, beside its types and lookup, relative to the workspace root.
-const OPERATIONS_FILE: &str = "crates/salesflow/src/pipeline/operation/generated_table.rs";
+const OPERATIONS_FILE: &str = "crates/salesflow/src/generated/operations.rs";
 /// The generated account-scoped builders, relative to the workspace root.
-const ACCOUNT_SCOPE_FILE: &str = "crates/salesflow/src/client/generated_account_scope.rs";
+const ACCOUNT_SCOPE_FILE: &str = "crates/salesflow/src/generated/account_scope.rs";
 /// The generated httpmock helpers, relative to the workspace root.
 const MOCK_FILE: &str = "crates/salesflow-httpmock/src/generated.rs";
 /// The generated command-line interface, relative to the workspace root.
@@ -255,7 +255,10 @@ fn cli(
         .collect();
     let expected = crate::cli_fix::Expected {
         constants: &constants,
-        bodies: operations.iter().filter(|op| op.has_body).count(),
+        bodies: operations
+            .iter()
+            .filter(|op| op.body_type.is_some())
+            .count(),
         arrays: operations.iter().map(|op| op.array_params.len()).sum(),
     };
     crate::cli_fix::fix(&mut file, &expected)?;

@@ -23,7 +23,10 @@ pub struct OperationFacts {
     has_account_id: bool,
     /// Parameters that can take one value only, pre-set in the builder: (field, value).
     pub constants: Vec<(String, Value)>,
-    rules: Vec<RuleFacts>,
+    /// The spec's rules on its input, checked on the builder's values before sending.
+    pub rules: Vec<RuleFacts>,
+    /// The body's schema name (`ContactUpdate`), where it takes a JSON body.
+    pub body_type: Option<String>,
     /// What a 2xx answer without a body means (`x-empty-answer`).
     empty_answer: EmptyAnswer,
     /// How many items of the body's list one request should carry (`x-batch-size`).
@@ -35,8 +38,6 @@ pub struct OperationFacts {
     /// The spec's names of the query parameters that are not required (an `Option` in the
     /// builder, added to the query only when set).
     pub optional_query: Vec<String>,
-    /// Whether the operation takes a JSON body.
-    pub has_body: bool,
     /// The doc comment of each setter of the builder.
     pub setter_docs: Vec<crate::examples::ParamDoc>,
     /// A compiling example of the call, for the method's doc comment.
@@ -70,10 +71,12 @@ impl EmptyAnswer {
     }
 }
 
-struct RuleFacts {
-    body: bool,
-    field: String,
-    check: TokenStream,
+/// A rule of the spec: the value of `field` (in the body, or a query parameter) must meet
+/// `check` (a `crate::pipeline::validation::Check` expression).
+pub struct RuleFacts {
+    pub body: bool,
+    pub field: String,
+    pub check: TokenStream,
 }
 
 /// Every operation of the spec, in the spec's order.
@@ -212,9 +215,10 @@ fn operation_facts(
         max_query_bytes,
         array_params,
         optional_query,
-        has_body: operation["requestBody"]["content"]["application/json"]
-            .get("schema")
-            .is_some(),
+        body_type: operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .and_then(|reference| reference.rsplit('/').next())
+            .map(str::to_owned),
         setter_docs,
         example,
     })
@@ -348,8 +352,8 @@ pub fn snake_case(camel: &str) -> String {
     heck::ToSnakeCase::to_snake_case(camel)
 }
 
-/// The table of operations (`pipeline/operation/generated_table.rs`) and the account-scoped
-/// builders (`client/generated_account_scope.rs`).
+/// The table of operations (`generated/operations.rs`) and the account-scoped builders
+/// (`generated/account_scope.rs`).
 pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
     let mut entries = Vec::new();
     let mut scoped = Vec::new();
@@ -371,24 +375,12 @@ pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
             Some(url) => quote!(Some(#url)),
             None => quote!(None),
         };
-        let rules = op.rules.iter().map(|rule| {
-            let field = &rule.field;
-            let check = &rule.check;
-            let place = if rule.body {
-                quote!(Place::Body)
-            } else {
-                quote!(Place::Query)
-            };
-            quote!(Rule { place: #place, field: #field, check: #check })
-        });
         entries.push(quote! {
             Operation {
                 name: #name,
-                id: #snake,
                 path: #path,
                 idempotent: #idempotent,
                 server: #server,
-                rules: &[#(#rules),*],
                 empty_answer: #empty_answer,
                 batch_size: #batch_size,
                 max_query_bytes: #max_query_bytes,
@@ -414,11 +406,11 @@ pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
     }
     let count = entries.len();
     let table = quote! {
-        use super::{Check, EmptyAnswer, Operation, Place, Rule};
+        use crate::pipeline::operation::{EmptyAnswer, Operation};
 
-        /// Every operation of the spec: its host, whether it may be repeated, the rules its
-        /// input must meet, the longest query string it may carry, and what an empty answer
-        /// means.
+        /// Every operation of the spec, in its order: its host, whether it may be repeated,
+        /// the longest query string it may carry, and what an empty answer means. (The rules
+        /// on its input are checked by its builder: `impl Call` in `client.rs`.)
         pub(crate) const OPERATIONS: [Operation; #count] = [#(#entries),*];
     };
     let scope = quote! {

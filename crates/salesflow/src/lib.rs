@@ -25,7 +25,6 @@ pub use generated::client::types;
 pub use generated::client::{Client, ResponseValue};
 pub use pipeline::{
     ApiToken, Error, FieldError, OptionalExt, RateLimit, RetryPolicy, TransportKind,
-    check_parameters,
 };
 pub use wire::{
     AccountStatus, CampaignStatus, Distance, IntegrationRunOn, IntegrationType, JsonError,

@@ -768,28 +768,12 @@ impl Importer {
             pending.error = error.to_string();
             return Sent::Refused(pending, error);
         }
-        let row = &pending.row;
-        let mut request = self
-            .client
-            .import_member()
-            .account_id(self.account_id)
-            .campaign_id(self.campaign_id)
-            .linked_in_url(pending.url.as_str());
-        if let Some(value) = &row.first_name {
-            request = request.first_name(value.as_str());
-        }
-        if let Some(value) = &row.last_name {
-            request = request.last_name(value.as_str());
-        }
-        if let Some(value) = &row.occupation {
-            request = request.occupation(value.as_str());
-        }
-        if let Some(value) = &row.location {
-            request = request.location(value.as_str());
-        }
-        if !row.custom_fields.is_empty() {
-            request = request.custom_fields(row.custom_fields.clone());
-        }
+        let request = pending.row.request(
+            &self.client,
+            &pending.url,
+            self.account_id,
+            self.campaign_id,
+        );
         let answer = request.send().await;
         let (step, member_id, error, verdict, fatal) = match answer {
             Ok(member) => (

@@ -104,9 +104,40 @@ impl ImportRow {
         parameters
     }
 
-    /// Checks that the whole request for the row, with `client`'s token, fits in the query
-    /// string the server takes (IIS: 2,048 bytes): [`check`](Self::check) cannot count the
-    /// token, the account or the campaign.
+    /// The row's `importMember` call on `client`, with `url` (the row's URL as it is sent).
+    pub fn request<'c>(
+        &self,
+        client: &'c salesflow::Client,
+        url: &ProfileUrl,
+        account_id: i64,
+        campaign_id: i64,
+    ) -> salesflow::builder::ImportMember<'c> {
+        let mut request = client
+            .import_member()
+            .account_id(account_id)
+            .campaign_id(campaign_id)
+            .linked_in_url(url.as_str());
+        if let Some(value) = &self.first_name {
+            request = request.first_name(value.as_str());
+        }
+        if let Some(value) = &self.last_name {
+            request = request.last_name(value.as_str());
+        }
+        if let Some(value) = &self.occupation {
+            request = request.occupation(value.as_str());
+        }
+        if let Some(value) = &self.location {
+            request = request.location(value.as_str());
+        }
+        if !self.custom_fields.is_empty() {
+            request = request.custom_fields(self.custom_fields.clone());
+        }
+        request
+    }
+
+    /// Checks the whole request for the row with `client`'s token, sending nothing: the
+    /// spec's rules, and that it fits in the query string the server takes (IIS: 2,048
+    /// bytes), which [`check`](Self::check) can count only roughly.
     pub fn check_request(
         &self,
         client: &salesflow::Client,
@@ -114,23 +145,25 @@ impl ImportRow {
         campaign_id: i64,
     ) -> Result<(), RowProblem> {
         let url = self.profile_url()?;
-        let (account, campaign) = (account_id.to_string(), campaign_id.to_string());
-        let mut parameters = vec![
-            ("accountId", account.as_str()),
-            ("campaignId", campaign.as_str()),
-        ];
-        parameters.extend(self.parameters(&url));
-        client
-            .check_parameters("importMember", parameters)
-            .map_err(problem)
+        let request = self.request(client, &url, account_id, campaign_id);
+        request.check().map_err(problem)
     }
 
     /// Checks the row against the spec's rules for `importMember`, its LinkedIn URL made
     /// into the form the API takes first (see [`ProfileUrl::parse`]), sending nothing: the
-    /// URL that would be sent, or the problem, naming the parameter at fault.
+    /// URL that would be sent, or the problem, naming the parameter at fault. The query
+    /// string's length is counted with a one-character token and ids;
+    /// [`check_request`](Self::check_request) counts the real ones.
     pub fn check(&self) -> Result<ProfileUrl, RowProblem> {
+        static CHECKS: std::sync::OnceLock<salesflow::Client> = std::sync::OnceLock::new();
+        let client = CHECKS.get_or_init(|| {
+            salesflow::Client::builder()
+                .token("-")
+                .build()
+                .expect("a client with a token and the default URL builds")
+        });
         let url = self.profile_url()?;
-        salesflow::check_parameters("importMember", self.parameters(&url)).map_err(problem)?;
+        self.request(client, &url, 1, 1).check().map_err(problem)?;
         Ok(url)
     }
 }

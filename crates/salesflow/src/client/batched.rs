@@ -1,7 +1,7 @@
 //! `listContactsByPublicIdentifiers` for a list of any length: batches of the size the spec
 //! advises (`x-batch-size`, 20), sent one after the other, answers joined in order.
 
-use crate::pipeline::{operation, validation};
+use crate::pipeline::operation;
 use crate::types::{Contact, ContactsQuery};
 use crate::{AccountScope, Client, Error, Timestamp};
 
@@ -75,14 +75,13 @@ impl<'a> ContactsByPublicIdentifiers<'a> {
         };
         // The rules of the whole list first, so a bad identifier in the last batch stops
         // the first one too, and the error gives its place in the whole list.
-        let operation = operation::named(OPERATION);
-        let body = serde_json::to_value(&whole).expect("a query is plain JSON");
-        validation::check_body(operation, &body).map_err(|violation| Error::InvalidRequest {
-            operation: OPERATION,
-            field: violation.field,
-            rule: violation.rule,
-        })?;
-        let size = operation.batch_size.unwrap_or(usize::MAX).max(1);
+        let whole_call = client.list_contacts_by_public_identifiers();
+        let whole_call = whole_call.account_id(account_id).body(whole.clone());
+        whole_call.check()?;
+        let size = operation::named(OPERATION)
+            .batch_size
+            .unwrap_or(usize::MAX)
+            .max(1);
         if whole.public_identifiers.len() <= size {
             return Ok(send_one(client, account_id, whole).await?.into_inner());
         }

@@ -6,8 +6,6 @@ mod account;
 mod batched;
 mod builder;
 mod constructors;
-#[allow(clippy::all)]
-mod generated_account_scope;
 mod settings;
 
 pub use account::AccountScope;

@@ -4541,16 +4541,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::CampaignStatistics>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::CampaignStatistics, _, _, _>(
-                client,
-                "getCampaignStatistics",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -4583,11 +4577,14 @@ pub mod builder {
                     &is_force_request,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_campaign_statistics",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::import_member`]
@@ -4723,16 +4720,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::Contact, _, _, _>(
-                client,
-                "importMember",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
@@ -4780,11 +4771,14 @@ pub mod builder {
                 .query_optional("location", &location)
                 .query_optional("occupation", &occupation)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "import_member",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::get_contact_by_public_identifier`]
@@ -4833,16 +4827,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::Contact, _, _, _>(
-                client,
-                "getContactByPublicIdentifier",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -4868,11 +4856,14 @@ pub mod builder {
                     &public_identifier,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_contact_by_public_identifier",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::get_contact`]
@@ -4920,16 +4911,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::Contact, _, _, _>(
-                client,
-                "getContact",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 member_id,
@@ -4954,11 +4939,14 @@ pub mod builder {
                     &account_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_contact",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::update_contact`]
@@ -5030,16 +5018,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::Contact, _, _, _>(
-                client,
-                "updateContact",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 member_id,
@@ -5069,11 +5051,14 @@ pub mod builder {
                     &account_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_contact",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::delete_contact`]
@@ -5121,16 +5106,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::StatusMessage, _, _, _>(
-                client,
-                "deleteContact",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 member_id,
@@ -5155,11 +5134,14 @@ pub mod builder {
                     &account_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_contact",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::list_contacts_by_campaign`]
@@ -5222,16 +5204,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
-            let client = self.client;
-            crate::pipeline::list::collect::<types::Contact, _, _, _>(
-                client,
-                "listContactsByCampaign",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::list::collect(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
@@ -5261,11 +5237,14 @@ pub mod builder {
                 ))
                 .query_optional("updatedFromDate", &updated_from_date)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contacts_by_campaign",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
         /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
         ///
@@ -5291,12 +5270,7 @@ pub mod builder {
             Item = ::std::result::Result<types::Contact, crate::Error>,
         > + ::std::marker::Send
         + 'a {
-            let client = self.client;
-            crate::pipeline::list::stream::<types::Contact, _, _, _>(
-                client,
-                "listContactsByCampaign",
-                move || self.clone().prepare(),
-            )
+            crate::pipeline::list::stream(self)
         }
     }
     /// Builder for [`Client::list_contacts_by_public_identifiers`]
@@ -5355,16 +5329,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
-            let client = self.client;
-            crate::pipeline::list::collect::<types::Contact, _, _, _>(
-                client,
-                "listContactsByPublicIdentifiers",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::list::collect(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -5390,11 +5358,14 @@ pub mod builder {
                     &account_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contacts_by_public_identifiers",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
         /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
         ///
@@ -5419,12 +5390,7 @@ pub mod builder {
             Item = ::std::result::Result<types::Contact, crate::Error>,
         > + ::std::marker::Send
         + 'a {
-            let client = self.client;
-            crate::pipeline::list::stream::<types::Contact, _, _, _>(
-                client,
-                "listContactsByPublicIdentifiers",
-                move || self.clone().prepare(),
-            )
+            crate::pipeline::list::stream(self)
         }
     }
     /// Builder for [`Client::list_contacts_by_account`]
@@ -5473,16 +5439,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Contact>>, crate::Error>
         {
-            let client = self.client;
-            crate::pipeline::list::collect::<types::Contact, _, _, _>(
-                client,
-                "listContactsByAccount",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::list::collect(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
@@ -5509,11 +5469,14 @@ pub mod builder {
                 ))
                 .query_optional("updatedFromDate", &updated_from_date)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_contacts_by_account",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
         /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
         ///
@@ -5538,12 +5501,7 @@ pub mod builder {
             Item = ::std::result::Result<types::Contact, crate::Error>,
         > + ::std::marker::Send
         + 'a {
-            let client = self.client;
-            crate::pipeline::list::stream::<types::Contact, _, _, _>(
-                client,
-                "listContactsByAccount",
-                move || self.clone().prepare(),
-            )
+            crate::pipeline::list::stream(self)
         }
     }
     /// Builder for [`Client::list_campaigns`]
@@ -5592,16 +5550,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Campaign>>, crate::Error>
         {
-            let client = self.client;
-            crate::pipeline::list::collect::<types::Campaign, _, _, _>(
-                client,
-                "listCampaigns",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::list::collect(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             use crate::pipeline::query::OptionalQuery as _;
             let Self {
                 client,
@@ -5625,11 +5577,14 @@ pub mod builder {
                 ))
                 .query_optional("updatedFromDate", &updated_from_date)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_campaigns",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
         /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
         ///
@@ -5654,12 +5609,7 @@ pub mod builder {
             Item = ::std::result::Result<types::Campaign, crate::Error>,
         > + ::std::marker::Send
         + 'a {
-            let client = self.client;
-            crate::pipeline::list::stream::<types::Campaign, _, _, _>(
-                client,
-                "listCampaigns",
-                move || self.clone().prepare(),
-            )
+            crate::pipeline::list::stream(self)
         }
     }
     /// Builder for [`Client::start_campaign`]
@@ -5707,16 +5657,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::StatusMessage, _, _, _>(
-                client,
-                "startCampaign",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -5742,11 +5686,14 @@ pub mod builder {
                     &campaign_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "start_campaign",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::list_accounts`]
@@ -5765,16 +5712,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Account>>, crate::Error>
         {
-            let client = self.client;
-            crate::pipeline::list::collect::<types::Account, _, _, _>(
-                client,
-                "listAccounts",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::list::collect(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self { client } = self;
             let url = client.operation_url("listAccounts", "/accounts/list");
             #[allow(unused_mut)]
@@ -5786,11 +5727,14 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_accounts",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
         /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
         ///
@@ -5813,12 +5757,7 @@ pub mod builder {
             Item = ::std::result::Result<types::Account, crate::Error>,
         > + ::std::marker::Send
         + 'a {
-            let client = self.client;
-            crate::pipeline::list::stream::<types::Account, _, _, _>(
-                client,
-                "listAccounts",
-                move || self.clone().prepare(),
-            )
+            crate::pipeline::list::stream(self)
         }
     }
     /// Builder for [`Client::create_webhook`]
@@ -5878,16 +5817,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Webhook>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::Webhook, _, _, _>(
-                client,
-                "createWebhook",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -5912,11 +5845,14 @@ pub mod builder {
                     &account_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_webhook",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::delete_webhook`]
@@ -5964,16 +5900,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::StatusMessage, _, _, _>(
-                client,
-                "deleteWebhook",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -5999,11 +5929,14 @@ pub mod builder {
                     &webhook_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_webhook",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::list_webhooks`]
@@ -6038,16 +5971,10 @@ pub mod builder {
             self,
         ) -> ::std::result::Result<ResponseValue<::std::vec::Vec<types::Webhook>>, crate::Error>
         {
-            let client = self.client;
-            crate::pipeline::list::collect::<types::Webhook, _, _, _>(
-                client,
-                "listWebhooks",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::list::collect(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self { client, account_id } = self;
             let account_id = account_id.map_err(Error::InvalidRequest)?;
             let url = client.operation_url("listWebhooks", "/webhooks/list");
@@ -6064,11 +5991,14 @@ pub mod builder {
                     &account_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_webhooks",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
         /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
         ///
@@ -6092,12 +6022,7 @@ pub mod builder {
             Item = ::std::result::Result<types::Webhook, crate::Error>,
         > + ::std::marker::Send
         + 'a {
-            let client = self.client;
-            crate::pipeline::list::stream::<types::Webhook, _, _, _>(
-                client,
-                "listWebhooks",
-                move || self.clone().prepare(),
-            )
+            crate::pipeline::list::stream(self)
         }
     }
     /// Builder for [`Client::attach_webhook`]
@@ -6173,16 +6098,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::WebhookCampaign>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::WebhookCampaign, _, _, _>(
-                client,
-                "attachWebhook",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6217,11 +6136,14 @@ pub mod builder {
                     &webhook_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "attach_webhook",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::detach_webhook`]
@@ -6269,16 +6191,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::StatusMessage, _, _, _>(
-                client,
-                "detachWebhook",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6304,11 +6220,14 @@ pub mod builder {
                     &webhook_campaign_id,
                 ))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "detach_webhook",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::get_analytics_by_campaign`]
@@ -6384,16 +6303,10 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::CampaignAnalytics>, crate::Error> {
-            let client = self.client;
-            crate::pipeline::answer::finish::<types::CampaignAnalytics, _, _, _>(
-                client,
-                "getAnalyticsByCampaign",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::answer::finish(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6425,11 +6338,14 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("to", &to))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_analytics_by_campaign",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
     }
     /// Builder for [`Client::get_analytics_by_account`]
@@ -6494,16 +6410,10 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::CampaignAnalytics>>,
             crate::Error,
         > {
-            let client = self.client;
-            crate::pipeline::list::collect::<types::CampaignAnalytics, _, _, _>(
-                client,
-                "getAnalyticsByAccount",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::list::collect(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6529,11 +6439,14 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("to", &to))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "get_analytics_by_account",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
         /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
         ///
@@ -6559,12 +6472,7 @@ pub mod builder {
             Item = ::std::result::Result<types::CampaignAnalytics, crate::Error>,
         > + ::std::marker::Send
         + 'a {
-            let client = self.client;
-            crate::pipeline::list::stream::<types::CampaignAnalytics, _, _, _>(
-                client,
-                "getAnalyticsByAccount",
-                move || self.clone().prepare(),
-            )
+            crate::pipeline::list::stream(self)
         }
     }
     /// Builder for [`Client::list_incoming_messages_by_account`]
@@ -6615,16 +6523,10 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::ContactMessages>>,
             crate::Error,
         > {
-            let client = self.client;
-            crate::pipeline::list::collect::<types::ContactMessages, _, _, _>(
-                client,
-                "listIncomingMessagesByAccount",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::list::collect(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6650,11 +6552,14 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_incoming_messages_by_account",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
         /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
         ///
@@ -6679,12 +6584,7 @@ pub mod builder {
             Item = ::std::result::Result<types::ContactMessages, crate::Error>,
         > + ::std::marker::Send
         + 'a {
-            let client = self.client;
-            crate::pipeline::list::stream::<types::ContactMessages, _, _, _>(
-                client,
-                "listIncomingMessagesByAccount",
-                move || self.clone().prepare(),
-            )
+            crate::pipeline::list::stream(self)
         }
     }
     /// Builder for [`Client::list_incoming_messages_by_campaign`]
@@ -6749,16 +6649,10 @@ pub mod builder {
             ResponseValue<::std::vec::Vec<types::ContactMessages>>,
             crate::Error,
         > {
-            let client = self.client;
-            crate::pipeline::list::collect::<types::ContactMessages, _, _, _>(
-                client,
-                "listIncomingMessagesByCampaign",
-                move || self.clone().prepare(),
-            )
-            .await
+            crate::pipeline::list::collect(self).await
         }
-        /// The request, built and checked (host, the spec's rules, token), not yet sent.
-        async fn prepare(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
+        /// The request progenitor's code builds (host, parameters, body), without the token.
+        fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
             let Self {
                 client,
                 account_id,
@@ -6790,11 +6684,14 @@ pub mod builder {
                 ))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_incoming_messages_by_campaign",
-            };
-            client.pre(&mut request, &info).await?;
             Ok(request)
+        }
+        /// Checks the call as [`send`](Self::send) does before sending anything: the values
+        /// set against the spec's rules, and the length of the query string with the client's
+        /// token. `Err` is the [`Error::InvalidRequest`](crate::Error::InvalidRequest) that
+        /// `send` would return.
+        pub fn check(&self) -> ::std::result::Result<(), crate::Error> {
+            crate::pipeline::call::check(self)
         }
         /// Sends the request like [`send`](Self::send), and yields the answer's items one by one as their bytes arrive, at memory that does not grow with the list. An item that does not decode is an `Err` naming its index and field, and the items after it still come; an error of the request, the answer or the transfer is the last item. Retries happen before the first byte only.
         ///
@@ -6820,12 +6717,430 @@ pub mod builder {
             Item = ::std::result::Result<types::ContactMessages, crate::Error>,
         > + ::std::marker::Send
         + 'a {
-            let client = self.client;
-            crate::pipeline::list::stream::<types::ContactMessages, _, _, _>(
-                client,
-                "listIncomingMessagesByCampaign",
-                move || self.clone().prepare(),
-            )
+            crate::pipeline::list::stream(self)
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for GetCampaignStatistics<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[15usize];
+        type Output = types::CampaignStatistics;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            use crate::pipeline::validation::{Check, check, check_body};
+            if let Ok(value) = &self.is_force_request {
+                check("isForceRequest", value, &[Check::OneOf(&["true"])])?;
+            }
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for ImportMember<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[6usize];
+        type Output = types::Contact;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            use crate::pipeline::validation::{Check, check, check_body};
+            if let Ok(value) = &self.linked_in_url {
+                check(
+                    "linkedInUrl",
+                    value,
+                    &[
+                        Check::MinLength(1usize),
+                        Check::HttpUrl {
+                            hosts: &["linkedin.com"],
+                        },
+                    ],
+                )?;
+            }
+            if let Ok(value) = &self.first_name {
+                check("firstName", value, &[Check::MaxLength(63usize)])?;
+            }
+            if let Ok(value) = &self.last_name {
+                check("lastName", value, &[Check::MaxLength(63usize)])?;
+            }
+            if let Ok(value) = &self.occupation {
+                check("occupation", value, &[Check::MaxLength(1023usize)])?;
+            }
+            if let Ok(value) = &self.location {
+                check("location", value, &[Check::MaxLength(127usize)])?;
+            }
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for GetContactByPublicIdentifier<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[5usize];
+        type Output = types::Contact;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            use crate::pipeline::validation::{Check, check, check_body};
+            if let Ok(value) = &self.public_identifier {
+                check(
+                    "publicIdentifier",
+                    value,
+                    &[Check::MinLength(1usize), Check::NotBlank],
+                )?;
+            }
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for GetContact<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[11usize];
+        type Output = types::Contact;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for UpdateContact<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[12usize];
+        type Output = types::Contact;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            use crate::pipeline::validation::{Check, check, check_body};
+            if let Ok(body) = &self.body
+                && let Ok(body) = types::ContactUpdate::try_from(body.clone())
+            {
+                check_body(
+                    &body,
+                    &[
+                        ("email", Check::MaxLength(1023usize)),
+                        ("firstName", Check::MaxLength(63usize)),
+                        ("industry", Check::MaxLength(1023usize)),
+                        ("lastName", Check::MaxLength(63usize)),
+                        ("location", Check::MaxLength(127usize)),
+                        ("occupation", Check::MaxLength(1023usize)),
+                        ("phone", Check::MaxLength(1023usize)),
+                    ],
+                )?;
+            }
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for DeleteContact<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[10usize];
+        type Output = types::StatusMessage;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for ListContactsByCampaign<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[7usize];
+        type Output = ::std::vec::Vec<types::Contact>;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for ListContactsByPublicIdentifiers<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[8usize];
+        type Output = ::std::vec::Vec<types::Contact>;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            use crate::pipeline::validation::{Check, check, check_body};
+            if let Ok(body) = &self.body
+                && let Ok(body) = types::ContactsQuery::try_from(body.clone())
+            {
+                check_body(
+                    &body,
+                    &[
+                        ("PublicIdentifiers", Check::MinItems(1usize)),
+                        ("PublicIdentifiers", Check::ItemsMinLength(1usize)),
+                        ("PublicIdentifiers", Check::ItemsNotBlank),
+                    ],
+                )?;
+            }
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for ListContactsByAccount<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[9usize];
+        type Output = ::std::vec::Vec<types::Contact>;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for ListCampaigns<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[3usize];
+        type Output = ::std::vec::Vec<types::Campaign>;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for StartCampaign<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[4usize];
+        type Output = types::StatusMessage;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for ListAccounts<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[0usize];
+        type Output = ::std::vec::Vec<types::Account>;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for CreateWebhook<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[17usize];
+        type Output = types::Webhook;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            use crate::pipeline::validation::{Check, check, check_body};
+            if let Ok(body) = &self.body
+                && let Ok(body) = types::WebhookDefinition::try_from(body.clone())
+            {
+                check_body(
+                    &body,
+                    &[
+                        ("Name", Check::MinLength(1usize)),
+                        ("Name", Check::NotBlank),
+                        ("Name", Check::MaxLength(255usize)),
+                        ("Url", Check::MinLength(1usize)),
+                        ("Url", Check::MaxLength(511usize)),
+                        ("Url", Check::HttpUrl { hosts: &[] }),
+                    ],
+                )?;
+            }
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for DeleteWebhook<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[18usize];
+        type Output = types::StatusMessage;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for ListWebhooks<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[20usize];
+        type Output = ::std::vec::Vec<types::Webhook>;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for AttachWebhook<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[16usize];
+        type Output = types::WebhookCampaign;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            use crate::pipeline::validation::{Check, check, check_body};
+            if let Ok(value) = &self.run_on {
+                check("runOn", value, &[Check::Minimum(1i64)])?;
+            }
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for DetachWebhook<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[19usize];
+        type Output = types::StatusMessage;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for GetAnalyticsByCampaign<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[2usize];
+        type Output = types::CampaignAnalytics;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for GetAnalyticsByAccount<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[1usize];
+        type Output = ::std::vec::Vec<types::CampaignAnalytics>;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for ListIncomingMessagesByAccount<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[13usize];
+        type Output = ::std::vec::Vec<types::ContactMessages>;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
+        }
+    }
+    impl<'a> crate::pipeline::call::Call<'a> for ListIncomingMessagesByCampaign<'a> {
+        const OPERATION: &'static crate::pipeline::operation::Operation =
+            &crate::generated::operations::OPERATIONS[14usize];
+        type Output = ::std::vec::Vec<types::ContactMessages>;
+        fn client(&self) -> &'a super::Client {
+            self.client
+        }
+        #[allow(unused_imports)]
+        fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
+            Ok(())
+        }
+        fn build(self) -> ::std::result::Result<reqwest::Request, crate::Error> {
+            self.request()
+                .map_err(|error| crate::pipeline::call::not_built(Self::OPERATION.name, error))
         }
     }
 }

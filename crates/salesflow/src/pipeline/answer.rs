@@ -1,59 +1,41 @@
 //! Reads Salesflow's answer as a real ASP.NET server sends it, into a value or an [`Error`].
 //!
-//! Every generated `send()` but those of lists ends here (see xtask/src/builder_rewrite.rs;
+//! Every generated `send()` but those of lists ends here (see `call.rs`;
 //! lists are read by `list.rs`, which falls back on [`read`] for what is not a list). A 2xx
 //! answer is decoded leniently (a byte-order mark, keys in any case, omitted nulls;
 //! `lenient_json.rs`); an answer without a body means what the operation's `x-empty-answer`
 //! says; any other status is an [`Error::Api`] that keeps the status whatever the body is.
 //! Every text kept from the answer has the token removed.
 
-use std::future::Future;
-
 use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::call::{Call, prepare};
 use super::error::one_line;
-use super::operation::{self, EmptyAnswer, Operation};
+use super::operation::{EmptyAnswer, Operation};
 use super::scrub::Scrubber;
-use super::transfer::{self, Body, Failure, Reading};
-use super::validation::Violation;
+use super::transfer::{self, Body, Reading};
 use crate::wire::lenient_json;
 use crate::{Client, Error, FieldError};
 
 /// The UTF-8 byte-order mark .NET's `Encoding.UTF8` writes before a body.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// How a rule violation travels from the `pre` hook, which can only return a string, to
-/// [`finish`]. Never shown to users.
-pub(crate) fn encode_violation(violation: &Violation) -> String {
-    serde_json::to_string(violation).expect("a violation is two strings")
-}
-
-/// The end of every generated `send()` but those of lists: the request that `prepare`
-/// builds (again for a retry), or why there is none, becomes the decoded value or the SDK's
-/// error.
-pub(crate) async fn finish<T, P, F, E>(
-    client: &Client,
-    name: &'static str,
-    mut prepare: P,
-) -> Result<ResponseValue<T>, Error>
-where
-    T: DeserializeOwned,
-    P: FnMut() -> F,
-    F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>>,
-{
-    let operation = operation::named(name);
-    let sent = transfer::send(client, operation, &mut prepare, Reading::Whole, 1);
-    let answer = sent.await?;
+/// The end of every generated `send()` but those of lists: `call` sent (built again for a
+/// retry), its answer decoded or the SDK's error.
+pub(crate) async fn finish<'a, C: Call<'a>>(call: C) -> Result<ResponseValue<C::Output>, Error> {
+    let client = call.client();
+    let mut request = move || prepare(call.clone());
+    let answer = transfer::send(client, C::OPERATION, &mut request, Reading::Whole, 1).await?;
     let status = answer.status;
     let Body::Whole(Some(body)) = answer.body else {
         unreachable!("a whole answer has its body");
     };
     tap(client, status, &body);
     let scrub = || client.inner().scrubber();
-    read::<T>(operation, status, &body, scrub)
+    read::<C::Output>(C::OPERATION, status, &body, scrub)
         .map(|value| ResponseValue::new(value, status, answer.headers))
 }
 
@@ -268,119 +250,9 @@ fn excerpt(body: &str, scrub: &Scrubber) -> String {
     short
 }
 
-/// Why a request was not sent or got no answer: progenitor's error, in the SDK's terms.
-pub(crate) fn not_sent<E>(
-    client: &Client,
-    operation: &'static str,
-    error: progenitor_client::Error<E>,
-) -> Error {
-    use progenitor_client::Error as Generated;
-    match error {
-        Generated::InvalidRequest(message) => invalid_builder_input(operation, &message),
-        Generated::Custom(encoded) => match serde_json::from_str::<Violation>(&encoded) {
-            Ok(violation) => Error::InvalidRequest {
-                operation,
-                field: violation.field,
-                rule: violation.rule,
-            },
-            Err(_) => Error::InvalidRequest {
-                operation,
-                field: "request".to_owned(),
-                rule: client.inner().scrubber().clean(&encoded),
-            },
-        },
-        Generated::CommunicationError(source)
-        | Generated::ResponseBodyError(source)
-        | Generated::InvalidUpgrade(source) => Failure::Http(source).into_error(operation),
-        // The status `match` that produced these is gone from the generated code: every
-        // answer reaches `finish` as a response.
-        Generated::ErrorResponse(response) => Error::Decode {
-            operation,
-            status: response.status(),
-            field: None,
-            detail: "an answer the SDK did not read".to_owned(),
-        },
-        Generated::InvalidResponsePayload(_, error) => Error::Decode {
-            operation,
-            status: StatusCode::OK,
-            field: None,
-            detail: client.inner().scrubber().clean(&error.to_string()),
-        },
-        Generated::UnexpectedResponse(response) => Error::Decode {
-            operation,
-            status: response.status(),
-            field: None,
-            detail: "an answer the SDK did not read".to_owned(),
-        },
-    }
-}
-
-/// progenitor's builder messages: `x was not initialized`, `conversion to `T` for x
-/// failed`, `error converting supplied value for x: why`.
-fn invalid_builder_input(operation: &'static str, message: &str) -> Error {
-    let (field, rule) = if let Some(field) = message.strip_suffix(" was not initialized") {
-        (field, "is required; set it on the builder".to_owned())
-    } else if let Some(rest) = message.strip_prefix("conversion to `") {
-        let (ty, field) = rest
-            .split_once("` for ")
-            .map_or(("?", rest), |(ty, field)| {
-                (ty, field.trim_end_matches(" failed"))
-            });
-        (field, format!("does not fit in {ty}"))
-    } else if let Some((field, why)) = message
-        .strip_prefix("error converting supplied value for ")
-        .and_then(|rest| rest.split_once(": "))
-    {
-        (field, why.to_owned())
-    } else {
-        ("request", message.to_owned())
-    };
-    Error::InvalidRequest {
-        operation,
-        field: camel_case(field),
-        rule,
-    }
-}
-
-/// `first_name` → `firstName`: errors use the API's names (heck, as progenitor converts).
-fn camel_case(snake: &str) -> String {
-    heck::ToLowerCamelCase::to_lower_camel_case(snake)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn builder_messages_become_field_and_rule() {
-        let cases = [
-            (
-                "account_id was not initialized",
-                "accountId",
-                "is required; set it on the builder",
-            ),
-            (
-                "conversion to `i64` for campaign_id failed",
-                "campaignId",
-                "does not fit in i64",
-            ),
-            (
-                "error converting supplied value for updated_from_date: not a timestamp",
-                "updatedFromDate",
-                "not a timestamp",
-            ),
-        ];
-        for (message, field, rule) in cases {
-            match invalid_builder_input("op", message) {
-                Error::InvalidRequest {
-                    field: f, rule: r, ..
-                } => {
-                    assert_eq!((f.as_str(), r.as_str()), (field, rule));
-                }
-                other => panic!("{other:?}"),
-            }
-        }
-    }
 
     #[test]
     fn excerpts_drop_tags_fold_space_and_the_token() {

@@ -8,7 +8,6 @@
 //! read whole first, since the tap is handed whole bodies.
 
 use std::collections::VecDeque;
-use std::future::Future;
 
 use bytes::Bytes;
 use futures_core::Stream;
@@ -18,7 +17,8 @@ use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, HeaderMap};
 use serde::de::DeserializeOwned;
 
 use super::answer;
-use super::operation::{self, Operation};
+use super::call::{Call, prepare};
+use super::operation::Operation;
 use super::retry::Attempted;
 use super::transfer::{self, Body, Failure, Reading};
 use crate::wire::json_array::{ArrayItems, Step, SyntaxError};
@@ -27,20 +27,16 @@ use crate::{Client, Error};
 
 /// The end of a generated list `send()`: every item, or the first error. A transfer that
 /// breaks off is retried from the start where the operation is safe to repeat.
-pub(crate) async fn collect<T, P, F, E>(
-    client: &Client,
-    name: &'static str,
-    mut prepare: P,
-) -> Result<ResponseValue<Vec<T>>, Error>
+pub(crate) async fn collect<'a, T, C>(call: C) -> Result<ResponseValue<Vec<T>>, Error>
 where
     T: DeserializeOwned,
-    P: FnMut() -> F,
-    F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>>,
+    C: Call<'a, Output = Vec<T>>,
 {
-    let operation = operation::named(name);
+    let (client, operation) = (call.client(), C::OPERATION);
+    let mut request = move || prepare(call.clone());
     let mut attempt = 1;
     loop {
-        let mut items = Items::<T>::open(client, operation, &mut prepare, attempt).await?;
+        let mut items = Items::<T>::open(client, operation, &mut request, attempt).await?;
         // A small answer of known length is read whole and decoded in one go: the same
         // decoding, with less work per call.
         let small = items.expected.is_some_and(|length| length <= SMALL_ANSWER);
@@ -115,30 +111,25 @@ fn push<T>(list: &mut Vec<T>, item: T) {
 
 /// The end of a generated `stream()`: the items one by one; an error of the request, the
 /// answer or the transfer is the last item, an item that does not decode is not.
-pub(crate) fn stream<'a, T, P, F, E>(
-    client: &'a Client,
-    name: &'static str,
-    prepare: P,
-) -> impl Stream<Item = Result<T, Error>> + Send + 'a
+pub(crate) fn stream<'a, T, C>(call: C) -> impl Stream<Item = Result<T, Error>> + Send + 'a
 where
     T: DeserializeOwned + Send + 'a,
-    P: FnMut() -> F + Send + 'a,
-    F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>> + Send + 'a,
-    E: Send + 'a,
+    C: Call<'a, Output = Vec<T>>,
 {
-    enum State<'a, T, P> {
-        Preparing(P),
+    enum State<'a, T, C> {
+        Preparing(C),
         Reading(Box<Items<'a, T>>),
         Over,
     }
-    let start = State::Preparing(prepare);
+    let (client, name) = (call.client(), C::OPERATION.name);
+    let start = State::Preparing(call);
     futures_util::stream::unfold(start, move |state| async move {
         let mut items = match state {
             State::Over => return None,
             State::Reading(items) => items,
-            State::Preparing(mut prepare) => {
-                let operation = operation::named(name);
-                match Items::open(client, operation, &mut prepare, 1).await {
+            State::Preparing(call) => {
+                let mut request = move || prepare(call.clone());
+                match Items::open(client, C::OPERATION, &mut request, 1).await {
                     Ok(items) => Box::new(items),
                     Err(error) => return Some((Err(error), State::Over)),
                 }
@@ -190,15 +181,14 @@ struct Items<'a, T> {
 }
 
 impl<'a, T: DeserializeOwned> Items<'a, T> {
-    async fn open<P, F, E>(
+    async fn open<P>(
         client: &'a Client,
         operation: &'static Operation,
         prepare: &mut P,
         attempt: u32,
     ) -> Result<Self, Error>
     where
-        P: FnMut() -> F,
-        F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>>,
+        P: FnMut() -> Result<reqwest::Request, Error>,
     {
         let tapped = client.inner().raw_answers.is_some();
         let reading = if tapped {

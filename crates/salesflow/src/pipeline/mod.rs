@@ -3,6 +3,7 @@
 //! a value or one [`Error`](crate::Error) without the token.
 
 pub(crate) mod answer;
+pub(crate) mod call;
 mod error;
 mod hooks;
 pub(crate) mod hosts;
@@ -20,4 +21,3 @@ pub use error::{Error, FieldError, OptionalExt, TransportKind};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
 pub use token::ApiToken;
-pub use validation::check_parameters;

@@ -1,8 +1,8 @@
 //! Sends a prepared request and gets its answer: the client's rate limit, the first-byte
 //! and idle timeouts, retries, and a span that never shows the URL's query.
 //!
-//! Every generated `send()` and `stream()` hands here the function that prepares its
-//! request (see xtask/src/builder_rewrite.rs). A whole answer is read inside the retries,
+//! `answer.rs` and `list.rs` hand here the function that prepares a call's request
+//! (`call::prepare`, again for each attempt). A whole answer is read inside the retries,
 //! so a transfer that breaks off is retried like a refused connection where the operation
 //! is safe to repeat; a streamed answer is handed over at its first byte.
 
@@ -16,7 +16,6 @@ use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
-use super::answer;
 use super::operation::Operation;
 use super::rate_limit::Turn;
 use super::retry::Attempted;
@@ -182,7 +181,7 @@ impl std::error::Error for TimedOut {}
 /// The request is built here, in the attempts' own state, rather than by the caller and
 /// handed down: every `async fn` on the way would keep a copy of it, and a retry builds it
 /// anew rather than sending a copy kept of the first.
-pub(crate) async fn send<P, F, E>(
+pub(crate) async fn send<P>(
     client: &Client,
     operation: &'static Operation,
     prepare: &mut P,
@@ -190,8 +189,7 @@ pub(crate) async fn send<P, F, E>(
     attempt: u32,
 ) -> Result<Answer, Error>
 where
-    P: FnMut() -> F,
-    F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>>,
+    P: FnMut() -> Result<reqwest::Request, Error>,
 {
     let span = tracing::info_span!(
         "salesflow",
@@ -210,7 +208,7 @@ where
     traced.instrument(span.clone()).await
 }
 
-async fn attempts<P, F, E>(
+async fn attempts<P>(
     client: &Client,
     operation: &'static Operation,
     prepare: &mut P,
@@ -219,17 +217,14 @@ async fn attempts<P, F, E>(
     span: Option<&tracing::Span>,
 ) -> Result<Answer, Error>
 where
-    P: FnMut() -> F,
-    F: Future<Output = Result<reqwest::Request, progenitor_client::Error<E>>>,
+    P: FnMut() -> Result<reqwest::Request, Error>,
 {
     let started = span.map(|_| tokio::time::Instant::now());
     let settings = client.inner();
     let policy = settings.retry();
     let mut named = false;
     let outcome = loop {
-        let request = prepare()
-            .await
-            .map_err(|error| answer::not_sent(client, operation.name, error))?;
+        let request = prepare()?;
         if let Some(span) = span.filter(|_| !named) {
             // Once: every attempt sends the same method and path.
             span.record("method", tracing::field::display(request.method()));
@@ -242,7 +237,7 @@ where
         let outcome = match outcome {
             // reqwest could not make the request at all: no retry can help.
             Err(Failure::Http(error)) if error.is_builder() => {
-                return Err(cannot_be_sent(client, operation, error));
+                return Err(cannot_be_sent(operation.name, error));
             }
             other => other,
         };
@@ -285,17 +280,15 @@ where
 
 /// A request reqwest could not build (a URL it cannot send): the rule it breaks, without
 /// the URL, and nothing sent.
-fn cannot_be_sent(client: &Client, operation: &Operation, error: reqwest::Error) -> Error {
+pub(crate) fn cannot_be_sent(operation: &'static str, error: reqwest::Error) -> Error {
     let error = error.without_url();
     let why =
         std::error::Error::source(&error).map_or_else(|| error.to_string(), ToString::to_string);
     Error::InvalidRequest {
-        operation: operation.name,
+        operation,
         field: "request".to_owned(),
-        rule: format!(
-            "cannot be sent ({}); nothing was sent",
-            client.inner().scrubber().clean(&why)
-        ),
+        // The token is added to a request once it is built: no text of this error has it.
+        rule: format!("cannot be sent ({why}); nothing was sent"),
     }
 }
 
@@ -365,21 +358,15 @@ mod tests {
 
     #[test]
     fn a_request_reqwest_cannot_build_is_invalid_not_a_transport_failure() {
-        let client = crate::ClientBuilder::new()
-            .token("s3cret-token-1")
-            .build()
-            .unwrap();
+        // Building a client installs the TLS crypto provider `reqwest::Client::new` needs.
+        crate::ClientBuilder::new().token("s3").build().unwrap();
         let unbuildable = reqwest::Client::new()
             .get("http://127.0.0.1:9/api/x?token=s3cret-token-1")
             .header("bad\nname", "v")
             .build()
             .unwrap_err();
         assert!(unbuildable.is_builder());
-        let error = cannot_be_sent(
-            &client,
-            super::super::operation::named("importMember"),
-            unbuildable,
-        );
+        let error = cannot_be_sent("importMember", unbuildable);
         assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
         assert!(!error.is_retryable());
         let shown = format!("{error} {error:?}");

@@ -1,16 +1,40 @@
-//! Checks a request against the spec's rules before it is sent (lengths, URLs, known values).
-//! The rules themselves are read from the operation table (`operation/`).
+//! The spec's rules on a call's values (lengths, URLs, known values), checked on the typed
+//! values a builder holds before any request is built (each builder's generated
+//! `check_rules` calls [`check`] and [`check_body`] with its rules); and the length of the
+//! query string a request goes out with.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-use super::operation::{Check, Operation, Place, Rule};
+use super::operation::Operation;
 
-/// A request that breaks a rule: which field, which rule, and what the value was like.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// What a value must meet.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Check {
+    /// At least this many characters (UTF-16 units, as the .NET server counts).
+    MinLength(usize),
+    /// At most this many characters (UTF-16 units, as the .NET server counts).
+    MaxLength(usize),
+    /// An array with at least this many items.
+    MinItems(usize),
+    /// An array whose every item has at least this many characters.
+    ItemsMinLength(usize),
+    /// Text with at least one character that is not white space (ASP.NET's `[Required]`).
+    NotBlank,
+    /// An array whose every item has a character that is not white space.
+    ItemsNotBlank,
+    /// An integer of at least this value.
+    Minimum(i64),
+    /// One of these values (as text).
+    OneOf(&'static [&'static str]),
+    /// An absolute http or https URL, on one of these hosts or their subdomains if any.
+    HttpUrl { hosts: &'static [&'static str] },
+}
+
+/// A value that breaks a rule: which field, which rule, and what the value was like.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Violation {
     pub field: String,
     pub rule: String,
@@ -18,7 +42,7 @@ pub(crate) struct Violation {
 
 impl Violation {
     /// The SDK's error for it: nothing was sent.
-    fn into_error(self, operation: &'static str) -> crate::Error {
+    pub(crate) fn into_error(self, operation: &'static str) -> crate::Error {
         crate::Error::InvalidRequest {
             operation,
             field: self.field,
@@ -33,76 +57,59 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Checks the query and JSON body of `request` against every rule of `operation`.
-pub(crate) fn check(operation: &Operation, request: &reqwest::Request) -> Result<(), Violation> {
-    if operation.rules.is_empty() {
+/// Checks the value of the parameter `field` (the spec's name) against `checks`. A value
+/// not set (`None`) meets every check.
+pub(crate) fn check<T: Serialize + ?Sized>(
+    field: &'static str,
+    value: &T,
+    checks: &[Check],
+) -> Result<(), Violation> {
+    let value = serde_json::to_value(value).unwrap_or(Value::Null);
+    if value.is_null() {
         return Ok(());
     }
-    // One pass over the query string (a value may be megabytes), each value checked
-    // against the rules of its field.
-    let query_rules = || {
-        operation
-            .rules
-            .iter()
-            .filter(|rule| rule.place == Place::Query)
-    };
-    if query_rules().next().is_some() {
-        for (name, value) in request.url().query_pairs() {
-            let mut rules = query_rules().filter(|rule| name == rule.field).peekable();
-            if rules.peek().is_none() {
-                continue;
-            }
-            let value = Value::String(value.into_owned());
-            for rule in rules {
-                check_value(rule, &value)?;
-            }
+    checks
+        .iter()
+        .try_for_each(|rule| check_value(field, *rule, &value))
+}
+
+/// Checks the top-level fields of a JSON body against their checks.
+pub(crate) fn check_body<T: Serialize>(
+    body: &T,
+    checks: &[(&'static str, Check)],
+) -> Result<(), Violation> {
+    let body = serde_json::to_value(body).unwrap_or(Value::Null);
+    for (field, rule) in checks {
+        if let Some(value) = body.get(field).filter(|v| !v.is_null()) {
+            check_value(field, *rule, value)?;
         }
-    }
-    // The body is parsed only for operations with rules on it.
-    if operation.rules.iter().any(|rule| rule.place == Place::Body)
-        && let Some(body) = request
-            .body()
-            .and_then(reqwest::Body::as_bytes)
-            .and_then(|bytes| serde_json::from_slice::<Value>(bytes).ok())
-    {
-        check_body(operation, &body)?;
     }
     Ok(())
 }
 
 /// Checks that the query string `request` goes out with (the token in it) fits in what the
-/// server takes (`x-max-query-length`): IIS refuses a longer one whatever it holds.
+/// server takes (`x-max-query-length`): IIS refuses a longer one whatever it holds. The
+/// longest parameter, the token aside, is named.
 pub(crate) fn check_query_length(
     operation: &Operation,
     request: &reqwest::Request,
 ) -> Result<(), Violation> {
-    let query = request.url().query().unwrap_or_default();
-    let pieces = query.split('&').map(|piece| {
-        let name = piece.split('=').next().unwrap_or_default();
-        (Cow::Owned(form_decoded(name)), piece.len())
-    });
-    query_fits(operation, query.len(), pieces)
-}
-
-/// `Ok` if a query string of `total` bytes (as sent) is within the operation's limit; else
-/// the violation, naming the longest of `pieces` (each parameter's name, and the bytes of
-/// its `name=value`), the token aside. `pieces` is read only for a query too long.
-fn query_fits<'a>(
-    operation: &Operation,
-    total: usize,
-    pieces: impl Iterator<Item = (Cow<'a, str>, usize)>,
-) -> Result<(), Violation> {
     let max = operation.max_query_bytes;
+    let query = request.url().query().unwrap_or_default();
+    let total = query.len();
     if total <= max {
         return Ok(());
     }
-    let longest = pieces
-        .filter(|(name, _)| name != super::token::TOKEN_PARAMETER)
-        .max_by_key(|(_, bytes)| *bytes);
-    let (field, bytes) = longest.map_or_else(
-        || ("request".to_owned(), total),
-        |(name, bytes)| (name.into_owned(), bytes),
-    );
+    let longest = reqwest::Url::parse(&format!("http://x/?{query}"))
+        .ok()
+        .and_then(|url| {
+            url.query_pairs()
+                .map(|(name, _)| name.into_owned())
+                .zip(query.split('&').map(str::len))
+                .filter(|(name, _)| name != super::token::TOKEN_PARAMETER)
+                .max_by_key(|(_, bytes)| *bytes)
+        });
+    let (field, bytes) = longest.unwrap_or_else(|| ("request".to_owned(), total));
     Err(Violation {
         field,
         rule: format!(
@@ -112,156 +119,16 @@ fn query_fits<'a>(
     })
 }
 
-/// A name as a form-encoded query string has it, decoded.
-fn form_decoded(name: &str) -> String {
-    let url = reqwest::Url::parse(&format!("http://x/?{name}=")).ok();
-    url.and_then(|url| url.query_pairs().next().map(|(name, _)| name.into_owned()))
-        .unwrap_or_else(|| name.to_owned())
-}
-
-/// The length of `text` form-encoded, as a request's query string carries it: the bytes
-/// `*-._`, digits and ASCII letters as they are, a space as `+`, any other byte as `%XX`
-/// (what `url`'s `form_urlencoded`, which reqwest uses, writes).
-fn form_len(text: &str) -> usize {
-    text.bytes()
-        .map(|byte| match byte {
-            b'*' | b'-' | b'.' | b'_' | b' ' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => 1,
-            _ => 3,
-        })
-        .sum()
-}
-
-/// Whether `parameters` and `token` (last), as a request carries them, fit in the query
-/// string the operation takes; counted, not encoded.
-fn parameters_fit(
-    operation: &Operation,
-    parameters: &[(&str, &str)],
-    token: Option<&str>,
-) -> Result<(), Violation> {
-    let piece = |name: &str, value: &str| form_len(name) + 1 + form_len(value);
-    let token = token.map_or(0, |token| piece(super::token::TOKEN_PARAMETER, token) + 1);
-    let pairs: usize = parameters
-        .iter()
-        .map(|(name, value)| piece(name, value))
-        .sum();
-    let separators = parameters.len().saturating_sub(1);
-    let pieces = parameters
-        .iter()
-        .map(|(name, value)| (Cow::Borrowed(*name), piece(name, value)));
-    query_fits(operation, pairs + separators + token, pieces)
-}
-
-impl crate::Client {
-    /// Checks query parameters as [`check_parameters`] does, and that with this client's
-    /// token they fit in the query string the server takes (`x-max-query-length`): what
-    /// `send()` would refuse, without sending. Give every parameter the request would carry
-    /// (`accountId` too), since each counts towards the length.
-    ///
-    /// ```
-    /// use salesflow::Error;
-    ///
-    /// let client = salesflow::Client::with_token("abcdefghijklmnop123");
-    /// // 400 characters, within the 1,023 allowed, but 2,400 bytes URL-encoded (`%C3%A9`).
-    /// let long = "é".repeat(400);
-    /// let row = [
-    ///     ("accountId", "321"),
-    ///     ("campaignId", "789"),
-    ///     ("linkedInUrl", "https://www.linkedin.com/in/jane-doe"),
-    ///     ("occupation", long.as_str()),
-    /// ];
-    /// let Err(Error::InvalidRequest { field, rule, .. }) = client.check_parameters("importMember", row) else {
-    ///     panic!("refused")
-    /// };
-    /// assert_eq!(field, "occupation");
-    /// assert!(rule.contains("refuses a query string over 2048 bytes"), "{rule}");
-    /// ```
-    pub fn check_parameters<'a>(
-        &self,
-        operation_id: &str,
-        parameters: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<(), crate::Error> {
-        let token = progenitor_client::ClientInfo::inner(self).token().expose();
-        check_with_token(operation_id, parameters, Some(token))
-    }
-}
-
-/// Checks query parameters against the spec's rules of the operation `operation_id`
-/// (`"importMember"`) without building or sending a request: what a bulk job runs over
-/// every row before the first call. The same rules `send()` checks, and the length of the
-/// query string they make (without a token: [`Client::check_parameters`](crate::Client::check_parameters)
-/// counts the client's).
-///
-/// ```
-/// use salesflow::{Error, check_parameters};
-///
-/// let row = [("linkedInUrl", "https://www.linkedin.com/in/jane-doe")];
-/// assert!(check_parameters("importMember", row).is_ok());
-///
-/// let bad = check_parameters("importMember", [("linkedInUrl", "https://example.com/jane")]);
-/// let Err(Error::InvalidRequest { field, .. }) = bad else { panic!("refused") };
-/// assert_eq!(field, "linkedInUrl");
-/// ```
-pub fn check_parameters<'a>(
-    operation_id: &str,
-    parameters: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<(), crate::Error> {
-    check_with_token(operation_id, parameters, None)
-}
-
-fn check_with_token<'a>(
-    operation_id: &str,
-    parameters: impl IntoIterator<Item = (&'a str, &'a str)>,
-    token: Option<&str>,
-) -> Result<(), crate::Error> {
-    let operation = super::operation::named(operation_id);
-    if operation.path.is_empty() {
-        return Err(crate::Error::InvalidRequest {
-            operation: operation.name,
-            field: operation_id.to_owned(),
-            rule: "is not an operationId of the spec (`importMember`, …)".to_owned(),
-        });
-    }
-    let parameters: Vec<(&str, &str)> = parameters.into_iter().collect();
-    for rule in operation
-        .rules
-        .iter()
-        .filter(|rule| rule.place == Place::Query)
-    {
-        for (name, value) in &parameters {
-            if *name == rule.field {
-                check_value(rule, &Value::String((*value).to_owned()))
-                    .map_err(|violation| violation.into_error(operation.name))?;
-            }
-        }
-    }
-    parameters_fit(operation, &parameters, token)
-        .map_err(|violation| violation.into_error(operation.name))
-}
-
-/// Checks a JSON body against the body rules of `operation`.
-pub(crate) fn check_body(operation: &Operation, body: &Value) -> Result<(), Violation> {
-    for rule in operation
-        .rules
-        .iter()
-        .filter(|rule| rule.place == Place::Body)
-    {
-        if let Some(value) = body.get(rule.field).filter(|v| !v.is_null()) {
-            check_value(rule, value)?;
-        }
-    }
-    Ok(())
-}
-
-fn check_value(rule: &Rule, value: &Value) -> Result<(), Violation> {
+fn check_value(field: &str, check: Check, value: &Value) -> Result<(), Violation> {
     let violation = |rule_text: String| Violation {
-        field: rule.field.to_owned(),
+        field: field.to_owned(),
         rule: rule_text,
     };
     let text = match value {
         Value::String(text) => Some(text.as_str()),
         _ => None,
     };
-    match rule.check {
+    match check {
         Check::MinLength(min) => {
             if let Some(text) = text
                 && length(text) < min
@@ -302,7 +169,7 @@ fn check_value(rule: &Rule, value: &Value) -> Result<(), Violation> {
                 let len = item.as_str().map_or(0, length);
                 if len < min {
                     return Err(Violation {
-                        field: format!("{}[{index}]", rule.field),
+                        field: format!("{field}[{index}]"),
                         rule: if len == 0 {
                             "is empty; every item needs a value".to_owned()
                         } else {
@@ -330,7 +197,7 @@ fn check_value(rule: &Rule, value: &Value) -> Result<(), Violation> {
                     && text.trim().is_empty()
                 {
                     return Err(Violation {
-                        field: format!("{}[{index}]", rule.field),
+                        field: format!("{field}[{index}]"),
                         rule: "is only white space; every item needs a value".to_owned(),
                     });
                 }
@@ -404,41 +271,14 @@ fn shorten(value: &str) -> String {
 mod tests {
     use super::*;
 
-    fn rule(check: Check) -> Rule {
-        Rule {
-            place: Place::Body,
-            field: "name",
-            check,
-        }
-    }
-
     fn text(value: &str) -> Value {
         Value::String(value.to_owned())
     }
 
     #[test]
-    fn a_query_is_counted_as_reqwest_encodes_it() {
-        for text in [
-            "abc",
-            "a b",
-            "Ab\"Cd\\Ef<Gh>Ij&Kl+Mn/Op=Qr%St Uv",
-            "é😀*-._~",
-            "",
-        ] {
-            let mut url = reqwest::Url::parse("http://x/").unwrap();
-            url.query_pairs_mut().append_pair("occupation", text);
-            assert_eq!(
-                form_len("occupation") + 1 + form_len(text),
-                url.query().unwrap().len(),
-                "{text:?}"
-            );
-        }
-    }
-
-    #[test]
     fn lengths_count_utf16_units_like_the_server() {
-        assert!(check_value(&rule(Check::MaxLength(2)), &text("éé")).is_ok());
-        let error = check_value(&rule(Check::MaxLength(2)), &text("😀😀")).unwrap_err();
+        assert!(check_value("name", Check::MaxLength(2), &text("éé")).is_ok());
+        let error = check_value("name", Check::MaxLength(2), &text("😀😀")).unwrap_err();
         assert_eq!(
             error.rule,
             "is 4 characters long; the API accepts at most 2"
@@ -497,7 +337,7 @@ mod tests {
             ),
         ];
         for (check, value, expected) in cases {
-            let violation = check_value(&rule(check), &value).unwrap_err();
+            let violation = check_value("name", check, &value).unwrap_err();
             assert_eq!(violation.to_string(), expected);
         }
     }
@@ -508,11 +348,11 @@ mod tests {
             hosts: &["linkedin.com"],
         };
         for url in ["https://www.linkedin.com/in/x", "http://linkedin.com/in/y"] {
-            assert!(check_value(&rule(linkedin), &text(url)).is_ok(), "{url}");
+            assert!(check_value("name", linkedin, &text(url)).is_ok(), "{url}");
         }
-        assert!(check_value(&rule(Check::OneOf(&["true"])), &text("true")).is_ok());
-        assert!(check_value(&rule(Check::ItemsMinLength(1)), &serde_json::json!(["a"])).is_ok());
-        assert!(check_value(&rule(Check::NotBlank), &text(" a ")).is_ok());
-        assert!(check_value(&rule(Check::Minimum(1)), &text("12")).is_ok());
+        assert!(check_value("name", Check::OneOf(&["true"]), &serde_json::json!(true)).is_ok());
+        assert!(check_value("name", Check::ItemsMinLength(1), &serde_json::json!(["a"])).is_ok());
+        assert!(check_value("name", Check::NotBlank, &text(" a ")).is_ok());
+        assert!(check_value("name", Check::Minimum(1), &serde_json::json!(12)).is_ok());
     }
 }
