@@ -275,7 +275,7 @@ fn call_impl(op: &OperationFacts, index: usize, output: &syn::Type) -> Result<sy
     }
     for field in fields {
         let member = syn::Ident::new(
-            &crate::operations::snake_case(field),
+            &crate::spec_json::snake_case(field),
             proc_macro2::Span::call_site(),
         );
         let rules = op

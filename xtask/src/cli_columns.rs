@@ -12,7 +12,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
-use crate::operations::{OperationFacts, resolve};
+use crate::operations::OperationFacts;
+use crate::spec_json::resolve;
 
 /// The generated `COLUMNS` table.
 pub fn render(spec: &openapiv3::OpenAPI, facts: &[OperationFacts]) -> Result<TokenStream> {
@@ -53,7 +54,7 @@ pub fn render(spec: &openapiv3::OpenAPI, facts: &[OperationFacts]) -> Result<Tok
 
 /// The names of every schema property whose value is a timestamp.
 fn timestamp_fields(spec: &Value) -> Vec<String> {
-    crate::operations::property_names(spec, |property| {
+    crate::spec_json::property_names(spec, |property| {
         property["format"] == "salesflow-timestamp"
             || property["$ref"] == "#/components/schemas/Timestamp"
     })

@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 use serde_json::Value;
 
-use crate::operations::{resolve, snake_case};
+use crate::spec_json::{resolve, snake_case};
 
 /// One parameter of an operation, as its builder's setter documents it.
 pub struct ParamDoc {

@@ -14,6 +14,7 @@ mod mock_fix;
 mod nullable_lists;
 mod operations;
 mod spec_check;
+mod spec_json;
 mod stable_shape;
 mod syntax;
 

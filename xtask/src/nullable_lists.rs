@@ -16,7 +16,7 @@ use crate::syntax::only_type_argument;
 /// The JSON names of the nullable array properties of the spec's schemas.
 pub fn nullable_list_names(spec: &openapiv3::OpenAPI) -> Result<Vec<String>> {
     let spec = serde_json::to_value(spec)?;
-    let names = crate::operations::property_names(&spec, |property| {
+    let names = crate::spec_json::property_names(&spec, |property| {
         property["type"] == "array" && property["nullable"] == Value::Bool(true)
     });
     Ok(names)

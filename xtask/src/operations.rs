@@ -2,6 +2,7 @@
 //! parameters) and renders the operation table (`pipeline/operation/generated_table.rs`) the hand-written hooks
 //! consult, and the account-scoped builders.
 
+use crate::spec_json::{resolve, snake_case};
 use anyhow::{Context, Result, bail};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -312,46 +313,6 @@ fn strings(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The names of the properties of the spec's component schemas that `matches`, sorted,
-/// each once.
-pub(crate) fn property_names(spec: &Value, matches: impl Fn(&Value) -> bool) -> Vec<String> {
-    let mut names: Vec<String> = spec["components"]["schemas"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .flat_map(|(_, schema)| schema["properties"].as_object().into_iter().flatten())
-        .filter(|(_, property)| matches(property))
-        .map(|(name, _)| name.clone())
-        .collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-/// Follows a local `$ref`; an `allOf` of one schema is that schema.
-pub(crate) fn resolve<'a>(spec: &'a Value, node: &'a Value) -> Result<&'a Value> {
-    if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
-        let pointer = reference.strip_prefix('#').context("only local $refs")?;
-        let target = spec
-            .pointer(pointer)
-            .with_context(|| format!("{reference} names nothing"))?;
-        return resolve(spec, target);
-    }
-    if let Some([only]) = node
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        return resolve(spec, only);
-    }
-    Ok(node)
-}
-
-/// `listCampaigns` → `list_campaigns`, with the crate progenitor itself names methods with.
-pub fn snake_case(camel: &str) -> String {
-    heck::ToSnakeCase::to_snake_case(camel)
-}
-
 /// The table of operations (`generated/operations.rs`) and the account-scoped builders
 /// (`generated/account_scope.rs`).
 pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
@@ -419,18 +380,4 @@ pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
         }
     };
     Ok((table, scope))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::snake_case;
-
-    #[test]
-    fn snake_case_matches_progenitor_names() {
-        assert_eq!(snake_case("listCampaigns"), "list_campaigns");
-        assert_eq!(
-            snake_case("getContactByPublicIdentifier"),
-            "get_contact_by_public_identifier"
-        );
-    }
 }

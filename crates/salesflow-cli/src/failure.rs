@@ -140,9 +140,9 @@ fn ids_to_check(operation: &str) -> String {
         ("account-id", "list-accounts"),
     ];
     let name = subcommand(operation);
-    let command = crate::generated::CliCommand::iter()
+    let command = crate::generated::cli::CliCommand::iter()
         .find(|op| op.operation_id().replace('_', "-") == name)
-        .map(crate::generated::Cli::<crate::output::Output>::get_command);
+        .map(crate::generated::cli::Cli::<crate::output::Output>::get_command);
     let (flags, listers): (Vec<String>, Vec<String>) = LISTED_BY
         .iter()
         .filter(|(flag, _)| {

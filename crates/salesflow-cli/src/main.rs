@@ -5,10 +5,7 @@
 mod body;
 mod export;
 mod failure;
-#[allow(missing_docs, unused, clippy::all, clippy::pedantic)]
 mod generated;
-#[allow(clippy::all)]
-mod generated_columns;
 mod import;
 mod output;
 mod progress;
@@ -25,7 +22,7 @@ use salesflow::ClientBuilder;
 
 use crate::export::Format;
 use crate::failure::Exit;
-use crate::generated::{Cli, CliCommand};
+use crate::generated::cli::{Cli, CliCommand};
 use crate::output::Output;
 
 const AFTER_HELP: &str = "\
@@ -128,7 +125,7 @@ fn command() -> Command {
                         .required_unless_present(body::IDENTIFIER_FLAG)
                 });
         }
-        if let Some((_, fields)) = generated_columns::BODY_FIELDS
+        if let Some((_, fields)) = crate::generated::columns::BODY_FIELDS
             .iter()
             .find(|(id, _)| *id == operation.operation_id())
         {

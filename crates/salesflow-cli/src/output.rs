@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::export::{Export, Format, Layout};
 use crate::failure::{self, Exit};
-use crate::generated::CliConfig;
+use crate::generated::cli::CliConfig;
 
 /// The output side of the command line.
 pub struct Output {
@@ -52,7 +52,7 @@ impl std::error::Error for Streamed {}
 /// The columns of the answer of `operation_id` (progenitor's snake-case id), in the spec's
 /// order.
 pub fn spec_columns(operation_id: &str) -> Option<&'static [&'static str]> {
-    crate::generated_columns::COLUMNS
+    crate::generated::columns::COLUMNS
         .iter()
         .find(|(id, _)| *id == operation_id)
         .map(|(_, columns)| *columns)
@@ -241,7 +241,7 @@ fn mark_utc(value: &mut serde_json::Value) {
     match value {
         serde_json::Value::Object(fields) => {
             for (key, field) in fields.iter_mut() {
-                if crate::generated_columns::TIMESTAMP_FIELDS.contains(&key.as_str())
+                if crate::generated::columns::TIMESTAMP_FIELDS.contains(&key.as_str())
                     && let Some(time) = field
                         .as_str()
                         .and_then(|text| text.parse::<salesflow::Timestamp>().ok())

@@ -15,7 +15,7 @@ mod wire;
 
 pub use client::{
     ACCOUNT_ID_VAR, AccountScope, BASE_URL_VAR, ClientBuilder, ConfigError,
-    ContactsByPublicIdentifiers, Settings, TOKEN_VAR,
+    ContactsByPublicIdentifiers, TOKEN_VAR,
 };
 /// The builder of each operation (`builder::ListCampaigns`), returned by the methods of
 /// [`Client`]: set the parameters, then `send()`.
@@ -24,7 +24,7 @@ pub use generated::client::builder;
 pub use generated::client::types;
 pub use generated::client::{Client, ResponseValue};
 pub use pipeline::{
-    ApiToken, Error, FieldError, OptionalExt, RateLimit, RetryPolicy, TransportKind,
+    ApiToken, Error, FieldError, OptionalExt, RateLimit, RetryPolicy, Settings, TransportKind,
 };
 pub use wire::{
     AccountStatus, CampaignStatus, Distance, IntegrationRunOn, IntegrationType, JsonError,

@@ -52,7 +52,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     application: Option<String>,
     configure: Option<Configure>,
-    raw_answers: Option<super::RawAnswers>,
+    raw_answers: Option<crate::pipeline::RawAnswers>,
     rate_limit: Option<crate::RateLimit>,
     max_concurrency: Option<usize>,
 }
@@ -322,7 +322,7 @@ impl ClientBuilder {
     /// # Ok::<(), salesflow::ConfigError>(())
     /// ```
     pub fn on_raw_answer(mut self, tap: impl Fn(u16, &[u8]) + Send + Sync + 'static) -> Self {
-        self.raw_answers = Some(super::RawAnswers(Arc::new(tap)));
+        self.raw_answers = Some(crate::pipeline::RawAnswers(Arc::new(tap)));
         self
     }
 

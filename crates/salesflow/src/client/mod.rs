@@ -1,4 +1,4 @@
-//! Building a client: the builder and its settings, the shortcuts, the account-scoped
+//! Building a client: the builder, the shortcuts, the account-scoped
 //! handle, and the calls built on the generated operations.
 
 mod accessors;
@@ -6,10 +6,7 @@ mod account;
 mod batched;
 mod builder;
 mod constructors;
-mod settings;
 
 pub use account::AccountScope;
 pub use batched::ContactsByPublicIdentifiers;
 pub use builder::{ACCOUNT_ID_VAR, BASE_URL_VAR, ClientBuilder, ConfigError, TOKEN_VAR};
-pub(crate) use settings::RawAnswers;
-pub use settings::Settings;

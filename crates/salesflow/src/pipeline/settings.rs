@@ -35,12 +35,12 @@ pub struct Settings {
     pub(crate) retry: RetryPolicy,
     pub(crate) statistics_url: Option<String>,
     pub(crate) raw_answers: Option<RawAnswers>,
-    pub(crate) limiter: crate::pipeline::rate_limit::Limiter,
-    pub(crate) timeouts: crate::pipeline::transfer::Timeouts,
+    pub(crate) limiter: super::rate_limit::Limiter,
+    pub(crate) timeouts: super::transfer::Timeouts,
     /// Each operation's host, parsed once.
-    pub(crate) hosts: Arc<crate::pipeline::hosts::Hosts>,
+    pub(crate) hosts: Arc<super::hosts::Hosts>,
     /// What removes the token from texts a server sent back, built once it is needed.
-    pub(crate) scrubber: crate::pipeline::scrub::LazyScrubber,
+    pub(crate) scrubber: super::scrub::LazyScrubber,
 }
 
 impl Settings {
@@ -64,7 +64,7 @@ impl Settings {
     }
 
     /// Removes the token, in any form, from a text a server sent back.
-    pub(crate) fn scrubber(&self) -> &crate::pipeline::scrub::Scrubber {
+    pub(crate) fn scrubber(&self) -> &super::scrub::Scrubber {
         self.scrubber.get(&self.token)
     }
 }
