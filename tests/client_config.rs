@@ -33,14 +33,19 @@ async fn statistics_and_every_other_operation_go_to_their_own_hosts() {
         .unwrap();
 
     // isForceRequest=true is sent without being set.
-    let account = client.account(ACCOUNT_ID);
-    account
+    client
         .get_campaign_statistics()
+        .account_id(ACCOUNT_ID)
         .campaign_id(5)
         .send()
         .await
         .unwrap();
-    account.list_campaigns().send().await.unwrap();
+    client
+        .list_campaigns()
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .unwrap();
 
     statistics.assert_async().await;
     campaigns.assert_async().await;
@@ -65,7 +70,7 @@ async fn the_user_agent_names_the_sdk_and_the_application() {
 }
 
 #[tokio::test]
-async fn environment_sets_token_account_and_base_url_once_for_every_call() {
+async fn environment_sets_token_and_base_url_once_for_every_call() {
     let server = server().await;
     let mock = server.list_webhooks(|when, then| {
         sends_only(when.account_id(777).into_inner(), &["accountId"]);
@@ -73,22 +78,14 @@ async fn environment_sets_token_account_and_base_url_once_for_every_call() {
     });
     let vars = HashMap::from([
         ("SALESFLOW_TOKEN", TOKEN.to_owned()),
-        ("SALESFLOW_ACCOUNT_ID", "777".to_owned()),
         ("SALESFLOW_BASE_URL", server.base_url()),
     ]);
     let client = ClientBuilder::new()
         .from_vars(|name| vars.get(name).cloned())
-        .unwrap()
         .build()
         .unwrap();
 
-    let webhooks = client
-        .default_account()
-        .expect("SALESFLOW_ACCOUNT_ID was set")
-        .list_webhooks()
-        .send()
-        .await
-        .unwrap();
+    let webhooks = client.list_webhooks().account_id(777).send().await.unwrap();
 
     assert_eq!(webhooks.len(), 2);
     mock.assert_async().await;

@@ -391,8 +391,8 @@ async fn more_than_20_identifiers_go_in_batches_of_20_joined_in_order() {
     assert_eq!(mocks.len(), 3);
 
     let contacts = client(&server)
-        .account(ACCOUNT_ID)
         .list_contacts_by_public_identifiers_batched()
+        .account_id(ACCOUNT_ID)
         .public_identifiers(identifiers.clone())
         .updated_from_date(salesflow::chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())
         .send()

@@ -32,18 +32,19 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 #[ignore = "needs Prism: cargo xtask spec-check"]
 async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
     let client = client();
-    let account = client.account(ACCOUNT_ID);
 
-    let statistics = account
+    let statistics = client
         .get_campaign_statistics()
+        .account_id(ACCOUNT_ID)
         .campaign_id(31767)
         .send()
         .await
         .unwrap();
     assert_eq!(statistics.total, Some(555));
 
-    let imported = account
+    let imported = client
         .import_member()
+        .account_id(ACCOUNT_ID)
         .campaign_id(10)
         .linked_in_url("https://www.linkedin.com/in/john-smith-123456")
         .first_name("John")
@@ -62,8 +63,9 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         email: None,
         phone: Some("1555123458".into()),
     };
-    let updated = account
+    let updated = client
         .update_contact()
+        .account_id(ACCOUNT_ID)
         .member_id(46875434)
         .body(update)
         .send()
@@ -71,16 +73,18 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         .unwrap();
     assert_eq!(updated.member_id, 46875434);
 
-    let contact = account
+    let contact = client
         .get_contact()
+        .account_id(ACCOUNT_ID)
         .member_id(46875434)
         .send()
         .await
         .unwrap();
     assert!(contact.status.as_ref().unwrap().has_error());
 
-    let by_identifier = account
+    let by_identifier = client
         .get_contact_by_public_identifier()
+        .account_id(ACCOUNT_ID)
         .public_identifier("identity100")
         .send()
         .await
@@ -90,8 +94,9 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         Some("identity100")
     );
 
-    let deleted = account
+    let deleted = client
         .delete_contact()
+        .account_id(ACCOUNT_ID)
         .member_id(46875434)
         .send()
         .await
@@ -102,16 +107,18 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         public_identifiers: vec!["identity1".into(), "identity3".into()],
         updated_from_date: Some(day(2022, 7, 29).into()),
     };
-    let listed = account
+    let listed = client
         .list_contacts_by_public_identifiers()
+        .account_id(ACCOUNT_ID)
         .body(query)
         .send()
         .await
         .unwrap();
     assert_eq!(listed.len(), 2);
 
-    let in_campaign = account
+    let in_campaign = client
         .list_contacts_by_campaign()
+        .account_id(ACCOUNT_ID)
         .campaign_id(10)
         .updated_from_date(day(2024, 1, 1))
         .send()
@@ -119,11 +126,17 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         .unwrap();
     assert_eq!(in_campaign.len(), 2);
 
-    let campaigns = account.list_campaigns().send().await.unwrap();
+    let campaigns = client
+        .list_campaigns()
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(campaigns[0].status, Some(CampaignStatus::Running));
 
-    let started = account
+    let started = client
         .start_campaign()
+        .account_id(ACCOUNT_ID)
         .campaign_id(456)
         .send()
         .await
@@ -139,30 +152,38 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         url: "http://127.0.0.1:9/hook".into(),
         disable_for_muted_contacts: None,
     };
-    let webhook = account
+    let webhook = client
         .create_webhook()
+        .account_id(ACCOUNT_ID)
         .body(definition)
         .send()
         .await
         .unwrap();
     assert_eq!(webhook.webhook_id, 10265);
 
-    let removed = account
+    let removed = client
         .delete_webhook()
+        .account_id(ACCOUNT_ID)
         .webhook_id(789)
         .send()
         .await
         .unwrap();
     assert_eq!(removed.status, Some(204));
 
-    let webhooks = account.list_webhooks().send().await.unwrap();
+    let webhooks = client
+        .list_webhooks()
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         webhooks[0].attached_webhook_campaigns[2].run_on,
         Some(RunOn::InvitationWithdrawn)
     );
 
-    let attached = account
+    let attached = client
         .attach_webhook()
+        .account_id(ACCOUNT_ID)
         .webhook_id(456)
         .campaign_id(789)
         .run_on(RunOn::ReplyDetected)
@@ -171,19 +192,26 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         .unwrap();
     assert_eq!(attached.run_on, Some(RunOn::ReplyDetected));
 
-    let detached = account
+    let detached = client
         .detach_webhook()
+        .account_id(ACCOUNT_ID)
         .webhook_campaign_id(456)
         .send()
         .await
         .unwrap();
     assert_eq!(detached.status, Some(204));
 
-    let everywhere = account.list_contacts_by_account().send().await.unwrap();
+    let everywhere = client
+        .list_contacts_by_account()
+        .account_id(ACCOUNT_ID)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(everywhere.len(), 2);
 
-    let analytics = account
+    let analytics = client
         .get_analytics_by_campaign()
+        .account_id(ACCOUNT_ID)
         .campaign_id(10)
         .from(day(2024, 1, 1))
         .to(day(2025, 1, 1))
@@ -195,8 +223,9 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         Some(1115)
     );
 
-    let per_campaign = account
+    let per_campaign = client
         .get_analytics_by_account()
+        .account_id(ACCOUNT_ID)
         .from(day(2024, 1, 1))
         .to(day(2025, 1, 1))
         .send()
@@ -204,16 +233,18 @@ async fn every_operation_is_accepted_by_prism_and_its_example_decodes() {
         .unwrap();
     assert_eq!(per_campaign.len(), 2);
 
-    let replies = account
+    let replies = client
         .list_incoming_messages_by_account()
+        .account_id(ACCOUNT_ID)
         .from(day(2020, 1, 1))
         .send()
         .await
         .unwrap();
     assert_eq!(replies[0].incoming_messages.len(), 6);
 
-    let campaign_replies = account
+    let campaign_replies = client
         .list_incoming_messages_by_campaign()
+        .account_id(ACCOUNT_ID)
         .campaign_id(10)
         .from(day(2020, 1, 1))
         .send()

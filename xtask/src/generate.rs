@@ -16,8 +16,6 @@ const SPEC: &str = "spec/salesflow.yaml";
 const CLIENT_FILE: &str = "crates/salesflow/src/generated/client.rs";
 /// The generated operation table, beside its types and lookup, relative to the workspace root.
 const OPERATIONS_FILE: &str = "crates/salesflow/src/generated/operations.rs";
-/// The generated account-scoped builders, relative to the workspace root.
-const ACCOUNT_SCOPE_FILE: &str = "crates/salesflow/src/generated/account_scope.rs";
 /// The generated httpmock helpers, relative to the workspace root.
 const MOCK_FILE: &str = "crates/salesflow-httpmock/src/generated/mocks.rs";
 /// The generated command-line interface, relative to the workspace root.
@@ -44,14 +42,13 @@ pub fn run(root: &Path, mode: Mode) -> Result<bool> {
     let lists = crate::nullable_lists::nullable_list_names(&spec)?;
     let request_bodies = crate::stable_shape::request_bodies(&spec)?;
     let spec = without_no_content_answers(spec)?;
-    let (table, account_scope) = crate::operations::render(&operations)?;
+    let table = crate::operations::render(&operations)?;
     let files = [
         (
             CLIENT_FILE,
             client(&spec, &operations, &lists, &request_bodies)?,
         ),
         (OPERATIONS_FILE, table),
-        (ACCOUNT_SCOPE_FILE, account_scope),
         (MOCK_FILE, httpmock(&spec, &operations)?),
         (CLI_FILE, cli(&spec, &operations)?),
         (

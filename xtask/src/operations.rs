@@ -1,6 +1,6 @@
 //! Reads per-operation facts from the spec (host, idempotency, validation rules, constant
-//! parameters) and renders the operation table (`pipeline/operation/generated_table.rs`) the hand-written hooks
-//! consult, and the account-scoped builders.
+//! parameters, docs) and renders the operation table (`generated/operations.rs`) the
+//! pipeline consults.
 
 use crate::spec_json::{resolve, snake_case};
 use anyhow::{Context, Result, bail};
@@ -16,12 +16,10 @@ pub struct OperationFacts {
     pub snake: String,
     /// progenitor's builder type (`ListCampaigns`).
     pub builder: String,
-    summary: String,
     /// The spec's path (`/members/{memberId}`), below the server's URL.
     path: String,
     idempotent: bool,
     server: Option<String>,
-    has_account_id: bool,
     /// Parameters that can take one value only, pre-set in the builder: (field, value).
     pub constants: Vec<(String, Value)>,
     /// The spec's rules on its input, checked on the builder's values before sending.
@@ -45,8 +43,8 @@ pub struct OperationFacts {
     pub example: String,
 }
 
-/// The values of `x-empty-answer`.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// The values of `x-empty-answer`, named as the SDK's `EmptyAnswer` names them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum EmptyAnswer {
     /// Not documented: an empty answer is an error.
     Error,
@@ -139,7 +137,6 @@ fn operation_facts(
     let server = operation["servers"][0]["url"].as_str().map(str::to_owned);
     let mut rules = Vec::new();
     let mut constants = Vec::new();
-    let mut has_account_id = false;
     let mut array_params = Vec::new();
     let mut optional_query = Vec::new();
     for parameter in parameters {
@@ -147,7 +144,6 @@ fn operation_facts(
         if parameter["in"] != "query" {
             continue;
         }
-        has_account_id |= field == "accountId";
         if parameter["required"] != true {
             optional_query.push(field.to_owned());
         }
@@ -204,11 +200,9 @@ fn operation_facts(
         name: name.to_owned(),
         snake,
         builder,
-        summary: operation["summary"].as_str().unwrap_or(name).to_owned(),
         path: path.to_owned(),
         idempotent,
         server,
-        has_account_id,
         constants,
         rules,
         empty_answer,
@@ -313,21 +307,15 @@ fn strings(value: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The table of operations (`generated/operations.rs`) and the account-scoped builders
-/// (`generated/account_scope.rs`).
-pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
-    let mut entries = Vec::new();
-    let mut scoped = Vec::new();
-    for op in facts {
-        let (name, snake, path) = (&op.name, &op.snake, &op.path);
-        let idempotent = op.idempotent;
+/// The table of operations (`generated/operations.rs`).
+pub fn render(facts: &[OperationFacts]) -> Result<TokenStream> {
+    if facts.is_empty() {
+        bail!("the spec has no operations");
+    }
+    let entries = facts.iter().map(|op| {
+        let (name, path, idempotent) = (&op.name, &op.path, op.idempotent);
         let max_query_bytes = op.max_query_bytes;
-        let empty_answer = match op.empty_answer {
-            EmptyAnswer::Error => quote!(EmptyAnswer::Error),
-            EmptyAnswer::Outcome => quote!(EmptyAnswer::Outcome),
-            EmptyAnswer::EmptyList => quote!(EmptyAnswer::EmptyList),
-            EmptyAnswer::NotFound => quote!(EmptyAnswer::NotFound),
-        };
+        let empty_answer = format_ident!("{}", format!("{:?}", op.empty_answer));
         let batch_size = match op.batch_size {
             Some(size) => quote!(Some(#size)),
             None => quote!(None),
@@ -336,48 +324,25 @@ pub fn render(facts: &[OperationFacts]) -> Result<(TokenStream, TokenStream)> {
             Some(url) => quote!(Some(#url)),
             None => quote!(None),
         };
-        entries.push(quote! {
+        quote! {
             Operation {
                 name: #name,
                 path: #path,
                 idempotent: #idempotent,
                 server: #server,
-                empty_answer: #empty_answer,
+                empty_answer: EmptyAnswer::#empty_answer,
                 batch_size: #batch_size,
                 max_query_bytes: #max_query_bytes,
             }
-        });
-        if op.has_account_id {
-            let method = format_ident!("{}", snake);
-            let builder = format_ident!("{}", op.builder);
-            let doc = format!(
-                "{}, for this account: [`Client::{snake}`](crate::Client::{snake}) with `account_id` set.",
-                op.summary
-            );
-            scoped.push(quote! {
-                #[doc = #doc]
-                pub fn #method(&self) -> crate::builder::#builder<'a> {
-                    self.client.#method().account_id(self.account_id)
-                }
-            });
         }
-    }
-    if entries.is_empty() {
-        bail!("the spec has no operations");
-    }
-    let count = entries.len();
-    let table = quote! {
+    });
+    let count = facts.len();
+    Ok(quote! {
         use crate::pipeline::operation::{EmptyAnswer, Operation};
 
         /// Every operation of the spec, in its order: its host, whether it may be repeated,
         /// the longest query string it may carry, and what an empty answer means. (The rules
         /// on its input are checked by its builder: `impl Call` in `client.rs`.)
         pub(crate) const OPERATIONS: [Operation; #count] = [#(#entries),*];
-    };
-    let scope = quote! {
-        impl<'a> crate::AccountScope<'a> {
-            #(#scoped)*
-        }
-    };
-    Ok((table, scope))
+    })
 }

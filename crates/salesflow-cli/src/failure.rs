@@ -68,7 +68,7 @@ pub fn one_line(rendered: &str) -> String {
         "--account-id <account-id>",
         &format!(
             "--account-id <account-id> (or set {})",
-            salesflow::ACCOUNT_ID_VAR
+            crate::ACCOUNT_ID_VAR
         ),
     );
     format!("{} (see --help)", line.trim_end_matches(':'))
@@ -81,7 +81,7 @@ pub fn describe(error: &Error) -> String {
     if let Error::InvalidRequest { field, rule, .. } = error {
         let rule = rule.trim_end_matches("; set it on the builder");
         let also = (field == "accountId" && rule.starts_with("is required"))
-            .then_some(format!(" (or set {})", salesflow::ACCOUNT_ID_VAR))
+            .then_some(format!(" (or set {})", crate::ACCOUNT_ID_VAR))
             .unwrap_or_default();
         return format!(
             "salesflow: {command}: {} {rule}{also}; nothing was sent",

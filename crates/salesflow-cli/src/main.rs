@@ -25,6 +25,9 @@ use crate::failure::Exit;
 use crate::generated::cli::{Cli, CliCommand};
 use crate::output::Output;
 
+/// The environment variable `--account-id` defaults to.
+pub(crate) const ACCOUNT_ID_VAR: &str = "SALESFLOW_ACCOUNT_ID";
+
 const AFTER_HELP: &str = "\
 Configuration: the token from SALESFLOW_TOKEN or --token-file (prefer these to --token, which
 shows in `ps` and in the shell's history); --account-id or SALESFLOW_ACCOUNT_ID (the default
@@ -139,7 +142,7 @@ fn command() -> Command {
         }
         if sub.get_arguments().any(|arg| arg.get_id() == "account-id") {
             sub = sub.mut_arg("account-id", |arg| {
-                arg.env(salesflow::ACCOUNT_ID_VAR).hide_env_values(true)
+                arg.env(crate::ACCOUNT_ID_VAR).hide_env_values(true)
             });
         }
         root = root.subcommand(sub);
@@ -354,7 +357,7 @@ fn account_id_arg() -> Arg {
     Arg::new("account-id")
         .long("account-id")
         .required(true)
-        .env(salesflow::ACCOUNT_ID_VAR)
+        .env(crate::ACCOUNT_ID_VAR)
         .hide_env_values(true)
         .value_name("ID")
         .value_parser(clap::value_parser!(i64))

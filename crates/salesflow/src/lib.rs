@@ -14,8 +14,7 @@ mod pipeline;
 mod wire;
 
 pub use client::{
-    ACCOUNT_ID_VAR, AccountScope, BASE_URL_VAR, ClientBuilder, ConfigError,
-    ContactsByPublicIdentifiers, TOKEN_VAR,
+    BASE_URL_VAR, ClientBuilder, ConfigError, ContactsByPublicIdentifiers, TOKEN_VAR,
 };
 /// The builder of each operation (`builder::ListCampaigns`), returned by the methods of
 /// [`Client`]: set the parameters, then `send()`.

@@ -192,7 +192,7 @@ impl ImportStop {
 /// use salesflow_ext::{CsvFile, ImportEvent, Importer};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let client = salesflow::ClientBuilder::new().from_env()?.build()?;
+/// let client = salesflow::ClientBuilder::new().from_env().build()?;
 /// let leads = CsvFile::open("leads.csv")?;
 /// let summary = Importer::new(&client, 321, 789)
 ///     .concurrency(4)

@@ -133,7 +133,7 @@ pub struct SyncReport {
 /// use salesflow_ext::sync::{NdjsonSink, SyncState, Syncer};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// let client = salesflow::ClientBuilder::new().from_env()?.build()?;
+/// let client = salesflow::ClientBuilder::new().from_env().build()?;
 /// // The sync saves the state back to this file as it goes, and at the end.
 /// let mut state = SyncState::load(Path::new("contacts.state.json"), "contacts", &Syncer::scope(321, None))?;
 /// let mut sink = NdjsonSink::new("contacts.ndjson");
@@ -206,11 +206,14 @@ impl Syncer {
         let mut run = Run::begin(self, campaign_id, state, sink).await?;
         let since = run.since();
         run.listed_from = since.map(|t| t.to_string());
-        let account = self.client.account(self.account_id);
+        let (client, account_id) = (&self.client, self.account_id);
         match campaign_id {
             Some(campaign) => {
                 let list = || {
-                    let request = account.list_contacts_by_campaign().campaign_id(campaign);
+                    let request = client
+                        .list_contacts_by_campaign()
+                        .account_id(account_id)
+                        .campaign_id(campaign);
                     match since {
                         Some(since) => request.updated_from_date(since),
                         None => request,
@@ -221,7 +224,7 @@ impl Syncer {
             }
             None => {
                 let list = || {
-                    let request = account.list_contacts_by_account();
+                    let request = client.list_contacts_by_account().account_id(account_id);
                     match since {
                         Some(since) => request.updated_from_date(since),
                         None => request,
@@ -245,8 +248,8 @@ impl Syncer {
         let mut run = Run::begin(self, None, state, sink).await?;
         run.keep_all = true;
         run.complete = true;
-        let account = self.client.account(self.account_id);
-        let list = || account.list_campaigns().stream();
+        let (client, account_id) = (&self.client, self.account_id);
+        let list = || client.list_campaigns().account_id(account_id).stream();
         run.go(list, std::iter::once, sink, on_progress).await
     }
 
@@ -266,13 +269,14 @@ impl Syncer {
         run.by_day = true;
         let day = run.since().map_or(first_day, Timestamp::date);
         run.listed_from = Some(day.to_string());
-        let account = self.client.account(self.account_id);
+        let (client, account_id) = (&self.client, self.account_id);
         let expand = |contact: ContactMessages| MessageRecord::of(&contact).collect::<Vec<_>>();
         match campaign_id {
             Some(campaign) => {
                 let list = || {
-                    account
+                    client
                         .list_incoming_messages_by_campaign()
+                        .account_id(account_id)
                         .campaign_id(campaign)
                         .from(day)
                         .stream()
@@ -281,8 +285,9 @@ impl Syncer {
             }
             None => {
                 let list = || {
-                    account
+                    client
                         .list_incoming_messages_by_account()
+                        .account_id(account_id)
                         .from(day)
                         .stream()
                 };

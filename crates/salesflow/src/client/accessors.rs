@@ -17,12 +17,12 @@ impl Client {
         self.baseurl()
     }
 
-    /// The settings the client applies to every request: default account, retries, hosts.
+    /// The settings the client applies to every request: retries, limits, hosts.
     /// `Debug` masks the token.
     ///
     /// ```
-    /// let client = salesflow::ClientBuilder::new().token("abc").account_id(321).build()?;
-    /// assert_eq!(client.settings().account_id(), Some(321));
+    /// let client = salesflow::ClientBuilder::new().token("abc").build()?;
+    /// assert_eq!(client.settings().retry().retries(), 3);
     /// assert!(!format!("{:?}", client.settings()).contains("abc"));
     /// # Ok::<(), salesflow::ConfigError>(())
     /// ```

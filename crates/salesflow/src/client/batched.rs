@@ -3,7 +3,7 @@
 
 use crate::pipeline::operation;
 use crate::types::{Contact, ContactsQuery};
-use crate::{AccountScope, Client, Error, Timestamp};
+use crate::{Client, Error, Timestamp};
 
 /// The spec's operationId of the call that is batched.
 const OPERATION: &str = "listContactsByPublicIdentifiers";
@@ -121,15 +121,5 @@ impl Client {
             identifiers: Vec::new(),
             updated_from_date: None,
         }
-    }
-}
-
-impl<'a> AccountScope<'a> {
-    /// Contacts of this account by any number of public identifiers, in batches of 20:
-    /// [`Client::list_contacts_by_public_identifiers_batched`] with `account_id` set.
-    pub fn list_contacts_by_public_identifiers_batched(&self) -> ContactsByPublicIdentifiers<'a> {
-        self.client
-            .list_contacts_by_public_identifiers_batched()
-            .account_id(self.account_id)
     }
 }

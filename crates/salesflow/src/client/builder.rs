@@ -1,4 +1,4 @@
-//! Builds a [`Client`]: token, default account, hosts, timeouts, retries, User-Agent, TLS.
+//! Builds a [`Client`]: token, hosts, timeouts, retries, User-Agent, TLS.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,8 +9,6 @@ use crate::{ApiToken, Client, RetryPolicy, Settings};
 
 /// The environment variable [`ClientBuilder::from_env`] reads the token from.
 pub const TOKEN_VAR: &str = "SALESFLOW_TOKEN";
-/// The environment variable [`ClientBuilder::from_env`] reads the default account from.
-pub const ACCOUNT_ID_VAR: &str = "SALESFLOW_ACCOUNT_ID";
 /// The environment variable [`ClientBuilder::from_env`] reads the base URL from.
 pub const BASE_URL_VAR: &str = "SALESFLOW_BASE_URL";
 
@@ -31,18 +29,15 @@ pub const BASE_URL_VAR: &str = "SALESFLOW_BASE_URL";
 ///
 /// let client = ClientBuilder::new()
 ///     .token("abcdefghijklmnop123")
-///     .account_id(321)
 ///     .timeout(Duration::from_secs(20))
 ///     .retry(RetryPolicy::default().max_retries(5))
 ///     .application("crm-sync/2.1")
 ///     .build()?;
-/// assert_eq!(client.default_account().unwrap().account_id(), 321);
 /// # Ok::<(), salesflow::ConfigError>(())
 /// ```
 #[derive(Clone)]
 pub struct ClientBuilder {
     token: Option<ApiToken>,
-    account_id: Option<i64>,
     base_url: String,
     statistics_url: Option<String>,
     connect_timeout: Option<Duration>,
@@ -64,7 +59,6 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token)
-            .field("account_id", &self.account_id)
             .field("base_url", &self.base_url)
             .field("statistics_url", &self.statistics_url)
             .field("connect_timeout", &self.connect_timeout)
@@ -87,8 +81,6 @@ impl fmt::Debug for ClientBuilder {
 pub enum ConfigError {
     /// No token was given, or it is empty or white space only.
     MissingToken,
-    /// `SALESFLOW_ACCOUNT_ID` is not an account id.
-    BadAccountId(String),
     /// The base URL is not an absolute http(s) URL without a query string; holds the URL
     /// as shown (without its query, fragment or user info, which may hold secrets).
     BadBaseUrl(String),
@@ -105,10 +97,6 @@ impl fmt::Display for ConfigError {
                 f,
                 "no Salesflow API token (none given, or it is blank): call ClientBuilder::token \
                  or set {TOKEN_VAR}"
-            ),
-            Self::BadAccountId(value) => write!(
-                f,
-                "{ACCOUNT_ID_VAR}={value:?} is not an account id: use the number listAccounts gives"
             ),
             Self::BadBaseUrl(value) => write!(
                 f,
@@ -138,7 +126,6 @@ impl ClientBuilder {
     pub fn new() -> Self {
         Self {
             token: None,
-            account_id: None,
             base_url: hosts::PRODUCTION_URL.to_owned(),
             statistics_url: None,
             connect_timeout: Some(Duration::from_secs(10)),
@@ -154,14 +141,14 @@ impl ClientBuilder {
         }
     }
 
-    /// Reads `SALESFLOW_TOKEN`, `SALESFLOW_ACCOUNT_ID` and `SALESFLOW_BASE_URL` where set,
-    /// over what the builder has.
+    /// Reads `SALESFLOW_TOKEN` and `SALESFLOW_BASE_URL` where set, over what the builder
+    /// has. (The account is a parameter of each call: `.account_id(321)`.)
     ///
     /// ```no_run
-    /// let client = salesflow::ClientBuilder::new().from_env()?.build()?;
+    /// let client = salesflow::ClientBuilder::new().from_env().build()?;
     /// # Ok::<(), salesflow::ConfigError>(())
     /// ```
-    pub fn from_env(self) -> Result<Self, ConfigError> {
+    pub fn from_env(self) -> Self {
         self.from_vars(|name| std::env::var(name).ok())
     }
 
@@ -169,43 +156,27 @@ impl ClientBuilder {
     ///
     /// ```
     /// use std::collections::HashMap;
-    /// let vars = HashMap::from([("SALESFLOW_TOKEN", "abc"), ("SALESFLOW_ACCOUNT_ID", "321")]);
+    /// let vars = HashMap::from([("SALESFLOW_TOKEN", "abc"), ("SALESFLOW_BASE_URL", "http://127.0.0.1:8080/api")]);
     /// let client = salesflow::ClientBuilder::new()
-    ///     .from_vars(|name| vars.get(name).map(|v| v.to_string()))?
+    ///     .from_vars(|name| vars.get(name).map(|v| v.to_string()))
     ///     .build()?;
-    /// assert_eq!(client.default_account().unwrap().account_id(), 321);
+    /// assert_eq!(client.base_url(), "http://127.0.0.1:8080/api");
     /// # Ok::<(), salesflow::ConfigError>(())
     /// ```
-    pub fn from_vars(
-        mut self,
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ConfigError> {
+    pub fn from_vars(mut self, lookup: impl Fn(&str) -> Option<String>) -> Self {
         let set = |name| lookup(name).filter(|value: &String| !value.trim().is_empty());
         if let Some(token) = set(TOKEN_VAR) {
             self.token = Some(ApiToken::new(token.trim()));
         }
-        if let Some(id) = set(ACCOUNT_ID_VAR) {
-            let parsed = id
-                .trim()
-                .parse()
-                .map_err(|_| ConfigError::BadAccountId(id))?;
-            self.account_id = Some(parsed);
-        }
         if let Some(url) = set(BASE_URL_VAR) {
             self.base_url = url.trim().to_owned();
         }
-        Ok(self)
+        self
     }
 
     /// The API token (required).
     pub fn token(mut self, token: impl Into<ApiToken>) -> Self {
         self.token = Some(token.into());
-        self
-    }
-
-    /// The account to act for when none is given: see [`Client::default_account`].
-    pub fn account_id(mut self, account_id: i64) -> Self {
-        self.account_id = Some(account_id);
         self
     }
 
@@ -397,7 +368,6 @@ impl ClientBuilder {
             .map_err(|e| ConfigError::Http(e.without_url().to_string()))?;
         let settings = Settings {
             token,
-            account_id: self.account_id,
             retry: self.retry,
             statistics_url,
             raw_answers: self.raw_answers.clone(),
@@ -465,7 +435,6 @@ mod tests {
     fn defaults_go_to_production() {
         let client = ClientBuilder::new().token("t").build().unwrap();
         assert_eq!(client.baseurl(), "https://mvc.salesflow.io/api");
-        assert_eq!(client.inner().account_id(), None);
     }
 
     #[test]
@@ -520,9 +489,6 @@ mod tests {
             .application("bad\nname")
             .build();
         assert!(matches!(app, Err(ConfigError::BadApplication(_))));
-        let vars = |name: &str| (name == ACCOUNT_ID_VAR).then(|| "abc".to_owned());
-        let account = ClientBuilder::new().from_vars(vars).unwrap_err();
-        assert_eq!(account, ConfigError::BadAccountId("abc".to_owned()));
     }
 
     #[test]

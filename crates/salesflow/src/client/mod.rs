@@ -2,11 +2,9 @@
 //! handle, and the calls built on the generated operations.
 
 mod accessors;
-mod account;
 mod batched;
 mod builder;
 mod constructors;
 
-pub use account::AccountScope;
 pub use batched::ContactsByPublicIdentifiers;
-pub use builder::{ACCOUNT_ID_VAR, BASE_URL_VAR, ClientBuilder, ConfigError, TOKEN_VAR};
+pub use builder::{BASE_URL_VAR, ClientBuilder, ConfigError, TOKEN_VAR};

@@ -5,8 +5,5 @@
 #[allow(missing_docs, unused_imports, clippy::all, clippy::pedantic)]
 pub(crate) mod client;
 
-/// The account-scoped builders (`AccountScope::list_campaigns`, …).
-#[allow(clippy::all)]
-mod account_scope;
 /// What the spec says about each operation beyond its types: its host, its safety to repeat.
 pub(crate) mod operations;

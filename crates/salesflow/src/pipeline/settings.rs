@@ -1,4 +1,4 @@
-//! What a client carries besides its HTTP connection: token, account, retries, hosts.
+//! What a client carries besides its HTTP connection: token, retries, limits, hosts.
 
 use std::fmt;
 use std::sync::Arc;
@@ -22,16 +22,15 @@ impl fmt::Debug for RawAnswers {
 /// [`ClientBuilder`](crate::ClientBuilder); `Debug` masks the token.
 ///
 /// ```
-/// let client = salesflow::ClientBuilder::new().token("abc").account_id(321).build()?;
+/// let client = salesflow::ClientBuilder::new().token("abc").build()?;
 /// let settings = client.settings();
-/// assert_eq!(settings.account_id(), Some(321));
+/// assert_eq!(settings.retry().retries(), 3);
 /// assert!(!format!("{settings:?}").contains("abc"));
 /// # Ok::<(), salesflow::ConfigError>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub(crate) token: ApiToken,
-    pub(crate) account_id: Option<i64>,
     pub(crate) retry: RetryPolicy,
     pub(crate) statistics_url: Option<String>,
     pub(crate) raw_answers: Option<RawAnswers>,
@@ -44,11 +43,6 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The account the client acts for when none is given.
-    pub fn account_id(&self) -> Option<i64> {
-        self.account_id
-    }
-
     /// How failed requests are retried.
     pub fn retry(&self) -> &RetryPolicy {
         &self.retry
