@@ -117,7 +117,7 @@ async fn start_campaign_error(status: u16, body: &'static str) -> (u16, i32, Opt
             api_status: Some(api_status),
             message,
             ..
-        } => (status.as_u16(), api_status, message),
+        } => (status, api_status, message),
         other => panic!("expected a typed API error, got {other:?}"),
     }
 }

@@ -226,12 +226,60 @@ async fn update_contact_leaves_out_the_fields_not_set() {
         .update_contact()
         .member_id(7)
         .account_id(ACCOUNT_ID)
-        .body_map(|body| body.phone(Some("1555123458".parse().unwrap())))
+        .body_map(|body| body.phone("1555123458"))
         .send()
         .await
         .expect("the sample decodes");
 
     mock.assert_async().await;
+}
+
+#[tokio::test]
+async fn updating_a_member_that_does_not_exist_is_not_found() {
+    let server = server().await;
+    let mock = server.update_contact(|when, then| {
+        when.member_id(404404).account_id(ACCOUNT_ID);
+        answer(
+            then.into_inner(),
+            404,
+            r#"{"Status": 404, "Message": "Member not found"}"#,
+        );
+    });
+    let error = client(&server)
+        .update_contact()
+        .member_id(404404)
+        .account_id(ACCOUNT_ID)
+        .body_map(|body| body.occupation("CTO"))
+        .send()
+        .await
+        .unwrap_err();
+    mock.assert_async().await;
+    assert!(
+        matches!(&error, salesflow::Error::NotFound { status: 404, message: Some(m), .. } if m == "Member not found"),
+        "{error:?}"
+    );
+    assert_eq!(error.status(), Some(404));
+}
+
+#[tokio::test]
+async fn an_update_with_nothing_to_update_is_refused_before_sending() {
+    let server = server().await;
+    let mock = server.update_contact(|when, then| {
+        when.member_id(7);
+        answer(then.into_inner(), 200, fixture!("update_contact"));
+    });
+    let client = client(&server);
+    let update = client.update_contact().member_id(7).account_id(ACCOUNT_ID);
+    let checked = update.check().unwrap_err();
+    let sent = update.send().await.unwrap_err();
+    for error in [checked, sent] {
+        let salesflow::Error::InvalidRequest { field, rule, .. } = &error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(field, "body");
+        assert!(rule.starts_with("has no field set"), "{rule}");
+    }
+    assert_eq!(mock.calls_async().await, 0, "nothing was sent");
 }
 
 #[tokio::test]

@@ -161,7 +161,7 @@ async fn client_error_with_a_json_body_that_echoes_the_token() {
             message,
             ..
         } => {
-            assert_eq!(status.as_u16(), 401);
+            assert_eq!(*status, 401);
             assert_eq!(*api_status, Some(401));
             assert_eq!(message.as_deref(), Some("Token *** is invalid"));
         }
@@ -189,7 +189,7 @@ async fn server_error_with_an_html_page_that_shows_the_url() {
         Error::Api {
             status, excerpt, ..
         } => {
-            assert_eq!(status.as_u16(), 500);
+            assert_eq!(*status, 500);
             let excerpt = excerpt.as_deref().unwrap();
             assert!(
                 excerpt.starts_with("Server Error in '/' Application."),

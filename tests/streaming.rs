@@ -79,7 +79,7 @@ async fn an_item_that_does_not_decode_names_its_index_and_field_and_the_rest_com
     match &items[1] {
         Err(error @ Error::Decode { field, status, .. }) => {
             assert_eq!(field.as_deref(), Some("[1].CampaignId"), "{error}");
-            assert_eq!(status.as_u16(), 200);
+            assert_eq!(*status, 200);
             assert!(error.to_string().contains("[1].CampaignId"), "{error}");
         }
         other => panic!("{other:?}"),

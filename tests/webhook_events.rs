@@ -1,9 +1,8 @@
 //! The payload Salesflow POSTs to a webhook: the docs' sample, typed, and what a newer
 //! Salesflow may send.
 
-use salesflow_ext::{
-    Distance, IntegrationRunOn, IntegrationType, MemberFlags, WebhookEventExt, parse_webhook_event,
-};
+use salesflow::{Distance, MemberFlags};
+use salesflow_ext::{IntegrationRunOn, IntegrationType, WebhookEventExt, parse_webhook_event};
 
 use crate::support::at;
 

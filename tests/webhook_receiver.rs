@@ -274,7 +274,7 @@ async fn slow_clients_are_cut_off_and_real_events_still_get_through() {
         );
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let http = salesflow_ext::reqwest::Client::builder()
+    let http = salesflow::reqwest::Client::builder()
         .timeout(Duration::from_secs(15))
         .build()
         .unwrap();
@@ -326,7 +326,7 @@ async fn a_handler_runs_to_its_end_when_the_sender_hangs_up() {
     let logs = CapturedLogs::start();
     let (base, finished) =
         serve_with(Duration::from_secs(5), 8, Duration::from_millis(800), None).await;
-    let impatient = salesflow_ext::reqwest::Client::builder()
+    let impatient = salesflow::reqwest::Client::builder()
         .timeout(Duration::from_millis(200))
         .build()
         .unwrap();

@@ -290,11 +290,11 @@ fn call_impl(op: &OperationFacts, index: usize, output: &syn::Type) -> Result<sy
         });
     }
     let body_rules: Vec<_> = op.rules.iter().filter(|rule| rule.body).collect();
-    if !body_rules.is_empty() {
-        let body_type = op
-            .body_type
-            .as_deref()
-            .with_context(|| format!("{}: rules on a body the spec does not name", op.name))?;
+    if !body_rules.is_empty() && op.body_type.is_none() {
+        bail!("{}: rules on a body the spec does not name", op.name);
+    }
+    // Every body is checked: one with no field set is refused, whatever its rules.
+    if let Some(body_type) = &op.body_type {
         let body_type = syn::Ident::new(body_type, proc_macro2::Span::call_site());
         let rules = body_rules.iter().map(|rule| {
             let (field, check) = (&rule.field, &rule.check);

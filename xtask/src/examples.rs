@@ -68,7 +68,8 @@ pub fn body_docs(operation: &Value) -> Option<[ParamDoc; 2]> {
             setter: "body_map".to_owned(),
             doc: format!(
                 "Sets the fields of the JSON body one by one, on a \
-                 [`types::builder::{schema}`](crate::types::builder::{schema})."
+                 [`types::{schema}Builder`](crate::types::{schema}Builder): \
+                 `.body_map(|body| body.occupation(\"CTO\"))`."
             ),
             example: None,
         },

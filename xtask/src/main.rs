@@ -16,6 +16,7 @@ mod operations;
 mod spec_check;
 mod spec_json;
 mod stable_shape;
+mod struct_builders;
 mod syntax;
 
 use std::path::PathBuf;

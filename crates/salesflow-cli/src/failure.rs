@@ -89,7 +89,7 @@ pub fn describe(error: &Error) -> String {
         );
     }
     let hint = match error {
-        Error::Api { status, .. } => match status.as_u16() {
+        Error::Api { status, .. } => match status {
             300..=399 => Some("redirects are not followed: they would carry the token"),
             401 | 403 => Some(
                 "check the token (SALESFLOW_TOKEN or --token-file) and that it belongs to --account-id",
@@ -112,7 +112,7 @@ pub fn describe(error: &Error) -> String {
         _ => None,
     };
     let not_found = matches!(error, Error::NotFound { .. })
-        || matches!(error, Error::Api { status, .. } if status.as_u16() == 404);
+        || matches!(error, Error::Api { status, .. } if *status == 404);
     let not_found_hint;
     let hint = if not_found {
         not_found_hint = ids_to_check(error.operation());

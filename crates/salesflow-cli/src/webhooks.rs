@@ -336,6 +336,8 @@ async fn trigger(sub: &ArgMatches) -> Exit {
 /// A client for a receiver: no redirects (they would carry the secret elsewhere), a timeout.
 fn http_client() -> Result<salesflow::reqwest::Client, String> {
     // The SDK's default TLS (rustls with ring) needs its provider installed once.
+    // Deprecated in rustls 0.23.48 (no post-quantum key exchange); ring builds fast.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     salesflow::reqwest::Client::builder()
         .redirect(salesflow::reqwest::redirect::Policy::none())

@@ -66,6 +66,8 @@ fn main() {
 }
 
 async fn run(quick: bool) {
+    // Deprecated in rustls 0.23.48 (no post-quantum key exchange); ring builds fast.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     println!(

@@ -114,6 +114,8 @@ impl Emulator {
     ) -> std::io::Result<Self> {
         let address = listener.local_addr()?;
         // Deliveries go out through reqwest, whose TLS (the SDK's rustls) needs a provider.
+        // Deprecated in rustls 0.23.48 (no post-quantum key exchange); ring builds fast.
+        #[allow(deprecated)]
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

@@ -46,6 +46,8 @@ async fn it_serves_the_seed_it_is_given_with_the_variants_asked_for() {
         banner.contains("accountId=1&token=seeded-token"),
         "{banner}"
     );
+    // Deprecated in rustls 0.23.48 (no post-quantum key exchange); ring builds fast.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let get = |path: String| {

@@ -29,5 +29,10 @@ pub use webhook_event_kind::{UnknownWebhookEventKind, WebhookEventKind};
 pub use webhook_receiver::WebhookReceiver;
 pub use webhook_secret::{WebhookSecret, WebhookSecretError};
 
-/// The client and its types, so that `salesflow-ext` is the one dependency you need.
-pub use salesflow::*;
+/// The client crate, for all the rest (`salesflow_ext::salesflow::RetryPolicy`).
+pub use salesflow;
+/// What programs built on this crate name most: the client, its builder and error, and the
+/// API's types (`types::Contact`), so that `salesflow-ext` is the one dependency you need.
+pub use salesflow::{Client, ClientBuilder, Error, types};
+/// What a webhook event says about itself (see [`parse_webhook_event`]).
+pub use salesflow::{IntegrationRunOn, IntegrationType};

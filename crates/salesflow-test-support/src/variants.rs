@@ -321,7 +321,11 @@ pub fn server_variants() -> Vec<ServerVariant> {
             why: "a record that does not exist",
             answer: |op| {
                 let answer = Answer::json(404, r#"{"Status": 404, "Message": "Member not found"}"#);
-                Some(if op.empty_answer == EmptyAnswer::NotFound {
+                // A call that names its record in its path (`/members/46875434`) or looks one
+                // up.
+                let names_a_record = op.empty_answer == EmptyAnswer::NotFound
+                    || op.path.split('/').any(|part| part.parse::<u64>().is_ok());
+                Some(if names_a_record {
                     (answer, Outcome::NotFound(404))
                 } else {
                     (

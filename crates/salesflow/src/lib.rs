@@ -27,7 +27,8 @@ pub use pipeline::{
 };
 pub use wire::{
     AccountStatus, CampaignStatus, Distance, IntegrationRunOn, IntegrationType, JsonError,
-    MemberFlags, MemberStatus, Rate, RunOn, RunOnError, Timestamp, TimestampError, from_json,
+    MemberFlags, MemberStatus, Rate, RunOn, RunOnError, TextValue, Timestamp, TimestampError,
+    from_json,
 };
 
 /// What `stream()` of a list returns: its items one by one, as their bytes arrive.

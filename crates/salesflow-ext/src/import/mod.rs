@@ -895,7 +895,7 @@ fn verdict(error: &Error) -> Verdict {
         } => Verdict::Unreachable,
         Error::Transport { .. } | Error::Decode { .. } => Verdict::InDoubt,
         Error::NotFound { .. } => Verdict::Fatal,
-        Error::Api { status, .. } => match status.as_u16() {
+        Error::Api { status, .. } => match *status {
             408 | 429 => Verdict::NotCreated,
             401 | 403 | 404 => Verdict::Fatal,
             400..=499 => Verdict::Refused,

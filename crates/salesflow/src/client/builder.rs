@@ -391,8 +391,13 @@ impl ClientBuilder {
 fn install_crypto_provider() {
     #[cfg(feature = "rustls")]
     {
+        // rustls 0.23.48 deprecates ring's provider for having no post-quantum key
+        // exchange; ring stays the default for its build (seconds, not aws-lc-sys's C
+        // build), and the `aws-lc` feature gives the post-quantum one.
+        #[allow(deprecated)]
+        let provider = rustls::crypto::ring::default_provider();
         // Err means a provider is installed already: that one serves.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let _ = provider.install_default();
     }
 }
 

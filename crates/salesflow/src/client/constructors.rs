@@ -25,7 +25,7 @@ impl Client {
     /// ```
     ///
     /// ```compile_fail
-    /// let settings = salesflow::Client::with_token("t").settings().clone();
+    /// let settings = salesflow::Client::with_token("t").unwrap().settings().clone();
     /// let client = salesflow::Client::new("https://mvc.salesflow.io/api", settings);
     /// ```
     pub fn builder() -> ClientBuilder {
@@ -33,20 +33,16 @@ impl Client {
     }
 
     /// A client for the production API with the default settings, authenticated with
-    /// `token`.
+    /// `token`; a blank token is [`ConfigError::MissingToken`](crate::ConfigError::MissingToken).
     ///
     /// ```
-    /// let client = salesflow::Client::with_token("abcdefghijklmnop123");
+    /// let client = salesflow::Client::with_token("abcdefghijklmnop123")?;
     /// assert_eq!(client.base_url(), "https://mvc.salesflow.io/api");
+    /// assert!(salesflow::Client::with_token("  ").is_err());
+    /// # Ok::<(), salesflow::ConfigError>(())
     /// ```
-    ///
-    /// # Panics
-    /// If no TLS backend can start; [`ClientBuilder::build`] reports that as an error.
-    pub fn with_token(token: impl Into<ApiToken>) -> Self {
-        ClientBuilder::new()
-            .token(token)
-            .build()
-            .expect("the default configuration is valid")
+    pub fn with_token(token: impl Into<ApiToken>) -> Result<Self, crate::ConfigError> {
+        ClientBuilder::new().token(token).build()
     }
 
     /// A client for the API at `base_url` (a test server, a proxy) with the default

@@ -61,11 +61,15 @@ pub(crate) fn read<'s, T: DeserializeOwned>(
     let body = body.trim_ascii();
     let empty = body.is_empty() || body == b"null" || status == StatusCode::NO_CONTENT;
     if !status.is_success() {
-        if operation.empty_answer == EmptyAnswer::NotFound && status == StatusCode::NOT_FOUND {
+        // A 404 of a call that names its record (`/members/{memberId}`) or looks one up
+        // says that record does not exist.
+        let names_a_record =
+            operation.empty_answer == EmptyAnswer::NotFound || operation.path.contains('{');
+        if names_a_record && status == StatusCode::NOT_FOUND {
             let details = ErrorBody::read(body, scrub());
             return Err(Error::NotFound {
                 operation: name,
-                status,
+                status: status.as_u16(),
                 message: details.message,
             });
         }
@@ -78,14 +82,14 @@ pub(crate) fn read<'s, T: DeserializeOwned>(
             EmptyAnswer::NotFound => {
                 return Err(Error::NotFound {
                     operation: name,
-                    status,
+                    status: status.as_u16(),
                     message: None,
                 });
             }
             EmptyAnswer::Error => {
                 return Err(Error::Decode {
                     operation: name,
-                    status,
+                    status: status.as_u16(),
                     field: None,
                     detail: "the answer has no body, where the API documents a JSON value"
                         .to_owned(),
@@ -112,7 +116,7 @@ fn decode<'s, T: DeserializeOwned>(
         let scrub = scrub();
         Error::Decode {
             operation: name,
-            status,
+            status: status.as_u16(),
             field: located.path.map(|path| scrub.clean(&path)),
             detail: scrub.clean(&located.error.to_string()),
         }
@@ -136,7 +140,7 @@ fn failed_outcome<'s>(
 fn api_error(operation: &'static str, status: StatusCode, body: ErrorBody) -> Error {
     Error::Api {
         operation,
-        status,
+        status: status.as_u16(),
         api_status: body.api_status,
         message: body.message,
         field_errors: body.field_errors,

@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use reqwest::StatusCode;
-
 use super::operation;
 
 /// Why a call failed. Every variant names the operation (the spec's operationId). No
@@ -38,9 +36,9 @@ pub enum Error {
     Api {
         /// The operation that failed.
         operation: &'static str,
-        /// The HTTP status; for an outcome reported as an error in the body of a 2xx answer
-        /// (`{"Status": 409}` with HTTP 200), that error status.
-        status: StatusCode,
+        /// The HTTP status (`409`); for an outcome reported as an error in the body of a 2xx
+        /// answer (`{"Status": 409}` with HTTP 200), that error status.
+        status: u16,
         /// The `Status` field of the answer's JSON body, when it has one.
         api_status: Option<i32>,
         /// The `Message` (or ProblemDetails `title`/`detail`) of the answer, when it has one.
@@ -51,13 +49,29 @@ pub enum Error {
         /// The start of any other body, shortened and without the token.
         excerpt: Option<String>,
     },
-    /// The record asked for does not exist: `getContact` or `getContactByPublicIdentifier`
-    /// answered 404, 204 without a body, or the body `null`.
+    /// The record asked for does not exist: a call that names its record (`getContact`,
+    /// `updateContact`, `deleteContact`: `/members/{memberId}`) or looks one up
+    /// (`getContactByPublicIdentifier`) answered 404; or a lookup answered 204 without a
+    /// body, or the body `null`.
+    ///
+    /// ```
+    /// # async fn run(client: salesflow::Client) -> Result<(), salesflow::Error> {
+    /// let update = client
+    ///     .update_contact()
+    ///     .account_id(321)
+    ///     .member_id(46875434)
+    ///     .body_map(|b| b.occupation("CTO"));
+    /// match update.send().await {
+    ///     Err(salesflow::Error::NotFound { .. }) => println!("no such member"),
+    ///     other => println!("{:?}", other?.member_id),
+    /// }
+    /// # Ok(()) }
+    /// ```
     NotFound {
         /// The operation that failed.
         operation: &'static str,
         /// The HTTP status of the answer (404, 204 or 200).
-        status: StatusCode,
+        status: u16,
         /// The answer's message, when it has one.
         message: Option<String>,
     },
@@ -66,7 +80,7 @@ pub enum Error {
         /// The operation that failed.
         operation: &'static str,
         /// The HTTP status of the answer.
-        status: StatusCode,
+        status: u16,
         /// Where in the body decoding failed (`[0].CampaignId`), when known.
         field: Option<String>,
         /// What was wrong.
@@ -124,7 +138,7 @@ impl Error {
         match self {
             Self::Api { status, .. }
             | Self::NotFound { status, .. }
-            | Self::Decode { status, .. } => Some(status.as_u16()),
+            | Self::Decode { status, .. } => Some(*status),
             Self::Transport { .. } | Self::InvalidRequest { .. } => None,
         }
     }
@@ -143,7 +157,7 @@ impl Error {
     pub fn is_not_found(&self) -> bool {
         match self {
             Self::NotFound { .. } => true,
-            Self::Api { status, .. } => *status == StatusCode::NOT_FOUND,
+            Self::Api { status, .. } => *status == 404,
             _ => false,
         }
     }
@@ -160,7 +174,7 @@ impl Error {
                 TransportKind::Connect => true,
                 TransportKind::Timeout | TransportKind::Other => idempotent(),
             },
-            Self::Api { status, .. } => match status.as_u16() {
+            Self::Api { status, .. } => match status {
                 429 => true,
                 408 | 502 | 503 | 504 => idempotent(),
                 _ => false,
@@ -228,10 +242,10 @@ impl Error {
                 TransportKind::Timeout => "try again later or raise the client's timeouts",
                 TransportKind::Other => "try again",
             }),
-            Self::Api { status, .. } if status.is_redirection() => {
+            Self::Api { status, .. } if (300..400).contains(status) => {
                 Some("redirects are not followed: they would carry the token")
             }
-            Self::Api { status, .. } if status.as_u16() == 403 => {
+            Self::Api { status: 403, .. } => {
                 Some("check the token and that it belongs to this account")
             }
             _ => None,
@@ -248,6 +262,11 @@ impl fmt::Display for Error {
             (_, None) => Ok(()),
         }
     }
+}
+
+/// An HTTP status with its reason phrase (`400 Bad Request`).
+fn shown(status: u16) -> String {
+    reqwest::StatusCode::from_u16(status).map_or_else(|_| status.to_string(), |s| s.to_string())
 }
 
 /// [`Error::detail`].
@@ -272,7 +291,7 @@ impl fmt::Display for Detail<'_> {
                 excerpt,
                 ..
             } => {
-                write!(f, "Salesflow answered {status}")?;
+                write!(f, "Salesflow answered {}", shown(*status))?;
                 if let Some(message) = message {
                     write!(f, ": {message}")?;
                 } else if let Some(code) = api_status {
@@ -289,7 +308,7 @@ impl fmt::Display for Detail<'_> {
             Error::NotFound {
                 status, message, ..
             } => {
-                write!(f, "not found (Salesflow answered {status}")?;
+                write!(f, "not found (Salesflow answered {}", shown(*status))?;
                 if let Some(message) = message {
                     write!(f, ": {message}")?;
                 }
@@ -301,7 +320,11 @@ impl fmt::Display for Detail<'_> {
                 detail,
                 ..
             } => {
-                write!(f, "the answer ({status}) is not what the API documents")?;
+                write!(
+                    f,
+                    "the answer ({}) is not what the API documents",
+                    shown(*status)
+                )?;
                 if let Some(field) = field {
                     write!(f, ": at `{field}`")?;
                 }
@@ -350,7 +373,7 @@ mod tests {
     fn api(operation: &'static str, status: u16) -> Error {
         Error::Api {
             operation,
-            status: StatusCode::from_u16(status).unwrap(),
+            status,
             api_status: None,
             message: None,
             field_errors: Vec::new(),
@@ -374,7 +397,7 @@ mod tests {
         assert!(!api("startCampaign", 409).is_not_found());
         let missing = Error::NotFound {
             operation: "getContact",
-            status: StatusCode::NO_CONTENT,
+            status: 204,
             message: None,
         };
         assert!(missing.is_not_found());
@@ -387,7 +410,7 @@ mod tests {
     fn field_errors_are_shown_after_the_message() {
         let error = Error::Api {
             operation: "updateContact",
-            status: StatusCode::BAD_REQUEST,
+            status: 400,
             api_status: Some(400),
             message: Some("One or more validation errors occurred.".to_owned()),
             field_errors: vec![

@@ -360,7 +360,7 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
         let detail = format!("after {} items: {}", syntax.items_before, syntax.detail);
         Error::Decode {
             operation: self.operation.name,
-            status: self.status,
+            status: self.status.as_u16(),
             field: None,
             detail: scrub.clean(&detail),
         }
@@ -383,7 +383,7 @@ fn item_error(
     };
     Error::Decode {
         operation: operation.name,
-        status,
+        status: status.as_u16(),
         field: Some(scrub.clean(&field)),
         detail: scrub.clean(&located.error.to_string()),
     }

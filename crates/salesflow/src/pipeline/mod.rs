@@ -5,7 +5,6 @@
 pub(crate) mod answer;
 pub(crate) mod call;
 mod error;
-mod hooks;
 pub(crate) mod hosts;
 pub(crate) mod list;
 pub(crate) mod operation;

@@ -1,7 +1,7 @@
 //! The API token, kept secret, and how it is added to a request.
 //!
 //! Salesflow authenticates with a `token` query parameter. The token is kept in the
-//! [`Client`](crate::Client) and appended just before a request is sent (see `hooks.rs`), so
+//! [`Client`](crate::Client) and appended just before a request is sent (see `call.rs`), so
 //! no operation takes it as an argument and no builder holds it.
 
 use std::fmt;

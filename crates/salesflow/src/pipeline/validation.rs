@@ -73,12 +73,21 @@ pub(crate) fn check<T: Serialize + ?Sized>(
         .try_for_each(|rule| check_value(field, *rule, &value))
 }
 
-/// Checks the top-level fields of a JSON body against their checks.
+/// Checks the top-level fields of a JSON body against their checks; a body with no field
+/// set (`updateContact` with nothing to update) is refused.
 pub(crate) fn check_body<T: Serialize>(
     body: &T,
     checks: &[(&'static str, Check)],
 ) -> Result<(), Violation> {
     let body = serde_json::to_value(body).unwrap_or(Value::Null);
+    if body.as_object().is_some_and(serde_json::Map::is_empty) {
+        return Err(Violation {
+            field: "body".to_owned(),
+            rule: "has no field set; set the fields to send with `.body_map(|b| b.occupation(\"CTO\"))` \
+                   or `.body(..)`"
+                .to_owned(),
+        });
+    }
     for (field, rule) in checks {
         if let Some(value) = body.get(field).filter(|v| !v.is_null()) {
             check_value(field, *rule, value)?;

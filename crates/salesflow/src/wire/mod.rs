@@ -1,6 +1,7 @@
 //! The values on the wire: every form of timestamp the API sends, member statuses as bit
 //! flags, rates that may be `"NaN"`, the open enumerations that keep values they don't know, and the lenient JSON
-//! reading that a .NET server needs, also item by item for lists that arrive in chunks.
+//! reading that a .NET server needs, also item by item for lists that arrive in chunks;
+//! and the text a builder's field takes.
 
 mod account_status;
 mod campaign_status;
@@ -13,6 +14,7 @@ pub(crate) mod null_list;
 mod open_enum;
 mod rate;
 mod run_on;
+mod text_value;
 mod timestamp;
 
 pub use account_status::AccountStatus;
@@ -23,4 +25,5 @@ pub use lenient_json::{JsonError, from_json};
 pub use member_status::{MemberFlags, MemberStatus};
 pub use rate::Rate;
 pub use run_on::{RunOn, RunOnError};
+pub use text_value::TextValue;
 pub use timestamp::{Timestamp, TimestampError};
