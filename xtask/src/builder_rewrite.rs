@@ -195,15 +195,6 @@ fn wrap_send(
             edits.url_rewritten,
         ),
         ("the header map", edits.header_map_removed),
-        ("the `OperationInfo` of the hooks", edits.info_removed),
-        ("the `pre` hook", edits.pre_removed),
-        ("the `exec` hook that sends the request", edits.exec_removed),
-        ("the `post` hook", edits.post_removed),
-        ("`let response = result?`", edits.response_removed),
-        (
-            "the status `match` on the response",
-            edits.status_match_replaced,
-        ),
     ] {
         if count != 1 {
             bail!(
@@ -212,6 +203,15 @@ fn wrap_send(
             );
         }
     }
+    // What follows the built request (the hooks, sending it, the status `match`) goes: the
+    // pipeline sends it.
+    let built = body
+        .stmts
+        .iter()
+        .position(is_request_let)
+        .with_context(|| format!("`send` of {operation} binds no `request`"))?;
+    body.stmts.truncate(built + 1);
+    body.stmts.push(Stmt::Expr(parse_quote!(Ok(request)), None));
     if !edits.optional_rewritten.is_empty() {
         body.stmts.insert(
             0,
@@ -363,12 +363,6 @@ struct ResponseEdits {
     api_version_removed: usize,
     url_rewritten: usize,
     header_map_removed: usize,
-    info_removed: usize,
-    pre_removed: usize,
-    exec_removed: usize,
-    post_removed: usize,
-    response_removed: usize,
-    status_match_replaced: usize,
 }
 
 impl VisitMut for ResponseEdits {
@@ -379,19 +373,6 @@ impl VisitMut for ResponseEdits {
         let before = block.stmts.len();
         block.stmts.retain(|stmt| !is_header_map_let(stmt));
         self.header_map_removed += before - block.stmts.len();
-        // Sending is the pipeline's: `let result = client.exec(..)`, `client.post(..)?` and
-        // `let response = result?` go; the request is what the body returns.
-        for (count, matches) in [
-            (&mut self.info_removed, is_info_let as fn(&Stmt) -> bool),
-            (&mut self.pre_removed, is_pre_call),
-            (&mut self.exec_removed, is_exec_let),
-            (&mut self.post_removed, is_post_call),
-            (&mut self.response_removed, is_response_let),
-        ] {
-            let before = block.stmts.len();
-            block.stmts.retain(|stmt| !matches(stmt));
-            *count += before - block.stmts.len();
-        }
         syn::visit_mut::visit_block_mut(self, block);
     }
 
@@ -427,14 +408,6 @@ impl VisitMut for ResponseEdits {
         {
             *expr = url;
             self.url_rewritten += 1;
-            return;
-        }
-        // `match response.status().as_u16() { ... }` becomes `Ok(request)`.
-        if let Expr::Match(matched) = expr
-            && is_status_of_response(&matched.expr)
-        {
-            *expr = parse_quote!(Ok(request));
-            self.status_match_replaced += 1;
             return;
         }
         syn::visit_mut::visit_expr_mut(self, expr);
@@ -515,83 +488,20 @@ fn is_api_version_append(stmt: &Stmt) -> bool {
         })
 }
 
-/// `let result = client.exec(request, &info).await;`
-fn is_exec_let(stmt: &Stmt) -> bool {
-    let Stmt::Local(local) = stmt else {
-        return false;
-    };
-    let Some(init) = &local.init else {
-        return false;
-    };
-    let Expr::Await(awaited) = &*init.expr else {
-        return false;
-    };
-    matches!(&*awaited.base, Expr::MethodCall(call) if call.method == "exec")
-}
-
-/// `let info = OperationInfo { .. };`
-fn is_info_let(stmt: &Stmt) -> bool {
-    let Stmt::Local(local) = stmt else {
-        return false;
-    };
-    matches!(&local.pat, syn::Pat::Ident(binding) if binding.ident == "info")
-}
-
-/// `client.pre(&mut request, &info).await?;`
-fn is_pre_call(stmt: &Stmt) -> bool {
-    hook_call(stmt, "pre")
-}
-
-/// `client.post(&result, &info).await?;`
-fn is_post_call(stmt: &Stmt) -> bool {
-    hook_call(stmt, "post")
-}
-
-/// `client.<hook>(..).await?;`
-fn hook_call(stmt: &Stmt, hook: &str) -> bool {
-    let Stmt::Expr(Expr::Try(tried), Some(_)) = stmt else {
-        return false;
-    };
-    let Expr::Await(awaited) = &*tried.expr else {
-        return false;
-    };
-    matches!(&*awaited.base, Expr::MethodCall(call) if call.method == hook)
-}
-
-/// `let response = result?;`
-fn is_response_let(stmt: &Stmt) -> bool {
-    let Stmt::Local(local) = stmt else {
-        return false;
-    };
-    let syn::Pat::Ident(binding) = &local.pat else {
-        return false;
-    };
-    binding.ident == "response"
-        && local.init.as_ref().is_some_and(
-            |init| matches!(&*init.expr, Expr::Try(tried) if is_path(&tried.expr, "result")),
-        )
-}
-
 /// `let mut header_map = HeaderMap::with_capacity(..);`
 fn is_header_map_let(stmt: &Stmt) -> bool {
-    let Stmt::Local(local) = stmt else {
-        return false;
-    };
-    let syn::Pat::Ident(binding) = &local.pat else {
-        return false;
-    };
-    binding.ident == "header_map"
+    binds(stmt, "header_map")
 }
 
-/// `response.status().as_u16()`
-fn is_status_of_response(expr: &Expr) -> bool {
-    let Expr::MethodCall(as_u16) = expr else {
-        return false;
-    };
-    let Expr::MethodCall(status) = &*as_u16.receiver else {
-        return false;
-    };
-    as_u16.method == "as_u16" && status.method == "status" && is_path(&status.receiver, "response")
+/// `let mut request = client.client.get(url)...build()?;`
+fn is_request_let(stmt: &Stmt) -> bool {
+    binds(stmt, "request")
+}
+
+/// `let <name> = ..;`
+fn binds(stmt: &Stmt, name: &str) -> bool {
+    matches!(stmt, Stmt::Local(local)
+        if matches!(&local.pat, syn::Pat::Ident(binding) if binding.ident == name))
 }
 
 fn is_path(expr: &Expr, name: &str) -> bool {
