@@ -284,6 +284,174 @@ struct Checked {
     invalid: Vec<(u64, RowProblem)>,
 }
 
+/// One run of [`Importer::run`] once the rows are checked: what it has reported, the rows
+/// to try again, and why it must stop, if it must.
+struct Run<'a, F> {
+    importer: &'a Importer,
+    on_event: F,
+    summary: ImportSummary,
+    again: Vec<Pending>,
+    refused: Option<ImportError>,
+}
+
+impl<F: FnMut(ImportEvent<'_>)> Run<'_, F> {
+    /// Reports a row's outcome, after (in a dry run) the parameters it would be sent with.
+    fn report(&mut self, outcome: RowOutcome, would_send: Option<&Pending>) {
+        if let Some(pending) = would_send {
+            let parameters = pending.row.parameters(&pending.url);
+            (self.on_event)(ImportEvent::WouldSend {
+                row: pending.number,
+                parameters: &parameters,
+            });
+        }
+        self.summary.count(&outcome);
+        (self.on_event)(ImportEvent::Row(&outcome));
+    }
+
+    /// Takes what one row came to: reported, or kept to try again (and the run stopped if
+    /// the import cannot go on).
+    fn take(&mut self, sent: Sent) {
+        let requested = !matches!(sent, Sent::Early(_) | Sent::Would(_));
+        self.summary.requests += u64::from(requested);
+        match sent {
+            Sent::Early(outcome) | Sent::Settled(outcome) => self.report(outcome, None),
+            Sent::Would(pending) => {
+                let outcome = pending.outcome_of(RowStatus::WouldImport);
+                self.report(outcome, Some(&pending));
+            }
+            Sent::Again(pending) => self.again.push(pending),
+            Sent::Refused(pending, error) => {
+                self.again.push(pending);
+                if self.refused.is_none() {
+                    self.refused = Some(error);
+                    self.importer.stop.stop();
+                }
+            }
+        }
+    }
+
+    /// Each row reported or sent, `concurrency` at a time, until the run is stopped.
+    async fn send_all(
+        &mut self,
+        rows: impl Iterator<Item = Classified>,
+        journal: Option<&Journal>,
+    ) {
+        let importer = self.importer;
+        let sends = stream::iter(rows)
+            .take_until(Box::pin(importer.stop.stopped()))
+            .map(|classified| async move {
+                match classified {
+                    Classified::Settled(outcome) => Sent::Early(outcome),
+                    Classified::ToSend(pending) if importer.dry_run => Sent::Would(pending),
+                    Classified::ToSend(pending) => importer.send(journal, pending).await,
+                }
+            })
+            .buffer_unordered(importer.concurrency);
+        futures_util::pin_mut!(sends);
+        while let Some(sent) = sends.next().await {
+            self.take(sent);
+        }
+    }
+
+    /// Rounds for the rows without an answer, each after a pause (doubling): those in doubt
+    /// looked up first, the rest sent again. Returns how many rounds ran.
+    async fn retry_rounds(&mut self, journal: Option<&Journal>) -> Result<u32, ImportError> {
+        let importer = self.importer;
+        let mut round = 0;
+        while !self.again.is_empty() && !importer.stop.is_stopped() && round + 1 < importer.tries {
+            // The pause ends early when the import is stopped.
+            let pause = importer.pause * 2u32.pow(round);
+            let _ = tokio::time::timeout(pause, importer.stop.stopped()).await;
+            if importer.stop.is_stopped() {
+                break;
+            }
+            round += 1;
+            let doubtful: HashMap<ProfileKey, u64> = self
+                .again
+                .iter()
+                .filter(|p| p.in_doubt)
+                .map(|p| (p.url.key().clone(), p.number))
+                .collect();
+            let found = match doubtful.is_empty() {
+                true => HashMap::new(),
+                false => match importer.look_up(&doubtful).await {
+                    Ok(found) => found,
+                    // Not known: those rows wait for the next round.
+                    Err(_) => continue,
+                },
+            };
+            let mut resend = Vec::new();
+            for pending in std::mem::take(&mut self.again) {
+                let Some(&member_id) = found.get(pending.url.key()) else {
+                    resend.push(pending);
+                    continue;
+                };
+                if let Some(journal) = journal {
+                    let key = pending.url.key().to_string();
+                    let (row, member_id) = (pending.number, Some(member_id));
+                    let step = Step::Found;
+                    let entry = Entry {
+                        row,
+                        key,
+                        step,
+                        member_id,
+                        error: None,
+                    };
+                    journal.record(entry).await?;
+                }
+                let mut outcome = pending.outcome(RowStatus::AlreadyInCampaign, None);
+                outcome.member_id = Some(member_id);
+                self.report(outcome, None);
+            }
+            let sends = stream::iter(resend)
+                .map(|pending| importer.send(journal, pending))
+                .buffer_unordered(importer.concurrency);
+            futures_util::pin_mut!(sends);
+            while let Some(sent) = sends.next().await {
+                self.take(sent);
+            }
+        }
+        Ok(round)
+    }
+
+    /// Reports the rows left without an answer after `rounds` retry rounds (failed, or
+    /// pending when the run was stopped) and the rows never taken (pending); the summary,
+    /// or why the import could not go on.
+    fn finish(
+        mut self,
+        rounds: u32,
+        untaken: impl Iterator<Item = Classified>,
+    ) -> Result<ImportSummary, ImportError> {
+        self.summary.stopped = self.importer.stop.is_stopped() && self.refused.is_none();
+        let tries = rounds + 1;
+        for pending in std::mem::take(&mut self.again) {
+            let status = match self.summary.stopped || self.refused.is_some() {
+                true => RowStatus::Pending,
+                false => RowStatus::Failed,
+            };
+            let error = (status == RowStatus::Failed).then(|| {
+                format!(
+                    "{} (sent {tries} time{}; run again to retry: the journal keeps it)",
+                    pending.error,
+                    if tries == 1 { "" } else { "s" }
+                )
+            });
+            self.report(pending.outcome(status, error), None);
+        }
+        for classified in untaken {
+            let outcome = match classified {
+                Classified::Settled(outcome) => outcome,
+                Classified::ToSend(pending) => pending.outcome(RowStatus::Pending, None),
+            };
+            self.report(outcome, None);
+        }
+        match self.refused {
+            Some(error) => Err(error),
+            None => Ok(self.summary),
+        }
+    }
+}
+
 impl Importer {
     /// An importer into campaign `campaign_id` of account `account_id`: 4 requests at a
     /// time, no journal, not strict, profiles already in the campaign skipped.
@@ -429,13 +597,53 @@ impl Importer {
     /// the campaign looked up ([`ImportEvent::Checked`], before the first request), then once
     /// for each row as its outcome is known ([`ImportEvent::Row`]; rows settled by an
     /// earlier run included, with `earlier` set).
+    ///
+    /// The steps: open the journal; check every row; look the campaign up (the rows an
+    /// earlier run sent without an answer, and the profiles in it already); send each row;
+    /// retry the rows without an answer in rounds; report what is left.
     pub async fn run(
         &self,
         source: &(impl ImportSource + ?Sized),
-        mut on_event: impl FnMut(ImportEvent<'_>),
+        on_event: impl FnMut(ImportEvent<'_>),
     ) -> Result<ImportSummary, ImportError> {
         // The journal first: the check compares its rows with the source's.
-        let (journal, recorded) = match &self.journal {
+        let (journal, recorded) = self.open_journal()?;
+        let checked = self.check_all(source, &recorded)?;
+        if self.strict && !checked.invalid.is_empty() {
+            return Err(ImportError::Invalid(checked.invalid));
+        }
+        let (settled, existing) = self.look_up_campaign(&checked, recorded, &journal).await?;
+        let mut run = Run {
+            importer: self,
+            on_event,
+            summary: ImportSummary {
+                dry_run: self.dry_run,
+                ..ImportSummary::default()
+            },
+            again: Vec::new(),
+            refused: None,
+        };
+        (run.on_event)(ImportEvent::Checked {
+            rows: checked.rows,
+            invalid: &checked.invalid,
+            duplicates: checked.rows
+                - checked.invalid.len() as u64
+                - checked.first_rows.len() as u64,
+            in_campaign: existing.len() as u64,
+        });
+        let classify =
+            |source_row| self.classify(source_row, &checked.first_rows, &settled, &existing);
+        let mut rows = self.rows(source)?;
+        run.send_all(rows.by_ref().map(classify), journal.as_ref())
+            .await;
+        let rounds = run.retry_rounds(journal.as_ref()).await?;
+        // Stopped: the rows never taken are reported as pending.
+        run.finish(rounds, rows.map(classify))
+    }
+
+    /// The journal (read only in a dry run) and the rows it recorded.
+    fn open_journal(&self) -> Result<(Option<Journal>, HashMap<u64, Entry>), ImportError> {
+        Ok(match &self.journal {
             Some(path) if self.dry_run => (
                 None,
                 Journal::read(path, self.account_id, self.campaign_id)?,
@@ -445,29 +653,28 @@ impl Importer {
                 (Some(journal), recorded)
             }
             None => (None, HashMap::new()),
-        };
-        let Checked {
-            first_rows,
-            rows: rows_seen,
-            invalid,
-        } = self.check_all(source, &recorded)?;
-        if self.strict && !invalid.is_empty() {
-            return Err(ImportError::Invalid(invalid));
-        }
-        let mut settled: HashMap<u64, Entry> = recorded;
-        // Rows sent by an earlier run without a recorded answer are looked up in the
-        // campaign, and so is every profile of the source unless duplicates are allowed: one
-        // listing. It also meets a wrong token, account or campaign, or a host that cannot
-        // be reached, before any row is sent.
+        })
+    }
+
+    /// One listing of the campaign: the rows an earlier run sent without a recorded answer
+    /// (then found, or not sent, in the journal), and every profile of the source unless
+    /// duplicates are allowed. It also meets a wrong token, account or campaign, or a host
+    /// that cannot be reached, before any row is sent. Returns the rows settled and the
+    /// profiles in the campaign already.
+    async fn look_up_campaign(
+        &self,
+        checked: &Checked,
+        mut settled: HashMap<u64, Entry>,
+        journal: &Option<Journal>,
+    ) -> Result<(HashMap<u64, Entry>, HashMap<ProfileKey, i64>), ImportError> {
         let doubtful: HashMap<ProfileKey, u64> = settled
             .values()
             .filter(|entry| entry.step == Step::Sent)
             .filter_map(|entry| Some((ProfileKey::from_identifier(&entry.key)?, entry.row)))
             .collect();
-        let wanted = if self.allow_duplicates {
-            &doubtful
-        } else {
-            &first_rows
+        let wanted = match self.allow_duplicates {
+            true => &doubtful,
+            false => &checked.first_rows,
         };
         let in_campaign = if wanted.is_empty() {
             HashMap::new()
@@ -478,198 +685,28 @@ impl Importer {
             })?
         };
         for (key, row) in doubtful {
+            let member_id = in_campaign.get(&key).copied();
+            let step = match member_id {
+                Some(_) => Step::Found,
+                None => Step::Unsent,
+            };
             let entry = Entry {
                 row,
                 key: key.to_string(),
-                step: if in_campaign.contains_key(&key) {
-                    Step::Found
-                } else {
-                    Step::Unsent
-                },
-                member_id: in_campaign.get(&key).copied(),
+                step,
+                member_id,
                 error: None,
             };
-            if let Some(journal) = &journal {
+            if let Some(journal) = journal {
                 journal.record(entry.clone()).await?;
             }
             settled.insert(row, entry);
         }
-        let existing = if self.allow_duplicates {
-            HashMap::new()
-        } else {
-            in_campaign
+        let existing = match self.allow_duplicates {
+            true => HashMap::new(),
+            false => in_campaign,
         };
-        on_event(ImportEvent::Checked {
-            rows: rows_seen,
-            invalid: &invalid,
-            duplicates: rows_seen - invalid.len() as u64 - first_rows.len() as u64,
-            in_campaign: existing.len() as u64,
-        });
-        drop(invalid);
-        let mut summary = ImportSummary {
-            dry_run: self.dry_run,
-            ..ImportSummary::default()
-        };
-        // A row's outcome, after (in a dry run) the parameters it would be sent with.
-        let mut report =
-            |outcome: RowOutcome, would_send: Option<&Pending>, summary: &mut ImportSummary| {
-                if let Some(pending) = would_send {
-                    let parameters = pending.row.parameters(&pending.url);
-                    on_event(ImportEvent::WouldSend {
-                        row: pending.number,
-                        parameters: &parameters,
-                    });
-                }
-                summary.count(&outcome);
-                on_event(ImportEvent::Row(&outcome));
-            };
-        let classify = |source_row| self.classify(source_row, &first_rows, &settled, &existing);
-        // Pass 2: each row reported or sent, `concurrency` at a time, until stopped.
-        let mut rows = self.rows(source)?;
-        let mut again = Vec::new();
-        let mut refused = None;
-        {
-            let stop = self.stop.stopped();
-            let sends = stream::iter(rows.by_ref())
-                .take_until(Box::pin(stop))
-                .map(|source_row| {
-                    let early = classify(source_row);
-                    let journal = journal.as_ref();
-                    async move {
-                        match early {
-                            Classified::Settled(outcome) => Sent::Early(outcome),
-                            Classified::ToSend(pending) if self.dry_run => Sent::Would(pending),
-                            Classified::ToSend(pending) => self.send(journal, pending).await,
-                        }
-                    }
-                })
-                .buffer_unordered(self.concurrency);
-            futures_util::pin_mut!(sends);
-            while let Some(sent) = sends.next().await {
-                match sent {
-                    Sent::Early(outcome) => report(outcome, None, &mut summary),
-                    Sent::Would(pending) => {
-                        let outcome = pending.outcome_of(RowStatus::WouldImport);
-                        report(outcome, Some(&pending), &mut summary);
-                    }
-                    Sent::Settled(outcome) => {
-                        summary.requests += 1;
-                        report(outcome, None, &mut summary);
-                    }
-                    Sent::Again(pending) => {
-                        summary.requests += 1;
-                        again.push(pending);
-                    }
-                    Sent::Refused(pending, error) => {
-                        summary.requests += 1;
-                        again.push(pending);
-                        if refused.is_none() {
-                            refused = Some(error);
-                            self.stop.stop();
-                        }
-                    }
-                }
-            }
-        }
-        // Retry rounds for the rows without an answer.
-        let mut round = 0;
-        while !again.is_empty() && !self.stop.is_stopped() && round + 1 < self.tries {
-            // The pause ends early when the import is stopped.
-            let pause = self.pause * 2u32.pow(round);
-            let _ = tokio::time::timeout(pause, self.stop.stopped()).await;
-            if self.stop.is_stopped() {
-                break;
-            }
-            round += 1;
-            let doubtful: HashMap<ProfileKey, u64> = again
-                .iter()
-                .filter(|p| p.in_doubt)
-                .map(|p| (p.url.key().clone(), p.number))
-                .collect();
-            let found = if doubtful.is_empty() {
-                HashMap::new()
-            } else {
-                match self.look_up(&doubtful).await {
-                    Ok(found) => found,
-                    // Not known: those rows wait for the next round.
-                    Err(_) => continue,
-                }
-            };
-            let mut resend = Vec::new();
-            for pending in again.drain(..) {
-                if let Some(&member_id) = found.get(pending.url.key()) {
-                    if let Some(journal) = &journal {
-                        journal
-                            .record(Entry {
-                                row: pending.number,
-                                key: pending.url.key().to_string(),
-                                step: Step::Found,
-                                member_id: Some(member_id),
-                                error: None,
-                            })
-                            .await?;
-                    }
-                    let mut outcome = pending.outcome(RowStatus::AlreadyInCampaign, None);
-                    outcome.member_id = Some(member_id);
-                    report(outcome, None, &mut summary);
-                } else {
-                    resend.push(pending);
-                }
-            }
-            let sends = stream::iter(resend)
-                .map(|pending| self.send(journal.as_ref(), pending))
-                .buffer_unordered(self.concurrency);
-            futures_util::pin_mut!(sends);
-            while let Some(sent) = sends.next().await {
-                summary.requests += 1;
-                match sent {
-                    Sent::Early(outcome) | Sent::Settled(outcome) => {
-                        report(outcome, None, &mut summary)
-                    }
-                    Sent::Would(pending) => {
-                        let outcome = pending.outcome_of(RowStatus::WouldImport);
-                        report(outcome, Some(&pending), &mut summary);
-                    }
-                    Sent::Again(pending) => again.push(pending),
-                    Sent::Refused(pending, error) => {
-                        again.push(pending);
-                        if refused.is_none() {
-                            refused = Some(error);
-                            self.stop.stop();
-                        }
-                    }
-                }
-            }
-        }
-        summary.stopped = self.stop.is_stopped() && refused.is_none();
-        for pending in again {
-            let tries = round + 1;
-            let status = if summary.stopped || refused.is_some() {
-                RowStatus::Pending
-            } else {
-                RowStatus::Failed
-            };
-            let error = (status == RowStatus::Failed).then(|| {
-                format!(
-                    "{} (sent {tries} time{}; run again to retry: the journal keeps it)",
-                    pending.error,
-                    if tries == 1 { "" } else { "s" }
-                )
-            });
-            report(pending.outcome(status, error), None, &mut summary);
-        }
-        // Stopped: the rows never taken are reported as pending.
-        for source_row in rows {
-            let outcome = match classify(source_row) {
-                Classified::Settled(outcome) => outcome,
-                Classified::ToSend(pending) => pending.outcome(RowStatus::Pending, None),
-            };
-            report(outcome, None, &mut summary);
-        }
-        match refused {
-            Some(error) => Err(error),
-            None => Ok(summary),
-        }
+        Ok((settled, existing))
     }
 
     /// A row's outcome without a request (invalid, a duplicate, settled before, in the
@@ -768,14 +805,11 @@ impl Importer {
             pending.error = error.to_string();
             return Sent::Refused(pending, error);
         }
-        let request = pending.row.request(
-            &self.client,
-            &pending.url,
-            self.account_id,
-            self.campaign_id,
-        );
-        let answer = request.send().await;
-        let (step, member_id, error, verdict, fatal) = match answer {
+        let (account, campaign) = (self.account_id, self.campaign_id);
+        let request = pending
+            .row
+            .request(&self.client, &pending.url, account, campaign);
+        let (step, member_id, error, verdict, fatal) = match request.send().await {
             Ok(member) => (
                 Step::Imported,
                 Some(member.member_id),
@@ -785,15 +819,10 @@ impl Importer {
             ),
             Err(error) => {
                 let verdict = verdict(&error);
-                let step = match verdict {
-                    Verdict::Done | Verdict::Refused => Step::Failed,
-                    Verdict::NotCreated | Verdict::Fatal | Verdict::Unreachable => Step::Unsent,
-                    Verdict::InDoubt => Step::Sent,
-                };
                 let text = error.to_string();
                 let fatal =
                     matches!(verdict, Verdict::Fatal | Verdict::Unreachable).then_some(error);
-                (step, None, Some(text), verdict, fatal)
+                (verdict.step(), None, Some(text), verdict, fatal)
             }
         };
         // "Sent" is on disk already for an answer that may have created the member.
@@ -884,6 +913,18 @@ enum Verdict {
     InDoubt,
     /// Refused for every row: the token, the account or the campaign is wrong.
     Fatal,
+}
+
+impl Verdict {
+    /// What the journal records for a row its request came to.
+    fn step(self) -> Step {
+        match self {
+            Self::Done => Step::Imported,
+            Self::Refused => Step::Failed,
+            Self::NotCreated | Self::Fatal | Self::Unreachable => Step::Unsent,
+            Self::InDoubt => Step::Sent,
+        }
+    }
 }
 
 fn verdict(error: &Error) -> Verdict {
