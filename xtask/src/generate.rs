@@ -114,7 +114,7 @@ const REPLACEMENTS: [(&str, &str); 10] = [
 ];
 
 /// The settings shared by the client and the mocks, so both see the same types.
-fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
+pub(crate) fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
     // Strings with length rules stay `String`: the rules are checked before a request is
     // sent (crates/salesflow/src/validation.rs), with an error that names the field, rather
@@ -159,7 +159,9 @@ fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
 /// The spec as progenitor can take it: without the body-less 204 answers it documents beside
 /// a JSON 200 (progenitor allows one success type). The client reads a 204 as the
 /// operation's `x-empty-answer` says (crates/salesflow/src/pipeline/answer.rs).
-fn without_no_content_answers(mut spec: openapiv3::OpenAPI) -> Result<openapiv3::OpenAPI> {
+pub(crate) fn without_no_content_answers(
+    mut spec: openapiv3::OpenAPI,
+) -> Result<openapiv3::OpenAPI> {
     for (path, item) in spec.paths.paths.iter_mut() {
         let openapiv3::ReferenceOr::Item(item) = item else {
             bail!("{path}: a path item $ref is not supported");

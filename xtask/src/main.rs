@@ -13,6 +13,8 @@ mod generate;
 mod mock_fix;
 mod nullable_lists;
 mod operations;
+#[cfg(test)]
+mod pass_tests;
 mod spec_check;
 mod spec_json;
 mod stable_shape;
