@@ -191,7 +191,7 @@ async fn a_slow_start_and_a_long_transfer_fit_the_separate_timeouts() {
     let client = client_with_first_byte(&server, Duration::from_millis(300));
     let error = account_contacts(&client).send().await.unwrap_err();
     assert!(
-        error.to_string().contains("no answer within 0.3 s"),
+        error.to_string().contains("no response within 0.3 s"),
         "{error}"
     );
 }

@@ -236,7 +236,7 @@ fn wrap_send(
     function.sig.output = parse_quote!(-> ::std::result::Result<#ok, crate::Error>);
     let call = call_impl(op, index, &inner)?;
     let Some(item) = only_type_argument(&inner, "Vec") else {
-        function.block = parse_quote!({ crate::pipeline::answer::finish(self).await });
+        function.block = parse_quote!({ crate::pipeline::response::finish(self).await });
         return Ok((vec![request, check], call));
     };
     function.block = parse_quote!({ crate::pipeline::list::collect(self).await });

@@ -158,7 +158,7 @@ pub(crate) fn settings(spec: &openapiv3::OpenAPI) -> GenerationSettings {
 
 /// The spec as progenitor can take it: without the body-less 204 answers it documents beside
 /// a JSON 200 (progenitor allows one success type). The client reads a 204 as the
-/// operation's `x-empty-answer` says (crates/salesflow/src/pipeline/answer.rs).
+/// operation's `x-empty-response` says (crates/salesflow/src/pipeline/answer.rs).
 pub(crate) fn without_no_content_answers(
     mut spec: openapiv3::OpenAPI,
 ) -> Result<openapiv3::OpenAPI> {

@@ -26,8 +26,8 @@ pub struct OperationFacts {
     pub rules: Vec<RuleFacts>,
     /// The body's schema name (`ContactUpdate`), where it takes a JSON body.
     pub body_type: Option<String>,
-    /// What a 2xx answer without a body means (`x-empty-answer`).
-    empty_answer: EmptyAnswer,
+    /// What a 2xx answer without a body means (`x-empty-response`).
+    empty_response: EmptyResponse,
     /// How many items of the body's list one request should carry (`x-batch-size`).
     batch_size: Option<usize>,
     /// The longest query string the server takes, in bytes (`x-max-query-length`).
@@ -43,9 +43,9 @@ pub struct OperationFacts {
     pub example: String,
 }
 
-/// The values of `x-empty-answer`, named as the SDK's `EmptyAnswer` names them.
+/// The values of `x-empty-response`, named as the SDK's `EmptyResponse` names them.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum EmptyAnswer {
+enum EmptyResponse {
     /// Not documented: an empty answer is an error.
     Error,
     /// `outcome`: success, the HTTP status being the outcome.
@@ -56,17 +56,21 @@ enum EmptyAnswer {
     NotFound,
 }
 
-impl EmptyAnswer {
+impl EmptyResponse {
     fn read(operation: &Value, name: &str) -> Result<Self> {
-        Ok(match operation.get("x-empty-answer").map(|v| v.as_str()) {
-            None => Self::Error,
-            Some(Some("outcome")) => Self::Outcome,
-            Some(Some("empty-list")) => Self::EmptyList,
-            Some(Some("not-found")) => Self::NotFound,
-            Some(other) => {
-                bail!("{name}: x-empty-answer is {other:?}; use outcome, empty-list or not-found")
-            }
-        })
+        Ok(
+            match operation.get("x-empty-response").map(|v| v.as_str()) {
+                None => Self::Error,
+                Some(Some("outcome")) => Self::Outcome,
+                Some(Some("empty-list")) => Self::EmptyList,
+                Some(Some("not-found")) => Self::NotFound,
+                Some(other) => {
+                    bail!(
+                        "{name}: x-empty-response is {other:?}; use outcome, empty-list or not-found"
+                    )
+                }
+            },
+        )
     }
 }
 
@@ -183,12 +187,12 @@ fn operation_facts(
             }
         }
     }
-    let empty_answer = EmptyAnswer::read(operation, name)?;
+    let empty_response = EmptyResponse::read(operation, name)?;
     let documents_204 = operation["responses"].get("204").is_some();
-    if documents_204 != (empty_answer != EmptyAnswer::Error) {
+    if documents_204 != (empty_response != EmptyResponse::Error) {
         bail!(
             "{name}: an operation documents a 204 answer exactly when it says what an empty \
-             answer means (x-empty-answer)"
+             answer means (x-empty-response)"
         );
     }
     let builder = heck::ToUpperCamelCase::to_upper_camel_case(name);
@@ -205,7 +209,7 @@ fn operation_facts(
         server,
         constants,
         rules,
-        empty_answer,
+        empty_response,
         batch_size,
         max_query_bytes,
         array_params,
@@ -315,7 +319,7 @@ pub fn render(facts: &[OperationFacts]) -> Result<TokenStream> {
     let entries = facts.iter().map(|op| {
         let (name, path, idempotent) = (&op.name, &op.path, op.idempotent);
         let max_query_bytes = op.max_query_bytes;
-        let empty_answer = format_ident!("{}", format!("{:?}", op.empty_answer));
+        let empty_response = format_ident!("{}", format!("{:?}", op.empty_response));
         let batch_size = match op.batch_size {
             Some(size) => quote!(Some(#size)),
             None => quote!(None),
@@ -330,7 +334,7 @@ pub fn render(facts: &[OperationFacts]) -> Result<TokenStream> {
                 path: #path,
                 idempotent: #idempotent,
                 server: #server,
-                empty_answer: EmptyAnswer::#empty_answer,
+                empty_response: EmptyResponse::#empty_response,
                 batch_size: #batch_size,
                 max_query_bytes: #max_query_bytes,
             }
@@ -338,7 +342,7 @@ pub fn render(facts: &[OperationFacts]) -> Result<TokenStream> {
     });
     let count = facts.len();
     Ok(quote! {
-        use crate::pipeline::operation::{EmptyAnswer, Operation};
+        use crate::pipeline::operation::{EmptyResponse, Operation};
 
         /// Every operation of the spec, in its order: its host, whether it may be repeated,
         /// the longest query string it may carry, and what an empty answer means. (The rules

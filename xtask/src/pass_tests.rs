@@ -18,7 +18,7 @@ paths:
     get:
       operationId: listContacts
       summary: List contacts
-      x-empty-answer: empty-list
+      x-empty-response: empty-list
       parameters:
         - {name: accountId, in: query, required: true, description: The account., schema: {type: integer, format: int64}, example: 321}
         - {name: updatedFromDate, in: query, required: false, description: Since., schema: {type: string, format: date}, example: "2024-01-02"}
@@ -109,7 +109,7 @@ fn operations_read_the_facts_and_render_the_table() {
     );
     let table = crate::operations::render(&facts).unwrap().to_string();
     assert!(
-        table.contains("EmptyAnswer :: EmptyList") && table.contains("\"/members/{memberId}\"")
+        table.contains("EmptyResponse :: EmptyList") && table.contains("\"/members/{memberId}\"")
     );
 }
 
@@ -120,7 +120,7 @@ fn builder_rewrite_leaves_the_request_to_the_pipeline() {
     let text = text(&file);
     for expected in [
         "crate::pipeline::list::collect(self).await",
-        "crate::pipeline::answer::finish(self).await",
+        "crate::pipeline::response::finish(self).await",
         "pubfnstream(",
         "pubfncheck(&self)",
         "impl<'a>crate::pipeline::call::Call<'a>forUpdateContact<'a>",

@@ -324,7 +324,7 @@ fn client(sub: &ArgMatches, raw: Option<output::RawBody>) -> Result<salesflow::C
             .connect_timeout(timeout.min(std::time::Duration::from_secs(10)));
     }
     if let Some(raw) = raw {
-        builder = builder.on_raw_answer(move |_, body| raw.keep(body));
+        builder = builder.on_raw_response(move |_, body| raw.keep(body));
     }
     // A server that does not answer costs one timeout, not one per try: a call ends
     // within about a minute by default.

@@ -29,7 +29,7 @@ pub struct Variants {
     /// gzip the body when the request accepts it.
     pub gzip: bool,
     /// `204 No Content` for an empty list and for a contact that does not exist (ASP.NET
-    /// Core answers 204 when an action returns null), as `x-empty-answer` documents.
+    /// Core answers 204 when an action returns null), as `x-empty-response` documents.
     pub empty_204: bool,
     /// Statuses as numbers (a .NET enum serialised without its names): a member status as
     /// its bits (`1025`), a campaign or account status as its place in the docs' list.

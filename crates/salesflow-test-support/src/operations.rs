@@ -7,10 +7,10 @@ use serde_json::Value;
 
 use crate::ACCOUNT_ID;
 
-/// What a 2xx answer without a body means for an operation (the spec's `x-empty-answer`),
+/// What a 2xx answer without a body means for an operation (the spec's `x-empty-response`),
 /// restated here as the promise the tests hold the SDK to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EmptyAnswer {
+pub enum EmptyResponse {
     /// Not documented: an error.
     Error,
     /// Success; the HTTP status is the outcome (`{"Status": <status>, "Message": null}`).
@@ -33,7 +33,7 @@ pub struct Operation {
     /// The docs' sample answer (`tests/fixtures/`).
     pub sample: &'static str,
     /// What an answer without a body means.
-    pub empty_answer: EmptyAnswer,
+    pub empty_response: EmptyResponse,
     /// The `salesflow` command line of [`call`]; `BODY` stands for a file holding [`body`](Self::body).
     pub command: &'static [&'static str],
     /// The JSON body the call sends, if any.
@@ -74,7 +74,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/statistics/GetCampaignStatistics",
         sample: sample!("get_campaign_statistics"),
-        empty_answer: EmptyAnswer::Error,
+        empty_response: EmptyResponse::Error,
         command: &[
             "get-campaign-statistics",
             "--account-id",
@@ -89,7 +89,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/members/Import",
         sample: sample!("import_member"),
-        empty_answer: EmptyAnswer::Error,
+        empty_response: EmptyResponse::Error,
         command: &[
             "import-member",
             "--account-id",
@@ -106,7 +106,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/members",
         sample: sample!("get_contact_by_public_identifier"),
-        empty_answer: EmptyAnswer::NotFound,
+        empty_response: EmptyResponse::NotFound,
         command: &[
             "get-contact-by-public-identifier",
             "--account-id",
@@ -121,7 +121,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/members/46875434",
         sample: sample!("get_contact"),
-        empty_answer: EmptyAnswer::NotFound,
+        empty_response: EmptyResponse::NotFound,
         command: &[
             "get-contact",
             "--account-id",
@@ -136,7 +136,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "POST",
         path: "/members/46875434",
         sample: sample!("update_contact"),
-        empty_answer: EmptyAnswer::Error,
+        empty_response: EmptyResponse::Error,
         command: &[
             "update-contact",
             "--account-id",
@@ -153,7 +153,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "DELETE",
         path: "/members/46875434",
         sample: sample!("delete_contact"),
-        empty_answer: EmptyAnswer::Outcome,
+        empty_response: EmptyResponse::Outcome,
         command: &[
             "delete-contact",
             "--account-id",
@@ -168,7 +168,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/members/list-contacts",
         sample: sample!("list_contacts_by_campaign"),
-        empty_answer: EmptyAnswer::EmptyList,
+        empty_response: EmptyResponse::EmptyList,
         command: &[
             "list-contacts-by-campaign",
             "--account-id",
@@ -183,7 +183,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "POST",
         path: "/members/list-contacts",
         sample: sample!("list_contacts_by_public_identifiers"),
-        empty_answer: EmptyAnswer::EmptyList,
+        empty_response: EmptyResponse::EmptyList,
         command: &[
             "list-contacts-by-public-identifiers",
             "--account-id",
@@ -198,7 +198,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/members/list-contacts-by-accountid",
         sample: sample!("list_contacts_by_account"),
-        empty_answer: EmptyAnswer::EmptyList,
+        empty_response: EmptyResponse::EmptyList,
         command: &["list-contacts-by-account", "--account-id", "321"],
         body: None,
     },
@@ -207,7 +207,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/campaigns/list-campaigns",
         sample: sample!("list_campaigns"),
-        empty_answer: EmptyAnswer::EmptyList,
+        empty_response: EmptyResponse::EmptyList,
         command: &["list-campaigns", "--account-id", "321"],
         body: None,
     },
@@ -216,7 +216,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "POST",
         path: "/campaigns/start",
         sample: sample!("start_campaign"),
-        empty_answer: EmptyAnswer::Outcome,
+        empty_response: EmptyResponse::Outcome,
         command: &[
             "start-campaign",
             "--account-id",
@@ -231,7 +231,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/accounts/list",
         sample: sample!("list_accounts"),
-        empty_answer: EmptyAnswer::EmptyList,
+        empty_response: EmptyResponse::EmptyList,
         command: &["list-accounts"],
         body: None,
     },
@@ -240,7 +240,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "POST",
         path: "/webhooks/create",
         sample: sample!("create_webhook"),
-        empty_answer: EmptyAnswer::Error,
+        empty_response: EmptyResponse::Error,
         command: &[
             "create-webhook",
             "--account-id",
@@ -255,7 +255,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "DELETE",
         path: "/webhooks/delete",
         sample: sample!("delete_webhook"),
-        empty_answer: EmptyAnswer::Outcome,
+        empty_response: EmptyResponse::Outcome,
         command: &[
             "delete-webhook",
             "--account-id",
@@ -270,7 +270,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/webhooks/list",
         sample: sample!("list_webhooks"),
-        empty_answer: EmptyAnswer::EmptyList,
+        empty_response: EmptyResponse::EmptyList,
         command: &["list-webhooks", "--account-id", "321"],
         body: None,
     },
@@ -279,7 +279,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "POST",
         path: "/webhooks/attach",
         sample: sample!("attach_webhook"),
-        empty_answer: EmptyAnswer::Error,
+        empty_response: EmptyResponse::Error,
         command: &[
             "attach-webhook",
             "--account-id",
@@ -298,7 +298,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "POST",
         path: "/webhooks/detach",
         sample: sample!("detach_webhook"),
-        empty_answer: EmptyAnswer::Outcome,
+        empty_response: EmptyResponse::Outcome,
         command: &[
             "detach-webhook",
             "--account-id",
@@ -313,7 +313,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/analytics/by-campaignid",
         sample: sample!("get_analytics_by_campaign"),
-        empty_answer: EmptyAnswer::Error,
+        empty_response: EmptyResponse::Error,
         command: &[
             "get-analytics-by-campaign",
             "--account-id",
@@ -332,7 +332,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/analytics/by-accountid",
         sample: sample!("get_analytics_by_account"),
-        empty_answer: EmptyAnswer::EmptyList,
+        empty_response: EmptyResponse::EmptyList,
         command: &[
             "get-analytics-by-account",
             "--account-id",
@@ -349,7 +349,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/messaging/incoming-messages-by-accountid",
         sample: sample!("list_incoming_messages_by_account"),
-        empty_answer: EmptyAnswer::EmptyList,
+        empty_response: EmptyResponse::EmptyList,
         command: &[
             "list-incoming-messages-by-account",
             "--account-id",
@@ -364,7 +364,7 @@ pub const OPERATIONS: [Operation; 21] = [
         method: "GET",
         path: "/messaging/incoming-messages-by-campaignid",
         sample: sample!("list_incoming_messages_by_campaign"),
-        empty_answer: EmptyAnswer::EmptyList,
+        empty_response: EmptyResponse::EmptyList,
         command: &[
             "list-incoming-messages-by-campaign",
             "--account-id",

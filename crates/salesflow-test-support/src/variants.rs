@@ -10,7 +10,7 @@ use std::io::Write;
 
 use serde_json::{Map, Value, json};
 
-use crate::operations::{EmptyAnswer, Operation};
+use crate::operations::{EmptyResponse, Operation};
 
 /// An HTTP answer to serve: status, headers, raw body bytes.
 #[derive(Debug, Clone)]
@@ -289,7 +289,7 @@ pub fn server_variants() -> Vec<ServerVariant> {
             name: "status-without-message",
             why: "an outcome body without its Message",
             answer: |op| {
-                (op.empty_answer == EmptyAnswer::Outcome).then(|| {
+                (op.empty_response == EmptyResponse::Outcome).then(|| {
                     let outcome: Expect = |_| json!({"Status": 204, "Message": null});
                     (
                         Answer::json(200, r#"{"Status": 204}"#),
@@ -302,7 +302,7 @@ pub fn server_variants() -> Vec<ServerVariant> {
             name: "error-status-in-a-200",
             why: "the outcome is an error, reported in the body of an HTTP 200",
             answer: |op| {
-                (op.empty_answer == EmptyAnswer::Outcome).then(|| {
+                (op.empty_response == EmptyResponse::Outcome).then(|| {
                     (
                         Answer::json(
                             200,
@@ -323,7 +323,7 @@ pub fn server_variants() -> Vec<ServerVariant> {
                 let answer = Answer::json(404, r#"{"Status": 404, "Message": "Member not found"}"#);
                 // A call that names its record in its path (`/members/46875434`) or looks one
                 // up.
-                let names_a_record = op.empty_answer == EmptyAnswer::NotFound
+                let names_a_record = op.empty_response == EmptyResponse::NotFound
                     || op.path.split('/').any(|part| part.parse::<u64>().is_ok());
                 Some(if names_a_record {
                     (answer, Outcome::NotFound(404))
@@ -420,14 +420,14 @@ pub fn server_variants() -> Vec<ServerVariant> {
 
 /// What an answer without a body is for `op`, answered with `status`.
 fn empty_outcome(op: &Operation, status: u16) -> Outcome {
-    match op.empty_answer {
-        EmptyAnswer::Outcome if status == 204 => {
+    match op.empty_response {
+        EmptyResponse::Outcome if status == 204 => {
             Outcome::Decodes(|_| json!({"Status": 204, "Message": null}))
         }
-        EmptyAnswer::Outcome => Outcome::Decodes(|_| json!({"Status": 200, "Message": null})),
-        EmptyAnswer::EmptyList => Outcome::Decodes(|_| json!([])),
-        EmptyAnswer::NotFound => Outcome::NotFound(status),
-        EmptyAnswer::Error => Outcome::Undecodable(status),
+        EmptyResponse::Outcome => Outcome::Decodes(|_| json!({"Status": 200, "Message": null})),
+        EmptyResponse::EmptyList => Outcome::Decodes(|_| json!([])),
+        EmptyResponse::NotFound => Outcome::NotFound(status),
+        EmptyResponse::Error => Outcome::Undecodable(status),
     }
 }
 

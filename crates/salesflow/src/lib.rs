@@ -6,7 +6,7 @@
 // here and in the generated mock crate.
 extern crate self as salesflow;
 
-// The layout: `client/` builds a client, `pipeline/` carries every request and its answer,
+// The layout: `client/` builds a client, `pipeline/` carries every request and its response,
 // `wire/` holds the values on the wire, `generated/` what progenitor writes from the spec.
 mod client;
 mod generated;

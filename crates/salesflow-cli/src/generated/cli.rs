@@ -153,7 +153,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The member's LinkedIn public identifier."),
             )
             .about(
-                "Get a contact by its LinkedIn public identifier\n\nGets a contact (campaign member) by the public identifier of its LinkedIn profile (the\nlast segment of `linkedin.com/in/<publicIdentifier>`).\n\nA contact that does not exist is answered with 404, or with no content: see\n`x-empty-answer`.\n",
+                "Get a contact by its LinkedIn public identifier\n\nGets a contact (campaign member) by the public identifier of its LinkedIn profile (the\nlast segment of `linkedin.com/in/<publicIdentifier>`).\n\nA contact that does not exist is answered with 404, or with no content: see\n`x-empty-response`.\n",
             )
     }
     pub fn cli_get_contact() -> ::clap::Command {
@@ -173,7 +173,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The contact (campaign member)."),
             )
             .about(
-                "Get a contact by member id\n\nGets a contact (campaign member) by its member id, with its status and campaign.\n\n`CampaignId` (and so `CampaignName`) can be null. `Status` is a bit field (see\n`MemberStatus`), e.g. `\"MEMBER_PENDING, MEMBER_ERROR\"`.\n\nA contact that does not exist is answered with 404, or with no content: see\n`x-empty-answer`.\n",
+                "Get a contact by member id\n\nGets a contact (campaign member) by its member id, with its status and campaign.\n\n`CampaignId` (and so `CampaignName`) can be null. `Status` is a bit field (see\n`MemberStatus`), e.g. `\"MEMBER_PENDING, MEMBER_ERROR\"`.\n\nA contact that does not exist is answered with 404, or with no content: see\n`x-empty-response`.\n",
             )
     }
     pub fn cli_update_contact() -> ::clap::Command {
@@ -263,7 +263,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The contact (campaign member)."),
             )
             .about(
-                "Delete a contact\n\nDeletes a contact (campaign member).\n\nThe answer is `{\"Status\": 204, \"Message\": null}`, or no content (see `x-empty-answer`):\neither means the contact was deleted.\n",
+                "Delete a contact\n\nDeletes a contact (campaign member).\n\nThe answer is `{\"Status\": 204, \"Message\": null}`, or no content (see `x-empty-response`):\neither means the contact was deleted.\n",
             )
     }
     pub fn cli_list_contacts_by_campaign() -> ::clap::Command {
@@ -454,7 +454,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The webhook (see `listWebhooks`)."),
             )
             .about(
-                "Delete a webhook\n\nDeletes a webhook.\n\nThe answer is `{\"Status\": 204}`, or no content (see `x-empty-answer`): either means the\nwebhook was deleted.\n",
+                "Delete a webhook\n\nDeletes a webhook.\n\nThe answer is `{\"Status\": 204}`, or no content (see `x-empty-response`): either means the\nwebhook was deleted.\n",
             )
     }
     pub fn cli_list_webhooks() -> ::clap::Command {
@@ -523,7 +523,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("The attachment to remove (`WebhookCampaignId`)."),
             )
             .about(
-                "Detach a webhook from a campaign\n\nRemoves one attachment of a webhook to a campaign, named by the `WebhookCampaignId` that\n`attachWebhook` and `listWebhooks` return.\n\nThe request has no body (`Content-Length: 0`). The answer is `{\"Status\": 204}`, or no\ncontent (see `x-empty-answer`): either means the attachment was removed.\n",
+                "Detach a webhook from a campaign\n\nRemoves one attachment of a webhook to a campaign, named by the `WebhookCampaignId` that\n`attachWebhook` and `listWebhooks` return.\n\nThe request has no body (`Content-Length: 0`). The answer is `{\"Status\": 204}`, or no\ncontent (see `x-empty-response`): either means the attachment was removed.\n",
             )
     }
     pub fn cli_get_analytics_by_campaign() -> ::clap::Command {

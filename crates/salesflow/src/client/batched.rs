@@ -1,5 +1,5 @@
 //! `listContactsByPublicIdentifiers` for a list of any length: batches of the size the spec
-//! advises (`x-batch-size`, 20), sent one after the other, answers joined in order.
+//! advises (`x-batch-size`, 20), sent one after the other, responses joined in order.
 
 use crate::pipeline::operation;
 use crate::types::{Contact, ContactsQuery};

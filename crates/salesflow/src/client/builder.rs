@@ -14,10 +14,10 @@ pub const BASE_URL_VAR: &str = "SALESFLOW_BASE_URL";
 
 /// Configures a [`Client`].
 ///
-/// Defaults: the production hosts; timeouts that fit answers of any size (10 s to connect,
-/// 60 s from sending a request to the first byte of its answer, 30 s of silence between
+/// Defaults: the production hosts; timeouts that fit responses of any size (10 s to connect,
+/// 60 s from sending a request to the first byte of its response, 30 s of silence between
 /// two chunks of a body, and no limit on a whole transfer, so that a 140 MB list on a slow
-/// link is not cut off while its bytes keep coming); [`RetryPolicy::default`], User-Agent `salesflow-rs/<version>`, gzip-compressed answers,
+/// link is not cut off while its bytes keep coming); [`RetryPolicy::default`], User-Agent `salesflow-rs/<version>`, gzip-compressed responses,
 /// no redirects followed and no `Referer` sent (a redirect would carry the token, which is in
 /// the URL, to wherever it points), and HTTPS through rustls with ring (aws-lc-rs with the
 /// `aws-lc` feature, the platform's TLS with `native-tls`). These safe defaults cannot be turned off: every
@@ -47,7 +47,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     application: Option<String>,
     configure: Option<Configure>,
-    raw_answers: Option<crate::pipeline::RawAnswers>,
+    raw_responses: Option<crate::pipeline::RawResponses>,
     rate_limit: Option<crate::RateLimit>,
     max_concurrency: Option<usize>,
 }
@@ -68,7 +68,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("application", &self.application)
             .field("configure_http", &self.configure.is_some())
-            .field("on_raw_answer", &self.raw_answers.is_some())
+            .field("on_raw_response", &self.raw_responses.is_some())
             .field("rate_limit", &self.rate_limit)
             .field("max_concurrency", &self.max_concurrency)
             .finish()
@@ -135,7 +135,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             application: None,
             configure: None,
-            raw_answers: None,
+            raw_responses: None,
             rate_limit: None,
             max_concurrency: None,
         }
@@ -200,20 +200,20 @@ impl ClientBuilder {
     }
 
     /// How long to wait from sending a request (connecting included) to the first byte of
-    /// its answer (default 60 s): the time Salesflow takes to start answering.
+    /// its response (default 60 s): the time Salesflow takes to start answering.
     pub fn first_byte_timeout(mut self, timeout: Duration) -> Self {
         self.first_byte_timeout = Some(timeout);
         self
     }
 
     /// How long a body may stall: the longest wait between two of its chunks (default 30 s).
-    /// A large answer takes as long as it needs while its bytes keep coming.
+    /// A large response takes as long as it needs while its bytes keep coming.
     pub fn idle_timeout(mut self, timeout: Duration) -> Self {
         self.idle_timeout = Some(timeout);
         self
     }
 
-    /// A limit on a whole attempt, answer included (none by default: a long list on a slow
+    /// A limit on a whole attempt, response included (none by default: a long list on a slow
     /// link could never meet it). For callers who need a hard deadline.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = Some(timeout);
@@ -222,7 +222,7 @@ impl ClientBuilder {
 
     /// Sets the first-byte and the idle timeout to `timeout` (what the `salesflow`
     /// command's `--timeout` does): no attempt waits longer than this for Salesflow to
-    /// start answering, or for the next bytes of an answer.
+    /// start answering, or for the next bytes of a response.
     ///
     /// ```
     /// use std::time::Duration;
@@ -280,26 +280,26 @@ impl ClientBuilder {
         self
     }
 
-    /// Calls `tap` with the status and the body of every answer, as received (decompressed),
+    /// Calls `tap` with the status and the body of every response, as received (decompressed),
     /// before it is decoded, with the token replaced by `***` wherever the body repeats it:
-    /// for logging, or to print the answer exactly as Salesflow sent it (the `salesflow`
+    /// for logging, or to print the response exactly as Salesflow sent it (the `salesflow`
     /// command's `--raw`). Bodies can be large; `tap` should not keep more than it needs.
     ///
     /// ```
     /// let client = salesflow::ClientBuilder::new()
     ///     .token("abcdefghijklmnop123")
-    ///     .on_raw_answer(|status, body| eprintln!("{status}: {} bytes", body.len()))
+    ///     .on_raw_response(|status, body| eprintln!("{status}: {} bytes", body.len()))
     ///     .build()?;
     /// # Ok::<(), salesflow::ConfigError>(())
     /// ```
-    pub fn on_raw_answer(mut self, tap: impl Fn(u16, &[u8]) + Send + Sync + 'static) -> Self {
-        self.raw_answers = Some(crate::pipeline::RawAnswers(Arc::new(tap)));
+    pub fn on_raw_response(mut self, tap: impl Fn(u16, &[u8]) + Send + Sync + 'static) -> Self {
+        self.raw_responses = Some(crate::pipeline::RawResponses(Arc::new(tap)));
         self
     }
 
     /// Starts at most this many requests a second (with a burst), across every clone of the
     /// client and every task using it. Salesflow documents no limit, so there is none by
-    /// default; a 429 answer pauses every caller of the client until its `Retry-After` has
+    /// default; a 429 response pauses every caller of the client until its `Retry-After` has
     /// passed, limit or not.
     ///
     /// ```
@@ -370,7 +370,7 @@ impl ClientBuilder {
             token,
             retry: self.retry,
             statistics_url,
-            raw_answers: self.raw_answers.clone(),
+            raw_responses: self.raw_responses.clone(),
             limiter: crate::pipeline::rate_limit::Limiter::new(
                 self.rate_limit,
                 self.max_concurrency,

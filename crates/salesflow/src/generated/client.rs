@@ -3647,7 +3647,7 @@ impl Client {
     /// last segment of `linkedin.com/in/<publicIdentifier>`).
     ///
     /// A contact that does not exist is answered with 404, or with no content: see
-    /// `x-empty-answer`.
+    /// `x-empty-response`.
     ///
     ///
     /// Sends a `GET` request to `/members`
@@ -3678,7 +3678,7 @@ impl Client {
     /// `MemberStatus`), e.g. `"MEMBER_PENDING, MEMBER_ERROR"`.
     ///
     /// A contact that does not exist is answered with 404, or with no content: see
-    /// `x-empty-answer`.
+    /// `x-empty-response`.
     ///
     ///
     /// Sends a `GET` request to `/members/{memberId}`
@@ -3735,7 +3735,7 @@ impl Client {
     ///
     /// Deletes a contact (campaign member).
     ///
-    /// The answer is `{"Status": 204, "Message": null}`, or no content (see `x-empty-answer`):
+    /// The answer is `{"Status": 204, "Message": null}`, or no content (see `x-empty-response`):
     /// either means the contact was deleted.
     ///
     ///
@@ -3968,7 +3968,7 @@ impl Client {
     ///
     /// Deletes a webhook.
     ///
-    /// The answer is `{"Status": 204}`, or no content (see `x-empty-answer`): either means the
+    /// The answer is `{"Status": 204}`, or no content (see `x-empty-response`): either means the
     /// webhook was deleted.
     ///
     ///
@@ -4060,7 +4060,7 @@ impl Client {
     /// `attachWebhook` and `listWebhooks` return.
     ///
     /// The request has no body (`Content-Length: 0`). The answer is `{"Status": 204}`, or no
-    /// content (see `x-empty-answer`): either means the attachment was removed.
+    /// content (see `x-empty-response`): either means the attachment was removed.
     ///
     ///
     /// Sends a `POST` request to `/webhooks/detach`
@@ -4285,7 +4285,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::CampaignStatistics>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -4464,7 +4464,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -4571,7 +4571,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -4655,7 +4655,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -4762,7 +4762,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Contact>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -4850,7 +4850,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -5401,7 +5401,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -5559,7 +5559,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Webhook>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -5642,7 +5642,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -5840,7 +5840,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::WebhookCampaign>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -5933,7 +5933,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::StatusMessage>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {
@@ -6045,7 +6045,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::CampaignAnalytics>, crate::Error> {
-            crate::pipeline::answer::finish(self).await
+            crate::pipeline::response::finish(self).await
         }
         /// The request progenitor's code builds (host, parameters, body), without the token.
         fn request(self) -> ::std::result::Result<reqwest::Request, Error<types::ErrorBody>> {

@@ -5,7 +5,7 @@
 //! A call is checked on the values set (the spec's rules), built into a request by
 //! progenitor's own code, given a body length where it has none, then the token (last, so
 //! nothing before it can see the token), then its query string is measured against what
-//! the server takes. Sending and reading the answer are `transfer.rs`'s, `answer.rs`'s and
+//! the server takes. Sending and reading the response are `transfer.rs`'s, `response.rs`'s and
 //! `list.rs`'s.
 
 use progenitor_client::ClientInfo;
@@ -21,7 +21,7 @@ use crate::{Client, Error};
 pub(crate) trait Call<'a>: Clone + Send + 'a {
     /// What the spec says about the operation (its entry in `generated/operations.rs`).
     const OPERATION: &'static Operation;
-    /// What a 2xx answer decodes into.
+    /// What a 2xx response decodes into.
     type Output: DeserializeOwned;
     /// The client the builder was made by.
     fn client(&self) -> &'a Client;
@@ -49,7 +49,7 @@ pub(crate) fn prepare<'a, C: Call<'a>>(call: C) -> Result<reqwest::Request, Erro
 }
 
 /// A POST (or PUT, PATCH) without a body gets an empty one and `Content-Length: 0`: IIS
-/// (http.sys) answers a POST with neither a body nor a length `411 Length Required`.
+/// (http.sys) responses a POST with neither a body nor a length `411 Length Required`.
 fn with_length(request: &mut reqwest::Request) {
     let method = request.method();
     let needs_length = method == reqwest::Method::POST

@@ -21,7 +21,7 @@ use super::operation;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The request did not get a whole answer: no connection, a timeout, a broken transfer.
+    /// The request did not get a whole response: no connection, a timeout, a broken transfer.
     Transport {
         /// The operation that failed.
         operation: &'static str,
@@ -32,18 +32,18 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// Salesflow answered with an error status, or reported an error in the body of a
-    /// success answer.
+    /// success response.
     Api {
         /// The operation that failed.
         operation: &'static str,
         /// The HTTP status (`409`); for an outcome reported as an error in the body of a 2xx
-        /// answer (`{"Status": 409}` with HTTP 200), that error status.
+        /// response (`{"Status": 409}` with HTTP 200), that error status.
         status: u16,
-        /// The `Status` field of the answer's JSON body, when it has one.
+        /// The `Status` field of the response's JSON body, when it has one.
         api_status: Option<i32>,
-        /// The `Message` (or ProblemDetails `title`/`detail`) of the answer, when it has one.
+        /// The `Message` (or ProblemDetails `title`/`detail`) of the response, when it has one.
         message: Option<String>,
-        /// The field errors of an ASP.NET validation answer (ProblemDetails `errors`,
+        /// The field errors of an ASP.NET validation response (ProblemDetails `errors`,
         /// `ModelState`), by field name.
         field_errors: Vec<FieldError>,
         /// The start of any other body, shortened and without the token.
@@ -70,16 +70,16 @@ pub enum Error {
     NotFound {
         /// The operation that failed.
         operation: &'static str,
-        /// The HTTP status of the answer (404, 204 or 200).
+        /// The HTTP status of the response (404, 204 or 200).
         status: u16,
-        /// The answer's message, when it has one.
+        /// The response's message, when it has one.
         message: Option<String>,
     },
     /// Salesflow answered, but not with what the API documents.
     Decode {
         /// The operation that failed.
         operation: &'static str,
-        /// The HTTP status of the answer.
+        /// The HTTP status of the response.
         status: u16,
         /// Where in the body decoding failed (`[0].CampaignId`), when known.
         field: Option<String>,
@@ -97,7 +97,7 @@ pub enum Error {
     },
 }
 
-/// One field error of an ASP.NET validation answer: `{"errors": {"FirstName": ["..."]}}`.
+/// One field error of an ASP.NET validation response: `{"errors": {"FirstName": ["..."]}}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field, as the server names it (`FirstName`).
@@ -113,7 +113,7 @@ pub enum TransportKind {
     /// No connection could be made (refused, unreachable, DNS, TLS handshake): the request
     /// surely did not reach Salesflow.
     Connect,
-    /// The connection or the answer took longer than the configured timeout.
+    /// The connection or the response took longer than the configured timeout.
     Timeout,
     /// The exchange broke off (a reset connection, a truncated body), or another failure.
     Other,
@@ -131,8 +131,8 @@ impl Error {
         }
     }
 
-    /// The HTTP status of Salesflow's answer: `Some` whenever it answered, including a 2xx
-    /// answer whose body could not be decoded; `None` if it did not answer or nothing was
+    /// The HTTP status of Salesflow's response: `Some` whenever it answered, including a 2xx
+    /// response whose body could not be decoded; `None` if it did not response or nothing was
     /// sent.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -143,7 +143,7 @@ impl Error {
         }
     }
 
-    /// Whether the record asked for does not exist: [`Error::NotFound`], or any 404 answer.
+    /// Whether the record asked for does not exist: [`Error::NotFound`], or any 404 response.
     ///
     /// ```
     /// # async fn run(client: salesflow::Client) -> Result<(), salesflow::Error> {
@@ -184,7 +184,7 @@ impl Error {
     }
 }
 
-/// Turns a `Result` of a lookup into an `Option`: a not-found answer is `Ok(None)`.
+/// Turns a `Result` of a lookup into an `Option`: a not-found response is `Ok(None)`.
 ///
 /// ```
 /// use salesflow::OptionalExt;
@@ -322,7 +322,7 @@ impl fmt::Display for Detail<'_> {
             } => {
                 write!(
                     f,
-                    "the answer ({}) is not what the API documents",
+                    "the response ({}) is not what the API documents",
                     shown(*status)
                 )?;
                 if let Some(field) = field {

@@ -3,8 +3,8 @@
 //! hands them out one by one at memory that does not grow with the list.
 //!
 //! What is not a list (an error status, a 204, `null`, an object) is read whole by
-//! [`answer::read`], so both decode exactly what `send()` of any operation decodes. With
-//! [`ClientBuilder::on_raw_answer`](crate::ClientBuilder::on_raw_answer) set, the body is
+//! [`response::read`], so both decode exactly what `send()` of any operation decodes. With
+//! [`ClientBuilder::on_raw_response`](crate::ClientBuilder::on_raw_response) set, the body is
 //! read whole first, since the tap is handed whole bodies.
 
 use std::collections::VecDeque;
@@ -16,9 +16,9 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, HeaderMap};
 use serde::de::DeserializeOwned;
 
-use super::answer;
 use super::call::{Call, prepare};
 use super::operation::Operation;
+use super::response;
 use super::retry::Attempted;
 use super::transfer::{self, Body, Failure, Reading};
 use crate::wire::json_array::{ArrayItems, Step, SyntaxError};
@@ -37,7 +37,7 @@ where
     let mut attempt = 1;
     loop {
         let mut items = Items::<T>::open(client, operation, &mut request, attempt).await?;
-        // A small answer of known length is read whole and decoded in one go: the same
+        // A small response of known length is read whole and decoded in one go: the same
         // decoding, with less work per call.
         let small = items.expected.is_some_and(|length| length <= SMALL_ANSWER);
         let read = match small && items.whole.is_none() {
@@ -56,7 +56,7 @@ where
     }
 }
 
-/// The largest answer (in bytes, as its `Content-Length` says) that `send()` reads whole
+/// The largest response (in bytes, as its `Content-Length` says) that `send()` reads whole
 /// before decoding it.
 const SMALL_ANSWER: usize = 64 * 1024;
 
@@ -77,16 +77,16 @@ fn retry_after_break<T: DeserializeOwned>(
         operation = operation.name,
         attempt = items.attempt,
         items = items.array.count(),
-        "the answer broke off; retrying"
+        "the response broke off; retrying"
     );
     Ok(delay)
 }
 
-/// After how many items the length of a list is estimated from the answer's
+/// After how many items the length of a list is estimated from the response's
 /// `Content-Length`.
 const ESTIMATE_AFTER: usize = 64;
 
-/// Makes room for as many items as the answer's length suggests (plus 3%), where it says
+/// Makes room for as many items as the response's length suggests (plus 3%), where it says
 /// its length: one allocation instead of a `Vec` grown again and again.
 fn reserve_estimate<T: DeserializeOwned>(list: &mut Vec<T>, items: &Items<'_, T>) {
     let (Some(total), consumed) = (items.expected, items.consumed()) else {
@@ -110,7 +110,7 @@ fn push<T>(list: &mut Vec<T>, item: T) {
 }
 
 /// The end of a generated `stream()`: the items one by one; an error of the request, the
-/// answer or the transfer is the last item, an item that does not decode is not.
+/// response or the transfer is the last item, an item that does not decode is not.
 pub(crate) fn stream<'a, T, C>(call: C) -> impl Stream<Item = Result<T, Error>> + Send + 'a
 where
     T: DeserializeOwned + Send + 'a,
@@ -151,13 +151,13 @@ where
 
 /// Why reading items stopped short.
 enum Stop {
-    /// The SDK's error: of the answer (error status, syntax) or of one item.
+    /// The SDK's error: of the response (error status, syntax) or of one item.
     Error(Error),
     /// The transfer broke off or stalled.
     Transfer(Failure),
 }
 
-/// The items of one answer, decoded one at a time from the chunk that holds them.
+/// The items of one response, decoded one at a time from the chunk that holds them.
 struct Items<'a, T> {
     client: &'a Client,
     operation: &'static Operation,
@@ -171,7 +171,7 @@ struct Items<'a, T> {
     at: usize,
     /// The bytes of the body received so far.
     fed: usize,
-    /// The body's length, where the answer gives it (not compressed).
+    /// The body's length, where the response gives it (not compressed).
     expected: Option<usize>,
     /// The body so far, when it is to be read whole (not a list, or not a success).
     whole: Option<Vec<u8>>,
@@ -190,30 +190,30 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
     where
         P: FnMut() -> Result<reqwest::Request, Error>,
     {
-        let tapped = client.inner().raw_answers.is_some();
+        let tapped = client.inner().raw_responses.is_some();
         let reading = if tapped {
             Reading::Whole
         } else {
             Reading::Streamed
         };
         let sent = transfer::send(client, operation, prepare, reading, attempt);
-        let answer = sent.await?;
-        let mut body = answer.body;
+        let response = sent.await?;
+        let mut body = response.body;
         if tapped && let Body::Whole(Some(bytes)) = &body {
-            answer::tap(client, answer.status, bytes);
+            response::tap(client, response.status, bytes);
         }
-        let listed = answer.status.is_success() && answer.status != StatusCode::NO_CONTENT;
+        let listed = response.status.is_success() && response.status != StatusCode::NO_CONTENT;
         if !listed {
-            // An error answer, or no content: its body is small, and read whole.
+            // An error response, or no content: its body is small, and read whole.
             let whole = body
                 .whole(None)
                 .await
                 .map_err(|failure| failure.into_error(operation.name))?;
             body = Body::Whole(Some(whole));
         }
-        let expected = match answer.headers.contains_key(CONTENT_ENCODING) {
+        let expected = match response.headers.contains_key(CONTENT_ENCODING) {
             true => None,
-            false => answer
+            false => response
                 .headers
                 .get(CONTENT_LENGTH)
                 .and_then(|length| length.to_str().ok()?.parse().ok()),
@@ -221,10 +221,10 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
         Ok(Self {
             client,
             operation,
-            status: answer.status,
-            headers: answer.headers,
+            status: response.status,
+            headers: response.headers,
             body,
-            attempt: answer.attempt,
+            attempt: response.attempt,
             array: ArrayItems::new(),
             chunk: None,
             at: 0,
@@ -236,7 +236,7 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
         })
     }
 
-    /// Every item, into a `Vec` sized from the answer's length where it gives one.
+    /// Every item, into a `Vec` sized from the response's length where it gives one.
     async fn all(&mut self) -> Result<Vec<T>, Stop> {
         let mut list = Vec::new();
         while let Some(item) = self.next().await {
@@ -257,7 +257,7 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
             .map_err(Stop::Transfer)?;
         let client = self.client;
         let scrub = || client.inner().scrubber();
-        answer::read::<Vec<T>>(self.operation, self.status, &whole, scrub).map_err(Stop::Error)
+        response::read::<Vec<T>>(self.operation, self.status, &whole, scrub).map_err(Stop::Error)
     }
 
     /// How many bytes of the body have been decoded.
@@ -334,7 +334,7 @@ impl<'a, T: DeserializeOwned> Items<'a, T> {
         if let Some(whole) = whole {
             let client = self.client;
             let scrub = || client.inner().scrubber();
-            match answer::read::<Vec<T>>(self.operation, self.status, &whole, scrub) {
+            match response::read::<Vec<T>>(self.operation, self.status, &whole, scrub) {
                 Ok(list) => self.ready.extend(list.into_iter().map(Ok)),
                 Err(error) => self.ready.push_back(Err(error)),
             }

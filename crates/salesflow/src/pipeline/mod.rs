@@ -1,8 +1,7 @@
 //! The request pipeline every call goes through: the operation's facts from the spec, its
-//! rules checked, its host chosen, the token added last, retries, and the answer read into
+//! rules checked, its host chosen, the token added last, retries, and the response read into
 //! a value or one [`Error`](crate::Error) without the token.
 
-pub(crate) mod answer;
 pub(crate) mod call;
 mod error;
 pub(crate) mod hosts;
@@ -10,6 +9,7 @@ pub(crate) mod list;
 pub(crate) mod operation;
 pub(crate) mod query;
 pub(crate) mod rate_limit;
+pub(crate) mod response;
 mod retry;
 pub(crate) mod scrub;
 mod settings;
@@ -20,6 +20,6 @@ pub(crate) mod validation;
 pub use error::{Error, FieldError, OptionalExt, TransportKind};
 pub use rate_limit::RateLimit;
 pub use retry::RetryPolicy;
-pub(crate) use settings::RawAnswers;
+pub(crate) use settings::RawResponses;
 pub use settings::Settings;
 pub use token::ApiToken;

@@ -14,8 +14,8 @@ pub(crate) struct Operation {
     pub idempotent: bool,
     /// The production server of this operation when it is not the default one.
     pub server: Option<&'static str>,
-    /// What a 2xx answer without a body means (the spec's `x-empty-answer`).
-    pub empty_answer: EmptyAnswer,
+    /// What a 2xx response without a body means (the spec's `x-empty-response`).
+    pub empty_response: EmptyResponse,
     /// How many items of its body's list one request should carry (`x-batch-size`).
     pub batch_size: Option<usize>,
     /// The longest query string the server takes, in bytes as sent, the token included
@@ -23,10 +23,10 @@ pub(crate) struct Operation {
     pub max_query_bytes: usize,
 }
 
-/// What a 2xx answer without a body (or with the body `null`) means.
+/// What a 2xx response without a body (or with the body `null`) means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum EmptyAnswer {
-    /// Nothing documented: the answer is not what the API promises.
+pub(crate) enum EmptyResponse {
+    /// Nothing documented: the response is not what the API promises.
     Error,
     /// The operation succeeded; the HTTP status is its outcome.
     Outcome,
@@ -42,7 +42,7 @@ const UNKNOWN: Operation = Operation {
     path: "",
     idempotent: false,
     server: None,
-    empty_answer: EmptyAnswer::Error,
+    empty_response: EmptyResponse::Error,
     batch_size: None,
     // The same server as the others.
     max_query_bytes: OPERATIONS[0].max_query_bytes,
@@ -76,10 +76,16 @@ mod tests {
         );
         assert_eq!(named("listCampaigns").server, None);
         assert_eq!(named("nope").name, "unknown");
-        assert_eq!(named("deleteContact").empty_answer, EmptyAnswer::Outcome);
-        assert_eq!(named("getContact").empty_answer, EmptyAnswer::NotFound);
-        assert_eq!(named("listWebhooks").empty_answer, EmptyAnswer::EmptyList);
-        assert_eq!(named("createWebhook").empty_answer, EmptyAnswer::Error);
+        assert_eq!(
+            named("deleteContact").empty_response,
+            EmptyResponse::Outcome
+        );
+        assert_eq!(named("getContact").empty_response, EmptyResponse::NotFound);
+        assert_eq!(
+            named("listWebhooks").empty_response,
+            EmptyResponse::EmptyList
+        );
+        assert_eq!(named("createWebhook").empty_response, EmptyResponse::Error);
         assert_eq!(
             named("listContactsByPublicIdentifiers").batch_size,
             Some(20)

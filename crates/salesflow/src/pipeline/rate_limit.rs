@@ -2,7 +2,7 @@
 //!
 //! Salesflow documents no limits, so a client has none unless it is given one
 //! ([`ClientBuilder::rate_limit`](crate::ClientBuilder::rate_limit),
-//! [`ClientBuilder::max_concurrency`](crate::ClientBuilder::max_concurrency)). A 429 answer
+//! [`ClientBuilder::max_concurrency`](crate::ClientBuilder::max_concurrency)). A 429 response
 //! always pauses every caller of the client until its `Retry-After` has passed. The limiter
 //! keeps time with tokio's clock, so tests on a paused clock see it.
 

@@ -10,15 +10,15 @@ use super::error::TransportKind;
 /// What an attempt got, as far as retrying goes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Attempted<'a> {
-    /// An answer with this status and these headers.
+    /// A response with this status and these headers.
     Answered(StatusCode, &'a HeaderMap),
-    /// No (whole) answer.
+    /// No (whole) response.
     Failed(TransportKind),
 }
 
 /// How the client retries a failed request.
 ///
-/// A request is retried on a connection error, and on 408, 429, 502, 503 and 504 answers
+/// A request is retried on a connection error, and on 408, 429, 502, 503 and 504 responses
 /// (and on a timeout, a reset connection or a truncated body), with exponential backoff
 /// and full jitter: before retry `n` (from 0)
 /// the client waits a random time between zero and
@@ -97,7 +97,7 @@ impl RetryPolicy {
     }
 
     /// Whether an attempt that timed out is sent again (by default it is, where that is
-    /// safe). Turned off, a server that does not answer costs one timeout, not one per
+    /// safe). Turned off, a server that does not response costs one timeout, not one per
     /// try: what the `salesflow` command does, so that a call ends within about a minute.
     ///
     /// ```

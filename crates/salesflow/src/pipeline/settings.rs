@@ -5,16 +5,16 @@ use std::sync::Arc;
 
 use crate::{ApiToken, RetryPolicy};
 
-/// A function of an answer's status and raw body.
+/// A function of a response's status and raw body.
 type Tap = dyn Fn(u16, &[u8]) + Send + Sync;
 
-/// What [`ClientBuilder::on_raw_answer`](crate::ClientBuilder::on_raw_answer) calls.
+/// What [`ClientBuilder::on_raw_response`](crate::ClientBuilder::on_raw_response) calls.
 #[derive(Clone)]
-pub(crate) struct RawAnswers(pub(crate) Arc<Tap>);
+pub(crate) struct RawResponses(pub(crate) Arc<Tap>);
 
-impl fmt::Debug for RawAnswers {
+impl fmt::Debug for RawResponses {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RawAnswers(..)")
+        f.write_str("RawResponses(..)")
     }
 }
 
@@ -33,7 +33,7 @@ pub struct Settings {
     pub(crate) token: ApiToken,
     pub(crate) retry: RetryPolicy,
     pub(crate) statistics_url: Option<String>,
-    pub(crate) raw_answers: Option<RawAnswers>,
+    pub(crate) raw_responses: Option<RawResponses>,
     pub(crate) limiter: super::rate_limit::Limiter,
     pub(crate) timeouts: super::transfer::Timeouts,
     /// Each operation's host, parsed once.

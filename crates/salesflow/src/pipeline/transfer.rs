@@ -1,10 +1,10 @@
-//! Sends a prepared request and gets its answer: the client's rate limit, the first-byte
+//! Sends a prepared request and gets its response: the client's rate limit, the first-byte
 //! and idle timeouts, retries, and a span that never shows the URL's query.
 //!
-//! `answer.rs` and `list.rs` hand here the function that prepares a call's request
-//! (`call::prepare`, again for each attempt). A whole answer is read inside the retries,
+//! `response.rs` and `list.rs` hand here the function that prepares a call's request
+//! (`call::prepare`, again for each attempt). A whole response is read inside the retries,
 //! so a transfer that breaks off is retried like a refused connection where the operation
-//! is safe to repeat; a streamed answer is handed over at its first byte.
+//! is safe to repeat; a streamed response is handed over at its first byte.
 
 use std::fmt;
 use std::future::Future;
@@ -21,7 +21,7 @@ use super::rate_limit::Turn;
 use super::retry::Attempted;
 use crate::{Client, Error, TransportKind};
 
-/// How much of the answer [`send`] reads before handing it over.
+/// How much of the response [`send`] reads before handing it over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Reading {
     /// All of it, inside the retries.
@@ -33,22 +33,22 @@ pub(crate) enum Reading {
 /// How long an attempt may wait, besides the connect timeout (which reqwest applies).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Timeouts {
-    /// From sending the request (connecting included) to the answer's status line.
+    /// From sending the request (connecting included) to the response's status line.
     pub first_byte: Option<Duration>,
     /// Between two chunks of the body.
     pub idle: Option<Duration>,
 }
 
-/// Salesflow's answer to a request: status, headers, and its body or the way to read it.
-pub(crate) struct Answer {
+/// Salesflow's response to a request: status, headers, and its body or the way to read it.
+pub(crate) struct Response {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Body,
-    /// The attempt that got this answer (1 for the first).
+    /// The attempt that got this response (1 for the first).
     pub attempt: u32,
 }
 
-/// An answer's body.
+/// A response's body.
 pub(crate) enum Body {
     /// Read whole already (taken by the first [`Body::chunk`]).
     Whole(Option<Bytes>),
@@ -63,7 +63,7 @@ pub(crate) enum Body {
 
 impl Body {
     /// The rest of the body: its one chunk as it is, or its chunks joined in one buffer
-    /// sized by `expected` (the answer's length) where it is known.
+    /// sized by `expected` (the response's length) where it is known.
     pub(crate) async fn whole(&mut self, expected: Option<usize>) -> Result<Bytes, Failure> {
         let Some(first) = self.chunk().await? else {
             return Ok(Bytes::new());
@@ -115,7 +115,7 @@ async fn within<T>(after: Option<Duration>, work: impl Future<Output = T>) -> Re
     }
 }
 
-/// Why an attempt got no (whole) answer.
+/// Why an attempt got no (whole) response.
 #[derive(Debug)]
 pub(crate) enum Failure {
     /// reqwest's error: connect, reset, truncated body, connect timeout.
@@ -161,12 +161,12 @@ impl fmt::Display for TimedOut {
         if self.idle {
             write!(
                 f,
-                "the idle timeout: the answer stalled, no data for {seconds} s"
+                "the idle timeout: the response stalled, no data for {seconds} s"
             )
         } else {
             write!(
                 f,
-                "the first-byte timeout: no answer within {seconds} s of sending the request"
+                "the first-byte timeout: no response within {seconds} s of sending the request"
             )
         }
     }
@@ -175,7 +175,7 @@ impl fmt::Display for TimedOut {
 impl std::error::Error for TimedOut {}
 
 /// Sends the request `prepare` builds for `operation`, and a new one from it again as the
-/// retry policy allows (counting from attempt `attempt`); returns the answer read as
+/// retry policy allows (counting from attempt `attempt`); returns the response read as
 /// `reading` says.
 ///
 /// The request is built here, in the attempts' own state, rather than by the caller and
@@ -187,7 +187,7 @@ pub(crate) async fn send<P>(
     prepare: &mut P,
     reading: Reading,
     attempt: u32,
-) -> Result<Answer, Error>
+) -> Result<Response, Error>
 where
     P: FnMut() -> Result<reqwest::Request, Error>,
 {
@@ -215,7 +215,7 @@ async fn attempts<P>(
     reading: Reading,
     mut attempt: u32,
     span: Option<&tracing::Span>,
-) -> Result<Answer, Error>
+) -> Result<Response, Error>
 where
     P: FnMut() -> Result<reqwest::Request, Error>,
 {
@@ -270,7 +270,7 @@ where
         tracing::debug!("done");
     }
     let (status, headers, body) = outcome.map_err(|failure| failure.into_error(operation.name))?;
-    Ok(Answer {
+    Ok(Response {
         status,
         headers,
         body,
@@ -292,7 +292,7 @@ pub(crate) fn cannot_be_sent(operation: &'static str, error: reqwest::Error) -> 
     }
 }
 
-/// What one attempt got: the answer's status, headers and body.
+/// What one attempt got: the response's status, headers and body.
 type Outcome = Result<(StatusCode, HeaderMap, Body), Failure>;
 
 async fn attempt_once(
@@ -343,7 +343,7 @@ async fn next_chunk(
         .map_err(Failure::Http)
 }
 
-/// The status of an answer, or 0 when there was none.
+/// The status of a response, or 0 when there was none.
 fn status_of(outcome: &Outcome) -> u16 {
     outcome.as_ref().map_or(0, |(status, _, _)| status.as_u16())
 }

@@ -212,7 +212,7 @@ impl<T: DeserializeOwned> ArrayItems<T> {
                     }
                 }
                 Attempt::CutOff => {
-                    return Err(self.syntax("the answer ends inside an item".to_owned()));
+                    return Err(self.syntax("the response ends inside an item".to_owned()));
                 }
                 Attempt::Broken(error) => return Err(self.syntax(error.to_string())),
             }
@@ -220,7 +220,8 @@ impl<T: DeserializeOwned> ArrayItems<T> {
         match self.phase {
             Phase::Done | Phase::Start { .. } | Phase::NotArray => Ok(last),
             Phase::BeforeItem | Phase::AfterItem => {
-                Err(self.syntax("the answer ends before the list does (no closing `]`)".to_owned()))
+                Err(self
+                    .syntax("the response ends before the list does (no closing `]`)".to_owned()))
             }
         }
     }
@@ -319,7 +320,7 @@ fn decode<T: DeserializeOwned>(bytes: &[u8], last: bool) -> Attempt<T> {
 }
 
 /// A `T` decoded through [`Lenient`], so that serde_json's stream decoder (which tells
-/// where a value ends) decodes it the way the client decodes whole answers.
+/// where a value ends) decodes it the way the client decodes whole responses.
 struct LenientValue<T>(T);
 
 impl<'de, T: DeserializeOwned> de::Deserialize<'de> for LenientValue<T> {

@@ -1,6 +1,6 @@
 //! Decoding more liberal than the spec, where serde alone cannot be.
 //!
-//! The generated types read, with serde alone, every answer the spec allows: missing and
+//! The generated types read, with serde alone, every response the spec allows: missing and
 //! `null` fields (`None`), `null` lists (empty), rates `"NaN"` (`Rate`), enumerations as
 //! numbers, every timestamp form. [`Lenient`] wraps a serde `Deserializer` for what the spec
 //! does not promise but a .NET server might still send, as the SDK's README says:
@@ -14,7 +14,7 @@ use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
 };
 
-/// Decodes a JSON document the way the client decodes Salesflow's answers: a leading UTF-8
+/// Decodes a JSON document the way the client decodes Salesflow's responses: a leading UTF-8
 /// byte-order mark is skipped, keys match in any case, integers may be integral doubles
 /// (and, as with serde alone, `null` lists are empty and rates may be `"NaN"`). For bodies
 /// Salesflow sends elsewhere (a webhook event) or JSON saved from it.
@@ -171,7 +171,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
     );
 
     // A visitor of these is handed a scalar, never a nested value: nothing to bend, and
-    // not wrapping it saves work on every string of every answer.
+    // not wrapping it saves work on every string of every response.
     forward_bare!(
         deserialize_bool,
         deserialize_f32,

@@ -1,11 +1,11 @@
-//! Reads Salesflow's answer as a real ASP.NET server sends it, into a value or an [`Error`].
+//! Reads Salesflow's response as a real ASP.NET server sends it, into a value or an [`Error`].
 //!
 //! Every generated `send()` but those of lists ends here (see `call.rs`;
 //! lists are read by `list.rs`, which falls back on [`read`] for what is not a list). A 2xx
-//! answer is decoded leniently (a byte-order mark, keys in any case, omitted nulls;
-//! `lenient_json.rs`); an answer without a body means what the operation's `x-empty-answer`
+//! response is decoded leniently (a byte-order mark, keys in any case, omitted nulls;
+//! `lenient_json.rs`); a response without a body means what the operation's `x-empty-response`
 //! says; any other status is an [`Error::Api`] that keeps the status whatever the body is.
-//! Every text kept from the answer has the token removed.
+//! Every text kept from the response has the token removed.
 
 use progenitor_client::{ClientInfo, ResponseValue};
 use reqwest::StatusCode;
@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::call::{Call, prepare};
 use super::error::one_line;
-use super::operation::{EmptyAnswer, Operation};
+use super::operation::{EmptyResponse, Operation};
 use super::scrub::Scrubber;
 use super::transfer::{self, Body, Reading};
 use crate::wire::lenient_json;
@@ -24,32 +24,32 @@ use crate::{Client, Error, FieldError};
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The end of every generated `send()` but those of lists: `call` sent (built again for a
-/// retry), its answer decoded or the SDK's error.
+/// retry), its response decoded or the SDK's error.
 pub(crate) async fn finish<'a, C: Call<'a>>(call: C) -> Result<ResponseValue<C::Output>, Error> {
     let client = call.client();
     let mut request = move || prepare(call.clone());
-    let answer = transfer::send(client, C::OPERATION, &mut request, Reading::Whole, 1).await?;
-    let status = answer.status;
-    let Body::Whole(Some(body)) = answer.body else {
-        unreachable!("a whole answer has its body");
+    let response = transfer::send(client, C::OPERATION, &mut request, Reading::Whole, 1).await?;
+    let status = response.status;
+    let Body::Whole(Some(body)) = response.body else {
+        unreachable!("a whole response has its body");
     };
     tap(client, status, &body);
     let scrub = || client.inner().scrubber();
     read::<C::Output>(C::OPERATION, status, &body, scrub)
-        .map(|value| ResponseValue::new(value, status, answer.headers))
+        .map(|value| ResponseValue::new(value, status, response.headers))
 }
 
-/// Hands the answer to the client's `on_raw_answer` function, if it has one, without the
+/// Hands the response to the client's `on_raw_response` function, if it has one, without the
 /// token.
 pub(crate) fn tap(client: &Client, status: StatusCode, body: &[u8]) {
-    if let Some(tap) = &client.inner().raw_answers {
+    if let Some(tap) = &client.inner().raw_responses {
         let text = String::from_utf8_lossy(body);
         let clean = client.inner().scrubber().clean(&text);
         (tap.0)(status.as_u16(), clean.as_bytes());
     }
 }
 
-/// Decodes an answer of `operation`: `status` and the whole `body`.
+/// Decodes a response of `operation`: `status` and the whole `body`.
 pub(crate) fn read<'s, T: DeserializeOwned>(
     operation: &Operation,
     status: StatusCode,
@@ -64,7 +64,7 @@ pub(crate) fn read<'s, T: DeserializeOwned>(
         // A 404 of a call that names its record (`/members/{memberId}`) or looks one up
         // says that record does not exist.
         let names_a_record =
-            operation.empty_answer == EmptyAnswer::NotFound || operation.path.contains('{');
+            operation.empty_response == EmptyResponse::NotFound || operation.path.contains('{');
         if names_a_record && status == StatusCode::NOT_FOUND {
             let details = ErrorBody::read(body, scrub());
             return Err(Error::NotFound {
@@ -76,29 +76,29 @@ pub(crate) fn read<'s, T: DeserializeOwned>(
         return Err(api_error(name, status, ErrorBody::read(body, scrub())));
     }
     if empty {
-        let stand_in = match operation.empty_answer {
-            EmptyAnswer::Outcome => format!(r#"{{"Status": {}}}"#, status.as_u16()),
-            EmptyAnswer::EmptyList => "[]".to_owned(),
-            EmptyAnswer::NotFound => {
+        let stand_in = match operation.empty_response {
+            EmptyResponse::Outcome => format!(r#"{{"Status": {}}}"#, status.as_u16()),
+            EmptyResponse::EmptyList => "[]".to_owned(),
+            EmptyResponse::NotFound => {
                 return Err(Error::NotFound {
                     operation: name,
                     status: status.as_u16(),
                     message: None,
                 });
             }
-            EmptyAnswer::Error => {
+            EmptyResponse::Error => {
                 return Err(Error::Decode {
                     operation: name,
                     status: status.as_u16(),
                     field: None,
-                    detail: "the answer has no body, where the API documents a JSON value"
+                    detail: "the response has no body, where the API documents a JSON value"
                         .to_owned(),
                 });
             }
         };
         return decode(name, status, stand_in.as_bytes(), &scrub);
     }
-    if operation.empty_answer == EmptyAnswer::Outcome
+    if operation.empty_response == EmptyResponse::Outcome
         && let Some(failure) = failed_outcome(body, &scrub)
     {
         return Err(api_error(name, failure.0, failure.1));
@@ -123,7 +123,7 @@ fn decode<'s, T: DeserializeOwned>(
     })
 }
 
-/// An outcome body of a 2xx answer whose `Status` is an error code (`{"Status": 409}`).
+/// An outcome body of a 2xx response whose `Status` is an error code (`{"Status": 409}`).
 fn failed_outcome<'s>(
     body: &[u8],
     scrub: &impl Fn() -> &'s Scrubber,
@@ -148,7 +148,7 @@ fn api_error(operation: &'static str, status: StatusCode, body: ErrorBody) -> Er
     }
 }
 
-/// What an error answer's body says, whatever its form.
+/// What an error response's body says, whatever its form.
 #[derive(Debug, Default, PartialEq)]
 struct ErrorBody {
     api_status: Option<i32>,
