@@ -395,6 +395,16 @@ async fn run(quick: bool, small_only: bool) {
         )
         .await;
     }
+    // What the SDK's first-byte and idle timeouts (tokio timers) cost a small call: the same
+    // client without them is the floor.
+    compare(
+        "  the SDK's timeouts, vs the SDK without timeouts",
+        small_rounds,
+        small_calls,
+        || through_sdk(&untimed),
+        || through_sdk(&sdk),
+    )
+    .await;
     if small_only {
         return;
     }
