@@ -1,7 +1,7 @@
 //! `listContactsByPublicIdentifiers` for a list of any length: batches of the size the spec
 //! advises (`x-batch-size`, 20), sent one after the other, responses joined in order.
 
-use crate::pipeline::operation;
+use crate::pipeline::operation_table;
 use crate::types::{Contact, ContactsQuery};
 use crate::{Client, Error, Timestamp};
 
@@ -78,7 +78,7 @@ impl<'a> ContactsByPublicIdentifiers<'a> {
         let whole_call = client.list_contacts_by_public_identifiers();
         let whole_call = whole_call.account_id(account_id).body(whole.clone());
         whole_call.check()?;
-        let size = operation::named(OPERATION)
+        let size = operation_table::named(OPERATION)
             .batch_size
             .unwrap_or(usize::MAX)
             .max(1);

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::operation;
+use super::operation_table;
 
 /// Why a call failed. Every variant names the operation (the spec's operationId). No
 /// rendering of it (`Display`, `Debug`, the `source` chain) contains the API token or the
@@ -168,7 +168,7 @@ impl Error {
     /// for operations that are safe to repeat. A timeout of `importMember` is not retryable:
     /// the member may have been created.
     pub fn is_retryable(&self) -> bool {
-        let idempotent = || operation::named(self.operation()).idempotent;
+        let idempotent = || operation_table::named(self.operation()).idempotent;
         match self {
             Self::Transport { kind, .. } => match kind {
                 TransportKind::Connect => true,

@@ -3,7 +3,7 @@
 
 use reqwest::Url;
 
-use super::operation::OPERATIONS;
+use super::operation_table::OPERATIONS;
 use crate::ConfigError;
 
 /// The production host of every operation but `getCampaignStatistics`.

@@ -7,6 +7,7 @@ mod error;
 pub(crate) mod hosts;
 pub(crate) mod list;
 pub(crate) mod operation;
+pub(crate) mod operation_table;
 pub(crate) mod query;
 pub(crate) mod rate_limit;
 pub(crate) mod response;
