@@ -79,6 +79,13 @@ pub fn one_line(rendered: &str) -> String {
 pub fn describe(error: &Error) -> String {
     let command = subcommand(error.operation());
     if let Error::InvalidRequest { field, rule, .. } = error {
+        // The library's words for a body with no field set name its Rust calls.
+        if field == "body" && rule.starts_with("has no field set") {
+            return format!(
+                "salesflow: {command}: nothing to send: give at least one of its body flags \
+                 (see `salesflow {command} --help`) or --json-body; nothing was sent"
+            );
+        }
         let rule = rule.trim_end_matches("; set it on the builder");
         let also = (field == "accountId" && rule.starts_with("is required"))
             .then_some(format!(" (or set {})", crate::ACCOUNT_ID_VAR))

@@ -758,6 +758,15 @@ fn exit_2_for_usage_and_invalid_input() {
         "{stderr}"
     );
 
+    let (code, _, stderr) =
+        fails(salesflow(&server).args(["update-contact", "--account-id", "1", "--member-id", "2"]));
+    assert_eq!(code, 2, "nothing to update");
+    assert!(
+        stderr.contains("update-contact: nothing to send: give at least one of its body flags")
+            && !stderr.contains("body_map"),
+        "{stderr}"
+    );
+
     let headline = "Руководитель отдела продаж, ".repeat(15);
     let (code, _, stderr) = fails(salesflow(&server).args([
         "import-member",
