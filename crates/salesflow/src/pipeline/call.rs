@@ -49,7 +49,7 @@ pub(crate) fn prepare<'a, C: Call<'a>>(call: C) -> Result<reqwest::Request, Erro
 }
 
 /// A POST (or PUT, PATCH) without a body gets an empty one and `Content-Length: 0`: IIS
-/// (http.sys) responses a POST with neither a body nor a length `411 Length Required`.
+/// (http.sys) answers a POST with neither a body nor a length `411 Length Required`.
 fn with_length(request: &mut reqwest::Request) {
     let method = request.method();
     let needs_length = method == reqwest::Method::POST

@@ -132,7 +132,7 @@ impl Error {
     }
 
     /// The HTTP status of Salesflow's response: `Some` whenever it answered, including a 2xx
-    /// response whose body could not be decoded; `None` if it did not response or nothing was
+    /// response whose body could not be decoded; `None` if it did not answer or nothing was
     /// sent.
     pub fn status(&self) -> Option<u16> {
         match self {

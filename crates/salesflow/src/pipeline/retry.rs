@@ -97,7 +97,7 @@ impl RetryPolicy {
     }
 
     /// Whether an attempt that timed out is sent again (by default it is, where that is
-    /// safe). Turned off, a server that does not response costs one timeout, not one per
+    /// safe). Turned off, a server that does not answer costs one timeout, not one per
     /// try: what the `salesflow` command does, so that a call ends within about a minute.
     ///
     /// ```
