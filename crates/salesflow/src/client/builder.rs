@@ -375,7 +375,7 @@ impl ClientBuilder {
                 self.rate_limit,
                 self.max_concurrency,
             ),
-            timeouts: crate::pipeline::transfer::Timeouts {
+            timeouts: crate::pipeline::timeouts::Timeouts {
                 first_byte: self.first_byte_timeout,
                 idle: self.idle_timeout,
             },

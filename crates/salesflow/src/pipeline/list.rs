@@ -16,11 +16,12 @@ use reqwest::StatusCode;
 use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, HeaderMap};
 use serde::de::DeserializeOwned;
 
+use super::body::{Body, Failure};
 use super::call::{Call, prepare};
 use super::operation::Operation;
 use super::response;
 use super::retry::Attempted;
-use super::transfer::{self, Body, Failure, Reading};
+use super::transfer::{self, Reading};
 use crate::wire::json_array::{ArrayItems, Step, SyntaxError};
 use crate::wire::lenient_json::Located;
 use crate::{Client, Error};

@@ -2,8 +2,10 @@
 //! rules checked, its host chosen, the token added last, retries, and the response read into
 //! a value or one [`Error`](crate::Error) without the token.
 
+pub(crate) mod body;
 pub(crate) mod call;
 mod error;
+mod error_body;
 pub(crate) mod hosts;
 pub(crate) mod list;
 pub(crate) mod operation;
@@ -14,6 +16,7 @@ pub(crate) mod response;
 mod retry;
 pub(crate) mod scrub;
 mod settings;
+pub(crate) mod timeouts;
 mod token;
 pub(crate) mod transfer;
 pub(crate) mod validation;

@@ -35,7 +35,7 @@ pub struct Settings {
     pub(crate) statistics_url: Option<String>,
     pub(crate) raw_responses: Option<RawResponses>,
     pub(crate) limiter: super::rate_limit::Limiter,
-    pub(crate) timeouts: super::transfer::Timeouts,
+    pub(crate) timeouts: super::timeouts::Timeouts,
     /// Each operation's host, parsed once.
     pub(crate) hosts: Arc<super::hosts::Hosts>,
     /// What removes the token from texts a server sent back, built once it is needed.

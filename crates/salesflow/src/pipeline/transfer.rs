@@ -6,20 +6,19 @@
 //! so a transfer that breaks off is retried like a refused connection where the operation
 //! is safe to repeat; a streamed response is handed over at its first byte.
 
-use std::fmt;
-use std::future::Future;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
 use progenitor_client::ClientInfo;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use tracing::Instrument;
 
+use super::body::{Body, Failure};
 use super::operation::Operation;
 use super::rate_limit::Turn;
 use super::retry::Attempted;
-use crate::{Client, Error, TransportKind};
+use super::timeouts::{TimedOut, Timeouts, within};
+use crate::{Client, Error};
 
 /// How much of the response [`send`] reads before handing it over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,15 +29,6 @@ pub(crate) enum Reading {
     Streamed,
 }
 
-/// How long an attempt may wait, besides the connect timeout (which reqwest applies).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Timeouts {
-    /// From sending the request (connecting included) to the response's status line.
-    pub first_byte: Option<Duration>,
-    /// Between two chunks of the body.
-    pub idle: Option<Duration>,
-}
-
 /// Salesflow's response to a request: status, headers, and its body or the way to read it.
 pub(crate) struct Response {
     pub status: StatusCode,
@@ -47,136 +37,6 @@ pub(crate) struct Response {
     /// The attempt that got this response (1 for the first).
     pub attempt: u32,
 }
-
-/// A response's body.
-pub(crate) enum Body {
-    /// Read whole already (taken by the first [`Body::chunk`]).
-    Whole(Option<Bytes>),
-    /// To be read: the response, its idle timeout, and the client's turn, held until the body is
-    /// read or dropped so that a concurrency cap counts transfers in progress.
-    Streamed {
-        response: reqwest::Response,
-        idle: Option<Duration>,
-        _turn: Turn,
-    },
-}
-
-impl Body {
-    /// The rest of the body: its one chunk as it is, or its chunks joined in one buffer
-    /// sized by `expected` (the response's length) where it is known.
-    pub(crate) async fn whole(&mut self, expected: Option<usize>) -> Result<Bytes, Failure> {
-        let Some(first) = self.chunk().await? else {
-            return Ok(Bytes::new());
-        };
-        // All of it in one chunk, as its length said: the end is there already, and is read
-        // without a timer.
-        let second = if expected == Some(first.len()) {
-            self.end().await?
-        } else {
-            self.chunk().await?
-        };
-        let Some(second) = second else {
-            return Ok(first);
-        };
-        let size = expected.unwrap_or(0).max(first.len() + second.len());
-        let mut joined = BytesMut::with_capacity(size);
-        joined.extend_from_slice(&first);
-        joined.extend_from_slice(&second);
-        drop((first, second));
-        while let Some(chunk) = self.chunk().await? {
-            joined.extend_from_slice(&chunk);
-        }
-        Ok(joined.freeze())
-    }
-
-    /// What follows a body read to its announced length: `None`, unless the server sent
-    /// more (then that chunk, and the rest is read as usual).
-    async fn end(&mut self) -> Result<Option<Bytes>, Failure> {
-        match self {
-            Self::Whole(bytes) => Ok(bytes.take()),
-            Self::Streamed { response, .. } => response.chunk().await.map_err(Failure::Http),
-        }
-    }
-
-    /// The next chunk of the body, or `None` at its end.
-    pub(crate) async fn chunk(&mut self) -> Result<Option<Bytes>, Failure> {
-        match self {
-            Self::Whole(bytes) => Ok(bytes.take()),
-            Self::Streamed { response, idle, .. } => next_chunk(response, *idle).await,
-        }
-    }
-}
-
-/// `work`, unless `after` passes first: a tokio timer, which tests on a paused clock drive.
-/// The first-byte and idle timeouts cost a small call about 2% (`cargo bench -p
-/// salesflow-tests --bench performance -- --small-only`: 1.021x against the same client
-/// without timeouts, median of 21 rounds); the watchdog thread they replaced measured 1.020x
-/// in the same bench.
-async fn within<T>(after: Option<Duration>, work: impl Future<Output = T>) -> Result<T, Duration> {
-    match after {
-        None => Ok(work.await),
-        Some(after) => tokio::time::timeout(after, work).await.map_err(|_| after),
-    }
-}
-
-/// Why an attempt got no (whole) response.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// reqwest's error: connect, reset, truncated body, connect timeout.
-    Http(reqwest::Error),
-    /// One of the SDK's timeouts ran out.
-    TimedOut(TimedOut),
-}
-
-impl Failure {
-    pub(crate) fn kind(&self) -> TransportKind {
-        match self {
-            Self::Http(error) if error.is_timeout() => TransportKind::Timeout,
-            Self::Http(error) if error.is_connect() => TransportKind::Connect,
-            Self::Http(_) => TransportKind::Other,
-            Self::TimedOut(_) => TransportKind::Timeout,
-        }
-    }
-
-    pub(crate) fn into_error(self, operation: &'static str) -> Error {
-        let kind = self.kind();
-        let source: Box<dyn std::error::Error + Send + Sync> = match self {
-            Self::Http(error) => Box::new(error.without_url()),
-            Self::TimedOut(timed_out) => Box::new(timed_out),
-        };
-        Error::Transport {
-            operation,
-            kind,
-            source,
-        }
-    }
-}
-
-/// A timeout of the SDK's that ran out: which one, and after how long.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct TimedOut {
-    idle: bool,
-    after: Duration,
-}
-
-impl fmt::Display for TimedOut {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let seconds = self.after.as_secs_f64();
-        if self.idle {
-            write!(
-                f,
-                "the idle timeout: the response stalled, no data for {seconds} s"
-            )
-        } else {
-            write!(
-                f,
-                "the first-byte timeout: no response within {seconds} s of sending the request"
-            )
-        }
-    }
-}
-
-impl std::error::Error for TimedOut {}
 
 /// Sends the request `prepare` builds for `operation`, and a new one from it again as the
 /// retry policy allows (counting from attempt `attempt`); returns the response read as
@@ -334,17 +194,6 @@ async fn attempt_once(
         }
     };
     Ok((status, headers, body))
-}
-
-/// The next chunk of `response`'s body, within the idle timeout.
-async fn next_chunk(
-    response: &mut reqwest::Response,
-    idle: Option<Duration>,
-) -> Result<Option<Bytes>, Failure> {
-    within(idle, response.chunk())
-        .await
-        .map_err(|after| Failure::TimedOut(TimedOut { idle: true, after }))?
-        .map_err(Failure::Http)
 }
 
 /// The status of a response, or 0 when there was none.
