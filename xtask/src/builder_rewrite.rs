@@ -308,12 +308,22 @@ fn call_impl(op: &OperationFacts, index: usize, output: &syn::Type) -> Result<sy
             }
         });
     }
-    let uses = if checks.is_empty() {
-        quote!()
-    } else {
-        quote!(
+    // What the checks call, and nothing more.
+    let query = op.rules.iter().any(|rule| !rule.body);
+    let uses = match (query, op.body_type.is_some()) {
+        (false, false) => quote!(),
+        (true, false) => quote!(
+            use crate::pipeline::validation::{Check, check};
+        ),
+        (false, true) if body_rules.is_empty() => quote!(
+            use crate::pipeline::validation::check_body;
+        ),
+        (false, true) => quote!(
+            use crate::pipeline::validation::{Check, check_body};
+        ),
+        (true, true) => quote!(
             use crate::pipeline::validation::{Check, check, check_body};
-        )
+        ),
     };
     Ok(parse_quote! {
         impl<'a> crate::pipeline::call::Call<'a> for #builder<'a> {
@@ -323,7 +333,6 @@ fn call_impl(op: &OperationFacts, index: usize, output: &syn::Type) -> Result<sy
             fn client(&self) -> &'a super::Client {
                 self.client
             }
-            #[allow(unused_imports)]
             fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
                 #uses
                 #(#checks)*

@@ -79,8 +79,9 @@ pub fn one_line(rendered: &str) -> String {
 pub fn describe(error: &Error) -> String {
     let command = subcommand(error.operation());
     if let Error::InvalidRequest { field, rule, .. } = error {
-        // The library's words for a body with no field set name its Rust calls.
-        if field == "body" && rule.starts_with("has no field set") {
+        // The only rule on the body as a whole: no field set. The library's words for it
+        // name its Rust calls.
+        if field == "body" {
             return format!(
                 "salesflow: {command}: nothing to send: give at least one of its body flags \
                  (see `salesflow {command} --help`) or --json-body; nothing was sent"

@@ -6469,9 +6469,8 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
-            use crate::pipeline::validation::{Check, check, check_body};
+            use crate::pipeline::validation::{Check, check};
             if let Ok(value) = &self.is_force_request {
                 check("isForceRequest", value, &[Check::OneOf(&["true"])])?;
             }
@@ -6489,9 +6488,8 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
-            use crate::pipeline::validation::{Check, check, check_body};
+            use crate::pipeline::validation::{Check, check};
             if let Ok(value) = &self.linked_in_url {
                 check(
                     "linkedInUrl",
@@ -6530,9 +6528,8 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
-            use crate::pipeline::validation::{Check, check, check_body};
+            use crate::pipeline::validation::{Check, check};
             if let Ok(value) = &self.public_identifier {
                 check(
                     "publicIdentifier",
@@ -6554,7 +6551,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6570,9 +6566,8 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
-            use crate::pipeline::validation::{Check, check, check_body};
+            use crate::pipeline::validation::{Check, check_body};
             if let Ok(body) = &self.body
                 && let Ok(body) = types::ContactUpdate::try_from(body.clone())
             {
@@ -6603,7 +6598,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6619,7 +6613,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6635,9 +6628,8 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
-            use crate::pipeline::validation::{Check, check, check_body};
+            use crate::pipeline::validation::{Check, check_body};
             if let Ok(body) = &self.body
                 && let Ok(body) = types::ContactsQuery::try_from(body.clone())
             {
@@ -6664,7 +6656,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6680,7 +6671,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6696,7 +6686,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6712,7 +6701,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6728,9 +6716,8 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
-            use crate::pipeline::validation::{Check, check, check_body};
+            use crate::pipeline::validation::{Check, check_body};
             if let Ok(body) = &self.body
                 && let Ok(body) = types::WebhookDefinition::try_from(body.clone())
             {
@@ -6760,7 +6747,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6776,7 +6762,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6792,9 +6777,8 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
-            use crate::pipeline::validation::{Check, check, check_body};
+            use crate::pipeline::validation::{Check, check};
             if let Ok(value) = &self.run_on {
                 check("runOn", value, &[Check::Minimum(1i64)])?;
             }
@@ -6812,7 +6796,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6828,7 +6811,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6844,7 +6826,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6860,7 +6841,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
@@ -6876,7 +6856,6 @@ pub mod builder {
         fn client(&self) -> &'a super::Client {
             self.client
         }
-        #[allow(unused_imports)]
         fn check_rules(&self) -> ::std::result::Result<(), crate::pipeline::validation::Violation> {
             Ok(())
         }
