@@ -25,6 +25,7 @@ mod properties;
 mod python_client;
 mod retries;
 mod secrets;
+mod send_futures;
 mod spec_examples;
 mod statistics;
 mod streaming;

@@ -22,6 +22,8 @@ const MOCK_FILE: &str = "crates/salesflow-httpmock/src/generated/mocks.rs";
 const CLI_FILE: &str = "crates/salesflow-cli/src/generated/cli.rs";
 /// The command's output columns of each operation, relative to the workspace root.
 const COLUMNS_FILE: &str = "crates/salesflow-cli/src/generated/columns.rs";
+/// The MCP server's tools, one per operation, relative to the workspace root.
+const TOOLS_FILE: &str = "crates/salesflow-mcp/src/generated/tools.rs";
 
 /// The first lines of a generated file written by `writer`.
 fn header(writer: &str) -> String {
@@ -47,12 +49,10 @@ pub fn run(root: &Path, mode: Mode) -> Result<bool> {
     let spec = without_no_content_answers(spec)?;
     let table = crate::operations::render(&operations)?;
     let progenitor = "progenitor, then the passes of xtask/src";
+    let client_file = client(&spec, &operations, &lists, &request_bodies)?;
+    let tools = crate::mcp_tools::render(&spec, &operations, &client_file)?;
     let files = [
-        (
-            CLIENT_FILE,
-            progenitor,
-            client(&spec, &operations, &lists, &request_bodies)?,
-        ),
+        (CLIENT_FILE, progenitor, quote!(#client_file)),
         (OPERATIONS_FILE, "xtask/src/operations.rs", table),
         (MOCK_FILE, progenitor, httpmock(&spec, &operations)?),
         (CLI_FILE, progenitor, cli(&spec, &operations)?),
@@ -61,6 +61,7 @@ pub fn run(root: &Path, mode: Mode) -> Result<bool> {
             "xtask/src/cli_columns.rs",
             crate::cli_columns::render(&spec, &operations)?,
         ),
+        (TOOLS_FILE, "xtask/src/mcp_tools.rs", tools),
     ];
     let mut fresh = true;
     for (relative, writer, tokens) in files {
@@ -197,7 +198,7 @@ fn client(
     operations: &[crate::operations::OperationFacts],
     lists: &[String],
     request_bodies: &[String],
-) -> Result<proc_macro2::TokenStream> {
+) -> Result<syn::File> {
     let tokens = Generator::new(&settings(spec))
         .generate_tokens(spec)
         .context("progenitor could not generate the client")?;
@@ -208,7 +209,7 @@ fn client(
     crate::nullable_lists::rewrite(&mut file, lists)?;
     crate::stable_shape::rewrite(&mut file, request_bodies)?;
     crate::struct_builders::rewrite(&mut file)?;
-    Ok(quote!(#file))
+    Ok(file)
 }
 
 /// Fails if progenitor generated its own type for a replaced schema, or used none of ours:

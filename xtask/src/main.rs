@@ -10,6 +10,7 @@ mod constraints;
 mod doc_comments;
 mod examples;
 mod generate;
+mod mcp_tools;
 mod mock_fix;
 mod nullable_lists;
 mod operations;

@@ -18,7 +18,8 @@ pub struct OperationFacts {
     pub builder: String,
     /// The spec's path (`/members/{memberId}`), below the server's URL.
     path: String,
-    idempotent: bool,
+    /// Whether sending the same request twice is safe (`x-idempotent`, else by method).
+    pub idempotent: bool,
     server: Option<String>,
     /// Parameters that can take one value only, pre-set in the builder: (field, value).
     pub constants: Vec<(String, Value)>,

@@ -7,6 +7,7 @@ mod export;
 mod failure;
 mod generated;
 mod import;
+mod mcp;
 mod output;
 mod progress;
 mod rows;
@@ -84,6 +85,7 @@ fn command() -> Command {
         )
         .subcommand(import::command().args(connection_args()).arg(csv_verbatim_arg()))
         .subcommand(sync::command())
+        .subcommand(mcp::command())
         .subcommand(webhooks::command());
     for operation in CliCommand::iter() {
         let mut sub = Cli::<Output>::get_command(operation)
@@ -395,6 +397,9 @@ fn run(matches: &ArgMatches) -> Exit {
     if name == "sync" {
         return sync::run(sub);
     }
+    if name == "mcp" {
+        return mcp::run(sub);
+    }
     let Some(operation) = CliCommand::iter().find(|op| subcommand_name(*op) == name) else {
         return Exit::Usage;
     };
@@ -479,8 +484,8 @@ mod tests {
         let names: Vec<&str> = command.get_subcommands().map(Command::get_name).collect();
         assert_eq!(
             names.len(),
-            25,
-            "21 operations, import, sync, webhooks and completions"
+            26,
+            "21 operations, import, sync, mcp, webhooks and completions"
         );
         for name in [
             "list-campaigns",

@@ -22,9 +22,9 @@ pub enum OutputFile<R> {
     Ndjson(NdjsonSink<R>),
     /// CSV.
     Csv(CsvSink<R>),
-    /// SQLite.
+    /// SQLite (boxed: its connection is several times the size of the file sinks).
     #[cfg(feature = "sqlite")]
-    Sqlite(super::SqliteSink<R>),
+    Sqlite(Box<super::SqliteSink<R>>),
 }
 
 impl<R: SyncRecord> OutputFile<R> {
@@ -40,7 +40,7 @@ impl<R: SyncRecord> OutputFile<R> {
             "ndjson" | "jsonl" => Ok(Self::Ndjson(NdjsonSink::new(path))),
             "csv" => Ok(Self::Csv(CsvSink::new(path))),
             #[cfg(feature = "sqlite")]
-            "sqlite" | "sqlite3" | "db" => Ok(Self::Sqlite(super::SqliteSink::new(path))),
+            "sqlite" | "sqlite3" | "db" => Ok(Self::Sqlite(Box::new(super::SqliteSink::new(path)))),
             #[cfg(not(feature = "sqlite"))]
             "sqlite" | "sqlite3" | "db" => Err(format!(
                 "{}: this build has no SQLite output (the `sqlite` feature is off); write .ndjson or .csv",

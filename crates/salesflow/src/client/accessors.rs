@@ -30,6 +30,19 @@ impl Client {
         self.inner()
     }
 
+    /// `text` with the client's token replaced by `***`, in every form a URL, a form, JSON or
+    /// HTML may give it (percent-encoded once or twice, escaped, quoted): for text a program
+    /// passes on that might quote a request, as the SDK's own errors never do.
+    ///
+    /// ```
+    /// let client = salesflow::ClientBuilder::new().token("s3cr+t").build()?;
+    /// assert_eq!(client.redact("GET /api?token=s3cr%2Bt failed"), "GET /api?token=*** failed");
+    /// # Ok::<(), salesflow::ConfigError>(())
+    /// ```
+    pub fn redact(&self, text: &str) -> String {
+        self.inner().scrubber().clean(text)
+    }
+
     /// The URL of `operation` (its operationId) at `path`: what every generated builder
     /// sends to, without parsing the base URL again (xtask/src/builder_rewrite.rs).
     pub(crate) fn operation_url(&self, operation: &str, path: &str) -> reqwest::Url {

@@ -36,6 +36,17 @@ pub(crate) fn check<'a, C: Call<'a>>(call: &C) -> Result<(), Error> {
     prepare(call.clone()).map(drop)
 }
 
+/// How each attempt of a call gets its request: [`prepare`] of a clone of the call. Boxed,
+/// so that the futures holding it name no `C: Call<'a>`: rustc cannot prove a future that
+/// holds such a closure `Send` for every lifetime, which a caller's `async fn` taking
+/// `&Client`, spawned, needs (tests/send_futures.rs).
+pub(crate) type Preparer<'a> = Box<dyn FnMut() -> Result<reqwest::Request, Error> + Send + 'a>;
+
+/// The [`Preparer`] of `call`.
+pub(crate) fn preparer<'a, C: Call<'a>>(call: C) -> Preparer<'a> {
+    Box::new(move || prepare(call.clone()))
+}
+
 /// The request of `call`, checked, built and authenticated: what an attempt sends.
 pub(crate) fn prepare<'a, C: Call<'a>>(call: C) -> Result<reqwest::Request, Error> {
     let (client, name) = (call.client(), C::OPERATION.name);

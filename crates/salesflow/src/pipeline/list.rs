@@ -17,7 +17,7 @@ use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, HeaderMap};
 use serde::de::DeserializeOwned;
 
 use super::body::{Body, Failure};
-use super::call::{Call, prepare};
+use super::call::{Call, Preparer, preparer};
 use super::operation::Operation;
 use super::response;
 use super::retry::Attempted;
@@ -28,30 +28,34 @@ use crate::{Client, Error};
 
 /// The end of a generated list `send()`: every item, or the first error. A transfer that
 /// breaks off is retried from the start where the operation is safe to repeat.
-pub(crate) async fn collect<'a, T, C>(call: C) -> Result<ResponseValue<Vec<T>>, Error>
+pub(crate) fn collect<'a, T, C>(
+    call: C,
+) -> impl Future<Output = Result<ResponseValue<Vec<T>>, Error>> + Send + 'a
 where
-    T: DeserializeOwned,
+    T: DeserializeOwned + Send + 'a,
     C: Call<'a, Output = Vec<T>>,
 {
     let (client, operation) = (call.client(), C::OPERATION);
-    let mut request = move || prepare(call.clone());
-    let mut attempt = 1;
-    loop {
-        let mut items = Items::<T>::open(client, operation, &mut request, attempt).await?;
-        // A small response of known length is read whole and decoded in one go: the same
-        // decoding, with less work per call.
-        let small = items.expected.is_some_and(|length| length <= SMALL_ANSWER);
-        let read = match small && items.whole.is_none() {
-            true => items.whole_list().await,
-            false => items.all().await,
-        };
-        match read {
-            Ok(list) => return Ok(ResponseValue::new(list, items.status, items.headers)),
-            Err(Stop::Error(error)) => return Err(error),
-            Err(Stop::Transfer(broke_off)) => {
-                let delay = retry_after_break(client, operation, &items, broke_off)?;
-                tokio::time::sleep(delay).await;
-                attempt = items.attempt + 1;
+    let mut request = preparer(call);
+    async move {
+        let mut attempt = 1;
+        loop {
+            let mut items = Items::<T>::open(client, operation, &mut request, attempt).await?;
+            // A small response of known length is read whole and decoded in one go: the
+            // same decoding, with less work per call.
+            let small = items.expected.is_some_and(|length| length <= SMALL_ANSWER);
+            let read = match small && items.whole.is_none() {
+                true => items.whole_list().await,
+                false => items.all().await,
+            };
+            match read {
+                Ok(list) => return Ok(ResponseValue::new(list, items.status, items.headers)),
+                Err(Stop::Error(error)) => return Err(error),
+                Err(Stop::Transfer(broke_off)) => {
+                    let delay = retry_after_break(client, operation, &items, broke_off)?;
+                    tokio::time::sleep(delay).await;
+                    attempt = items.attempt + 1;
+                }
             }
         }
     }
@@ -117,20 +121,20 @@ where
     T: DeserializeOwned + Send + 'a,
     C: Call<'a, Output = Vec<T>>,
 {
-    enum State<'a, T, C> {
-        Preparing(C),
+    enum State<'a, T> {
+        Preparing(Preparer<'a>),
         Reading(Box<Items<'a, T>>),
         Over,
     }
-    let (client, name) = (call.client(), C::OPERATION.name);
-    let start = State::Preparing(call);
+    let (client, operation) = (call.client(), C::OPERATION);
+    let name = operation.name;
+    let start = State::Preparing(preparer(call));
     futures_util::stream::unfold(start, move |state| async move {
         let mut items = match state {
             State::Over => return None,
             State::Reading(items) => items,
-            State::Preparing(call) => {
-                let mut request = move || prepare(call.clone());
-                match Items::open(client, C::OPERATION, &mut request, 1).await {
+            State::Preparing(mut request) => {
+                match Items::open(client, operation, &mut request, 1).await {
                     Ok(items) => Box::new(items),
                     Err(error) => return Some((Err(error), State::Over)),
                 }

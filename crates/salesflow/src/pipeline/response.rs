@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::body::Body;
-use super::call::{Call, prepare};
+use super::call::{Call, preparer};
 use super::error_body::{ErrorBody, field};
 use super::operation::{EmptyResponse, Operation};
 use super::scrub::Scrubber;
@@ -26,18 +26,26 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The end of every generated `send()` but those of lists: `call` sent (built again for a
 /// retry), its response decoded or the SDK's error.
-pub(crate) async fn finish<'a, C: Call<'a>>(call: C) -> Result<ResponseValue<C::Output>, Error> {
-    let client = call.client();
-    let mut request = move || prepare(call.clone());
-    let response = transfer::send(client, C::OPERATION, &mut request, Reading::Whole, 1).await?;
-    let status = response.status;
-    let Body::Whole(Some(body)) = response.body else {
-        unreachable!("a whole response has its body");
-    };
-    tap(client, status, &body);
-    let scrub = || client.inner().scrubber();
-    read::<C::Output>(C::OPERATION, status, &body, scrub)
-        .map(|value| ResponseValue::new(value, status, response.headers))
+pub(crate) fn finish<'a, T, C>(
+    call: C,
+) -> impl Future<Output = Result<ResponseValue<T>, Error>> + Send + 'a
+where
+    T: DeserializeOwned + 'a,
+    C: Call<'a, Output = T>,
+{
+    let (client, operation) = (call.client(), C::OPERATION);
+    let mut request = preparer(call);
+    async move {
+        let response = transfer::send(client, operation, &mut request, Reading::Whole, 1).await?;
+        let status = response.status;
+        let Body::Whole(Some(body)) = response.body else {
+            unreachable!("a whole response has its body");
+        };
+        tap(client, status, &body);
+        let scrub = || client.inner().scrubber();
+        read::<T>(operation, status, &body, scrub)
+            .map(|value| ResponseValue::new(value, status, response.headers))
+    }
 }
 
 /// Hands the response to the client's `on_raw_response` function, if it has one, without the

@@ -1,0 +1,233 @@
+//! The tools a server offers: the operations' (generated) and the jobs', with the
+//! arguments the server adds (pages, `dry_run`), the default account, `--read-only` and
+//! `--tools` applied.
+
+use std::sync::Arc;
+
+use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use serde_json::{Value, json};
+
+use crate::arguments::{ACCOUNT_ID, DRY_RUN};
+use crate::generated::tools::OPERATION_TOOLS;
+use crate::jobs::{self, JobTool};
+use crate::operation_tool::OperationTool;
+use crate::page::{MAX_ANSWER_BYTES, Page};
+use crate::server::ServerOptions;
+
+/// What answers a tool's calls.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind {
+    Operation,
+    ImportLeads,
+    FindContact,
+    CampaignReport,
+    #[cfg(feature = "sqlite")]
+    QueryContacts,
+}
+
+/// One tool of the server.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub tool: Tool,
+    pub kind: Kind,
+    pub read_only: bool,
+}
+
+/// The tools a server offers, and those `--read-only` took away (refused by name).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Catalog {
+    offered: Vec<Entry>,
+    withheld: Vec<String>,
+}
+
+impl Catalog {
+    /// The tools `options` ask for; an unknown name in `--tools` is an error that lists them.
+    pub(crate) fn new(options: &ServerOptions) -> Result<Self, String> {
+        let mut all: Vec<Entry> = OPERATION_TOOLS
+            .iter()
+            .map(|tool| operation_entry(tool, options.default_account))
+            .collect::<Result<_, _>>()?;
+        let mut job_tools = vec![
+            (jobs::import_leads::tool(), Kind::ImportLeads),
+            (jobs::find_contact::tool(), Kind::FindContact),
+            (jobs::campaign_report::tool(), Kind::CampaignReport),
+        ];
+        #[cfg(feature = "sqlite")]
+        if let Some(database) = &options.sqlite {
+            job_tools.push((jobs::query_contacts::tool(database)?, Kind::QueryContacts));
+        }
+        #[cfg(not(feature = "sqlite"))]
+        if options.sqlite.is_some() {
+            return Err("--sqlite: this build has no SQLite (the `sqlite` feature)".to_owned());
+        }
+        all.extend(
+            job_tools
+                .into_iter()
+                .map(|(tool, kind)| job_entry(tool, kind, options.default_account)),
+        );
+        if let Some(chosen) = &options.tools {
+            let unknown: Vec<&String> = chosen
+                .iter()
+                .filter(|name| !all.iter().any(|entry| entry.tool.name == name.as_str()))
+                .collect();
+            if !unknown.is_empty() {
+                let names: Vec<&str> = all.iter().map(|entry| entry.tool.name.as_ref()).collect();
+                return Err(format!(
+                    "--tools: no tool {}; the tools are {}",
+                    unknown
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    names.join(", ")
+                ));
+            }
+            all.retain(|entry| chosen.iter().any(|name| entry.tool.name == name.as_str()));
+        }
+        let (offered, withheld) = if options.read_only {
+            let (offered, withheld): (Vec<Entry>, Vec<Entry>) =
+                all.into_iter().partition(|entry| entry.read_only);
+            (
+                offered,
+                withheld
+                    .into_iter()
+                    .map(|e| e.tool.name.into_owned())
+                    .collect(),
+            )
+        } else {
+            (all, Vec::new())
+        };
+        Ok(Self { offered, withheld })
+    }
+
+    /// The tools offered, in order: the operations' as the spec orders them, then the jobs'.
+    pub(crate) fn tools(&self) -> Vec<Tool> {
+        self.offered
+            .iter()
+            .map(|entry| entry.tool.clone())
+            .collect()
+    }
+
+    /// The tool named `name`, if offered.
+    pub(crate) fn find(&self, name: &str) -> Option<&Entry> {
+        self.offered.iter().find(|entry| entry.tool.name == name)
+    }
+
+    /// Whether `name` is a tool that `--read-only` withheld.
+    pub(crate) fn is_withheld(&self, name: &str) -> bool {
+        self.withheld.iter().any(|withheld| withheld == name)
+    }
+}
+
+fn operation_entry(tool: &OperationTool, default_account: Option<i64>) -> Result<Entry, String> {
+    let mut schema: Value = serde_json::from_str(tool.input_schema)
+        .map_err(|error| format!("the schema of tool {}: {error}", tool.name))?;
+    let mut description = tool.description.to_owned();
+    if let Some(items) = tool.list {
+        let properties = &mut schema["properties"];
+        properties["limit"] = json!({
+            "type": "integer", "minimum": 1, "maximum": Page::MAX_LIMIT,
+            "description": format!("The most items to answer (default {}).", Page::DEFAULT_LIMIT)
+        });
+        properties["offset"] = json!({
+            "type": "integer", "minimum": 0,
+            "description": "How many matching items to skip (the `next_offset` of the previous page)."
+        });
+        properties["text"] = json!({
+            "type": "string",
+            "description": "Only items with this text in a text field, in any case."
+        });
+        let mut filters = "`text`";
+        if items.status {
+            properties["status"] = json!({
+                "type": "string",
+                "description": "Only items whose `Status` is (or, for flags, includes) this value, e.g. MEMBER_CONNECTED."
+            });
+            filters = "`text` and `status`";
+        }
+        description.push_str(&format!(
+            "\n\nAnswers one page: at most `limit` items (default {}, at most {}) and {} bytes, \
+             from `offset`, with `total` (every item that matches {filters}) and `next_offset` \
+             (null after the last page).",
+            Page::DEFAULT_LIMIT,
+            Page::MAX_LIMIT,
+            MAX_ANSWER_BYTES,
+        ));
+    }
+    if !tool.read_only {
+        schema["properties"][DRY_RUN] = json!({
+            "type": "boolean",
+            "description": "Check the call against the API's rules and send nothing."
+        });
+        description.push_str(
+            "\n\n`dry_run: true` checks the call against the API's rules and sends nothing.",
+        );
+    }
+    let tool = Tool::new(tool.name, description, object(schema)?)
+        .with_title(tool.title)
+        .with_annotations(
+            ToolAnnotations::new()
+                .read_only(tool.read_only)
+                .destructive(tool.destructive)
+                .idempotent(tool.idempotent)
+                .open_world(true),
+        );
+    let read_only = tool.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true);
+    Ok(Entry {
+        tool: with_default_account(tool, default_account),
+        kind: Kind::Operation,
+        read_only,
+    })
+}
+
+fn job_entry(job: JobTool, kind: Kind, default_account: Option<i64>) -> Entry {
+    let schema = match job.input_schema {
+        Value::Object(schema) => schema,
+        _ => JsonObject::new(),
+    };
+    let tool = Tool::new(job.name, job.description, Arc::new(schema))
+        .with_title(job.title)
+        .with_annotations(
+            ToolAnnotations::new()
+                .read_only(job.read_only)
+                .destructive(job.destructive)
+                .idempotent(job.idempotent)
+                .open_world(job.open_world),
+        );
+    Entry {
+        tool: with_default_account(tool, default_account),
+        kind,
+        read_only: job.read_only,
+    }
+}
+
+fn object(schema: Value) -> Result<Arc<JsonObject>, String> {
+    match schema {
+        Value::Object(schema) => Ok(Arc::new(schema)),
+        other => Err(format!("a tool's input schema is an object, not {other}")),
+    }
+}
+
+/// With a default account, `accountId` is optional and says so.
+fn with_default_account(mut tool: Tool, default_account: Option<i64>) -> Tool {
+    let Some(account) = default_account else {
+        return tool;
+    };
+    let mut schema = (*tool.input_schema).clone();
+    if let Some(Value::Object(property)) = schema
+        .get_mut("properties")
+        .and_then(|properties| properties.get_mut(ACCOUNT_ID))
+    {
+        let text = property
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let text = format!("{text} Default: {account}, the server's account.");
+        property.insert("description".to_owned(), json!(text.trim()));
+        if let Some(Value::Array(required)) = schema.get_mut("required") {
+            required.retain(|name| name != ACCOUNT_ID);
+        }
+    }
+    tool.input_schema = Arc::new(schema);
+    tool
+}
