@@ -109,7 +109,8 @@ pub fn spec_check(root: &Path) -> Result<()> {
 
     step(
         "Rust client against Prism (all 21 operations); against the emulator: the Python client, \
-         the README's Python and TypeScript calls, openapi-core on every answer",
+         the README's Python and TypeScript calls, openapi-core on every answer, `salesflow mcp` \
+         through the MCP Python SDK (stdio and HTTP)",
     );
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     run(Command::new(cargo)
@@ -119,7 +120,8 @@ pub fn spec_check(root: &Path) -> Result<()> {
         .args(["test", "--workspace", "--tests", "--", "--ignored"])
         .env("SALESFLOW_PRISM_URL", &url)
         // tests/python_client.rs: the Python client through a stateful flow against the
-        // emulator, which the test starts itself.
+        // emulator, which the test starts itself; crates/salesflow-cli/tests/cli/mcp_python.rs:
+        // `salesflow mcp` through the official MCP Python SDK.
         .env("SALESFLOW_PYTHON", paths.venv("python"))
         .env("SALESFLOW_PYTHON_CLIENT", &python_client)
         // tests/other_languages.rs: the README's Python and TypeScript calls, with the

@@ -134,6 +134,11 @@ pub(crate) fn run(sub: &ArgMatches) -> Exit {
         Ok(bearer) => bearer,
         Err(message) => return failure::usage(&message),
     };
+    if !address.ip().is_loopback() && bearer.is_none() {
+        return failure::usage(&format!(
+            "--http {address} is reachable from other machines: give a bearer token (--bearer-token-file or {BEARER_VAR}), or listen on 127.0.0.1"
+        ));
+    }
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(address).await {
             Ok(listener) => listener,

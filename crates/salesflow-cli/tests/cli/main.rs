@@ -7,6 +7,8 @@ mod exports;
 mod golden;
 mod import;
 mod lead_files;
+mod mcp;
+mod mcp_python;
 mod sync;
 mod sync_outputs;
 mod untrusted_text;
