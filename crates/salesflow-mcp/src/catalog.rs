@@ -231,3 +231,77 @@ fn with_default_account(mut tool: Tool, default_account: Option<i64>) -> Tool {
     tool.input_schema = Arc::new(schema);
     tool
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(options: &ServerOptions) -> Vec<String> {
+        Catalog::new(options)
+            .unwrap()
+            .tools()
+            .into_iter()
+            .map(|tool| tool.name.into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_names_every_tool() {
+        let readme = include_str!("../README.md");
+        for name in names(&ServerOptions::default()) {
+            assert!(
+                readme.contains(&format!("`{name}`")),
+                "README.md does not name {name}"
+            );
+        }
+    }
+
+    #[test]
+    fn read_only_and_chosen_tools_narrow_the_list() {
+        let read_only = ServerOptions {
+            read_only: true,
+            ..ServerOptions::default()
+        };
+        let catalog = Catalog::new(&read_only).unwrap();
+        assert!(catalog.find("list_campaigns").is_some());
+        assert!(catalog.find("import_leads").is_none());
+        assert!(catalog.is_withheld("import_leads"));
+        let chosen = ServerOptions {
+            tools: Some(vec!["find_contact".into()]),
+            ..ServerOptions::default()
+        };
+        assert_eq!(names(&chosen), ["find_contact"]);
+        let unknown = ServerOptions {
+            tools: Some(vec!["find_contacts".into()]),
+            ..ServerOptions::default()
+        };
+        let error = Catalog::new(&unknown).unwrap_err();
+        assert!(
+            error.contains("no tool `find_contacts`") && error.contains("find_contact,"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_default_account_makes_account_id_optional() {
+        let with_account = ServerOptions {
+            default_account: Some(321),
+            ..ServerOptions::default()
+        };
+        for tool in Catalog::new(&with_account).unwrap().tools() {
+            let required = tool
+                .input_schema
+                .get("required")
+                .cloned()
+                .unwrap_or_default();
+            assert!(!required.to_string().contains(ACCOUNT_ID), "{}", tool.name);
+        }
+        let without = Catalog::new(&ServerOptions::default()).unwrap();
+        let tool = without.find("list_campaigns").unwrap();
+        assert!(
+            tool.tool.input_schema["required"]
+                .to_string()
+                .contains(ACCOUNT_ID)
+        );
+    }
+}
