@@ -262,3 +262,57 @@ fn no_content_answers_go_before_progenitor_sees_them() {
     let spec: openapiv3::OpenAPI = serde_yaml_ng::from_str(&with_content).unwrap();
     assert!(crate::generate::without_no_content_answers(spec).is_err());
 }
+
+#[test]
+fn mcp_tools_describe_each_operation_and_call_its_builder() {
+    let spec = spec();
+    let mut file = client();
+    crate::builder_rewrite::rewrite(&mut file, &facts()).unwrap();
+    crate::struct_builders::rewrite(&mut file).unwrap();
+    let tools = crate::mcp_tools::render(&spec, &facts(), &file)
+        .unwrap()
+        .to_string();
+    let compact = tools.replace(' ', "");
+    // A list: read-only, paged, its constant parameter left to the builder.
+    assert!(compact.contains("name:\"list_contacts\""), "{tools}");
+    assert!(
+        compact.contains("list:Some(ListItems{status:false})"),
+        "{tools}"
+    );
+    assert!(
+        !tools.contains("\"isForceRequest\""),
+        "a constant is no argument"
+    );
+    assert!(compact.contains("arguments.optional::<::std::string::String>(\"firstName\")"));
+    assert!(compact.contains("Outcome::page(call.stream(),page)"));
+    // A write: dry_run, its body from its fields, its path parameter required.
+    assert!(
+        compact.contains("letdry_run=arguments.dry_run()?"),
+        "{tools}"
+    );
+    assert!(compact.contains("call.member_id(arguments.required::<i64>(\"memberId\")?)"));
+    assert!(compact.contains("arguments.body::<::salesflow::types::ContactUpdate>"));
+    // Formats a client does not know are left out of the schemas; `date` is kept.
+    assert!(!tools.contains("int64"), "{tools}");
+    assert!(tools.contains("\"format\": \"date\""), "{tools}");
+}
+
+#[test]
+fn mcp_tools_fail_on_a_body_field_named_like_a_parameter() {
+    let clash = SPEC.replace(
+        "occupation: {type: string, maxLength: 1023}",
+        "occupation: {type: string, maxLength: 1023}\n        AccountId: {type: integer}",
+    );
+    let spec: openapiv3::OpenAPI = serde_yaml_ng::from_str(&clash).unwrap();
+    let facts = crate::operations::read(&spec).unwrap();
+    let spec_for_client = crate::generate::without_no_content_answers(spec.clone()).unwrap();
+    let tokens = progenitor::Generator::new(&crate::generate::settings(&spec_for_client))
+        .generate_tokens(&spec_for_client)
+        .unwrap();
+    let file: syn::File = syn::parse2(tokens).unwrap();
+    let error = crate::mcp_tools::render(&spec, &facts, &file).unwrap_err();
+    assert!(
+        format!("{error:#}").contains("both the argument accountId"),
+        "{error:#}"
+    );
+}

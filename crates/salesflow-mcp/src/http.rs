@@ -88,7 +88,9 @@ pub async fn serve_http(
         Arc::new(LocalSessionManager::default()),
         config,
     );
-    let mut router = axum::Router::new().nest_service(MCP_PATH, service);
+    let mut router = axum::Router::new()
+        .nest_service(MCP_PATH, service)
+        .layer(axum::middleware::from_fn(session_end_no_content));
     if let Some(bearer) = bearer {
         router = router.layer(axum::middleware::from_fn_with_state(bearer, require_bearer));
     }
@@ -103,6 +105,18 @@ pub async fn serve_http(
             cancel.cancel();
         })
         .await
+}
+
+/// A session ended by `DELETE` is answered `204 No Content`, not rmcp's `202 Accepted`:
+/// the official Python SDK takes only 200 and 204 there, and logs a warning for every
+/// session otherwise. (The session is gone either way; nothing is pending.)
+async fn session_end_no_content(request: Request, next: Next) -> Response {
+    let delete = request.method() == axum::http::Method::DELETE;
+    let response = next.run(request).await;
+    if delete && response.status() == StatusCode::ACCEPTED {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    response
 }
 
 async fn require_bearer(

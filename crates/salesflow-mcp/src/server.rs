@@ -157,8 +157,9 @@ impl SalesflowMcp {
         Ok(answer)
     }
 
-    /// The answer of a call as MCP's result: the JSON as text (and as structured content),
-    /// or a tool error; the token redacted from either.
+    /// The answer of a call as MCP's result: the JSON as one text (no `structuredContent`
+    /// beside it: the same answer twice would double what a client passes to its model), or
+    /// a tool error; the token redacted from either.
     async fn result(
         &self,
         name: &str,
@@ -167,12 +168,7 @@ impl SalesflowMcp {
         match self.call(name, arguments).await {
             Ok(answer) => {
                 let text = self.client.redact(&answer.to_string());
-                let structured = serde_json::from_str(&text).unwrap_or(Value::Null);
-                let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-                if structured.is_object() {
-                    result.structured_content = Some(structured);
-                }
-                result
+                CallToolResult::success(vec![ContentBlock::text(text)])
             }
             Err(error) => {
                 let text = self.client.redact(error.message());
