@@ -2,7 +2,8 @@
 streamable HTTP, against salesflow-emulator: initialize, list the tools (valid JSON Schema,
 annotations), call every read tool, import through `import_leads` twice (exactly once), a
 dry run that sends nothing, a write refused by `--read-only`, an error that comes back as a
-tool error, and the token in no message exchanged. Prints the tool list's size and the
+tool error, the token in no message exchanged, and `query_contacts` over the SQLite file
+`salesflow sync` writes. Prints the tool list's size and the
 round-trip time of a small call.
 
 Usage: mcp_client.py SALESFLOW_BINARY EMULATOR_API_URL TOKEN WORK_DIR
@@ -303,6 +304,27 @@ async def main(binary, base_url, token, work_dir):
             check(form.encode() not in exchanged, f"{transport}: the token is in a message")
         results[transport] = measured
         print(f"{transport}: every check passed; {len(exchanged)} bytes exchanged, no token in them")
+
+    # query_contacts, over the SQLite file `salesflow sync` writes of the imported leads.
+    database = work / "contacts.sqlite"
+    subprocess.run(
+        [binary, "sync", "contacts", "--account-id", str(ACCOUNT_ID), "--state", str(work / "sync.json"), "--out", str(database)],
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
+    before = database.read_bytes()
+    async with stdio_session(binary, env, ["--read-only", "--sqlite", str(database)], work, "sqlite") as (session, files):
+        tools = {tool.name: tool for tool in (await session.list_tools()).tools}
+        check(tools["query_contacts"].annotations.read_only_hint, "query_contacts reads only")
+        counted = answer(
+            await session.call_tool("query_contacts", {"sql": "SELECT count(*) AS n FROM contacts WHERE deleted_at IS NULL"})
+        )
+        check(counted["rows"][0]["n"] == 10, f"the ten imported leads: {counted}")
+        refused = error_text(await session.call_tool("query_contacts", {"sql": "DELETE FROM contacts"}))
+        check(refused.startswith("argument `sql`"), refused)
+    check(database.read_bytes() == before, "query_contacts changed the database")
+    print("query_contacts: every check passed")
 
     for flags, label in [([], "all tools"), (["--read-only"], "--read-only")]:
         listed = subprocess.run([binary, "mcp", "--list-tools", *flags], capture_output=True, check=True, text=True)
