@@ -63,37 +63,15 @@ pub fn render(
         .map(|op| (op.name.clone(), op.snake.clone()))
         .collect();
     let mut tools = Vec::new();
-    for (path, item) in spec["paths"].as_object().context("paths")? {
-        let shared = item.get("parameters").and_then(Value::as_array).cloned();
-        for (method, operation) in item.as_object().context("path item")? {
-            let Some(name) = operation.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let op = facts
-                .iter()
-                .find(|op| op.name == name)
-                .with_context(|| format!("{name}: no operation facts"))?;
-            let mut parameters = shared.clone().unwrap_or_default();
-            parameters.extend(
-                operation
-                    .get("parameters")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default(),
-            );
-            tools.push(
-                tool(
-                    &spec,
-                    method,
-                    operation,
-                    &parameters,
-                    op,
-                    client,
-                    &tool_names,
-                )
-                .with_context(|| format!("{method} {path} ({name})"))?,
-            );
-        }
+    for found in crate::spec_json::operations(&spec)? {
+        let op = facts
+            .iter()
+            .find(|op| op.name == found.name)
+            .with_context(|| format!("{}: no operation facts", found.name))?;
+        tools.push(
+            tool(&spec, &found, op, client, &tool_names)
+                .with_context(|| format!("{} {} ({})", found.method, found.path, found.name))?,
+        );
     }
     if tools.is_empty() {
         bail!("the spec has no operations");
@@ -103,17 +81,15 @@ pub fn render(
 
 fn tool(
     spec: &Value,
-    method: &str,
-    operation: &Value,
-    parameters: &[Value],
+    found: &crate::spec_json::SpecOperation<'_>,
     op: &OperationFacts,
     client: &syn::File,
     tool_names: &[(String, String)],
 ) -> Result<ToolFacts> {
+    let (method, operation) = (found.method, found.operation);
     let fields = builder_fields(client, &op.builder)?;
     let mut inputs = Vec::new();
-    for parameter in parameters {
-        let parameter = resolve(spec, parameter)?;
+    for parameter in &found.parameters {
         let name = parameter["name"].as_str().context("parameter name")?;
         let setter = crate::spec_json::snake_case(name);
         // A parameter with one possible value is pre-set by the builder.

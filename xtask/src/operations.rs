@@ -86,37 +86,20 @@ pub struct RuleFacts {
 /// Every operation of the spec, in the spec's order.
 pub fn read(spec: &openapiv3::OpenAPI) -> Result<Vec<OperationFacts>> {
     let spec = serde_json::to_value(spec).context("the spec as JSON")?;
-    let mut facts = Vec::new();
-    for (path, item) in spec["paths"].as_object().context("paths")? {
-        let shared = item.get("parameters").and_then(Value::as_array).cloned();
-        for (method, operation) in item.as_object().context("path item")? {
-            let Some(name) = operation.get("operationId").and_then(Value::as_str) else {
-                continue;
-            };
-            let mut parameters = shared.clone().unwrap_or_default();
-            parameters.extend(
-                operation
-                    .get("parameters")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default(),
-            );
-            let parameters: Vec<&Value> = parameters
-                .iter()
-                .map(|p| resolve(&spec, p))
-                .collect::<Result<_>>()
-                .with_context(|| format!("{method} {path}"))?;
-            facts.push(operation_facts(
+    crate::spec_json::operations(&spec)?
+        .into_iter()
+        .map(|op| {
+            operation_facts(
                 &spec,
-                path,
-                name,
-                method,
-                operation,
-                &parameters,
-            )?);
-        }
-    }
-    Ok(facts)
+                op.path,
+                op.name,
+                op.method,
+                op.operation,
+                &op.parameters,
+            )
+            .with_context(|| format!("{} {}", op.method, op.path))
+        })
+        .collect()
 }
 
 fn operation_facts(

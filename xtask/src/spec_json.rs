@@ -39,6 +39,46 @@ pub(crate) fn resolve<'a>(spec: &'a Value, node: &'a Value) -> Result<&'a Value>
     Ok(node)
 }
 
+/// One operation of the spec: where it is, and its parameters (the path item's and its
+/// own, references followed).
+pub(crate) struct SpecOperation<'a> {
+    pub path: &'a str,
+    pub method: &'a str,
+    /// The spec's operationId.
+    pub name: &'a str,
+    pub operation: &'a Value,
+    pub parameters: Vec<&'a Value>,
+}
+
+/// Every operation of the spec (those with an operationId), in the spec's order.
+pub(crate) fn operations(spec: &Value) -> Result<Vec<SpecOperation<'_>>> {
+    let mut found = Vec::new();
+    for (path, item) in spec["paths"].as_object().context("paths")? {
+        let shared = item.get("parameters").and_then(Value::as_array);
+        for (method, operation) in item.as_object().context("path item")? {
+            let Some(name) = operation.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let own = operation.get("parameters").and_then(Value::as_array);
+            let parameters = shared
+                .into_iter()
+                .flatten()
+                .chain(own.into_iter().flatten())
+                .map(|p| resolve(spec, p))
+                .collect::<Result<_>>()
+                .with_context(|| format!("{method} {path}"))?;
+            found.push(SpecOperation {
+                path,
+                method,
+                name,
+                operation,
+                parameters,
+            });
+        }
+    }
+    Ok(found)
+}
+
 /// `listCampaigns` → `list_campaigns`, with the crate progenitor itself names methods with.
 pub fn snake_case(camel: &str) -> String {
     heck::ToSnakeCase::to_snake_case(camel)
