@@ -17,7 +17,7 @@ use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, HeaderMap};
 use serde::de::DeserializeOwned;
 
 use super::body::{Body, Failure};
-use super::call::{Call, Preparer, preparer};
+use super::call::{Call, prepare, preparer};
 use super::operation::Operation;
 use super::response;
 use super::retry::Attempted;
@@ -121,20 +121,20 @@ where
     T: DeserializeOwned + Send + 'a,
     C: Call<'a, Output = Vec<T>>,
 {
-    enum State<'a, T> {
-        Preparing(Preparer<'a>),
+    enum State<'a, T, C> {
+        Preparing(C),
         Reading(Box<Items<'a, T>>),
         Over,
     }
-    let (client, operation) = (call.client(), C::OPERATION);
-    let name = operation.name;
-    let start = State::Preparing(preparer(call));
+    let (client, name) = (call.client(), C::OPERATION.name);
+    let start = State::Preparing(call);
     futures_util::stream::unfold(start, move |state| async move {
         let mut items = match state {
             State::Over => return None,
             State::Reading(items) => items,
-            State::Preparing(mut request) => {
-                match Items::open(client, operation, &mut request, 1).await {
+            State::Preparing(call) => {
+                let mut request = move || prepare(call.clone());
+                match Items::open(client, C::OPERATION, &mut request, 1).await {
                     Ok(items) => Box::new(items),
                     Err(error) => return Some((Err(error), State::Over)),
                 }
