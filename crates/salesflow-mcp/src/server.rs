@@ -113,6 +113,17 @@ impl SalesflowMcp {
         name: &str,
         arguments: Option<serde_json::Map<String, Value>>,
     ) -> Result<Value, ToolError> {
+        let answer = self.call_unbounded(name, arguments).await?;
+        bounded(name, answer.to_string())?;
+        Ok(answer)
+    }
+
+    /// The answer of tool `name`, of any size.
+    async fn call_unbounded(
+        &self,
+        name: &str,
+        arguments: Option<serde_json::Map<String, Value>>,
+    ) -> Result<Value, ToolError> {
         let Some(entry) = self.catalog.find(name) else {
             if self.catalog.is_withheld(name) {
                 return Err(ToolError::new(format!(
@@ -124,7 +135,7 @@ impl SalesflowMcp {
         };
         let mut arguments = Arguments::new(arguments, self.options.default_account);
         let client = &self.client;
-        let answer = match entry.kind {
+        match entry.kind {
             Kind::Operation => {
                 crate::generated::tools::call_operation(client, name, &mut arguments)
                     .await
@@ -145,16 +156,17 @@ impl SalesflowMcp {
                 let database = self.options.sqlite.clone().unwrap_or_default();
                 crate::jobs::query_contacts::run(database, &mut arguments).await
             }
-        }?;
-        let size = answer.to_string().len();
-        if size > MAX_ANSWER_BYTES {
-            return Err(ToolError::new(format!(
-                "{name}: the answer is {size} bytes, over this server's bound of \
-                 {MAX_ANSWER_BYTES}; ask for less (a smaller `limit`, a filter), or use the \
-                 `salesflow` command for the whole record"
-            )));
         }
-        Ok(answer)
+    }
+
+    /// [`call`](Self::call)'s answer as the text MCP carries, serialised once.
+    async fn call_text(
+        &self,
+        name: &str,
+        arguments: Option<serde_json::Map<String, Value>>,
+    ) -> Result<String, ToolError> {
+        let answer = self.call_unbounded(name, arguments).await?;
+        bounded(name, answer.to_string())
     }
 
     /// The answer of a call as MCP's result: the JSON as one text (no `structuredContent`
@@ -165,9 +177,9 @@ impl SalesflowMcp {
         name: &str,
         arguments: Option<serde_json::Map<String, Value>>,
     ) -> CallToolResult {
-        match self.call(name, arguments).await {
-            Ok(answer) => {
-                let text = self.client.redact(&answer.to_string());
+        match self.call_text(name, arguments).await {
+            Ok(text) => {
+                let text = self.client.redact(&text);
                 CallToolResult::success(vec![ContentBlock::text(text)])
             }
             Err(error) => {
@@ -176,6 +188,19 @@ impl SalesflowMcp {
             }
         }
     }
+}
+
+/// `text` if it is within [`MAX_ANSWER_BYTES`], else the error that says what to ask for.
+fn bounded(name: &str, text: String) -> Result<String, ToolError> {
+    let size = text.len();
+    if size > MAX_ANSWER_BYTES {
+        return Err(ToolError::new(format!(
+            "{name}: the answer is {size} bytes, over this server's bound of \
+             {MAX_ANSWER_BYTES}; ask for less (a smaller `limit`, a filter), or use the \
+             `salesflow` command for the whole record"
+        )));
+    }
+    Ok(text)
 }
 
 impl ServerHandler for SalesflowMcp {
