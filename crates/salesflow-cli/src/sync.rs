@@ -19,16 +19,26 @@ pub fn command() -> Command {
     let kind = |name: &'static str, about: &'static str| {
         Command::new(name)
             .about(about)
-            .arg(crate::account_id_arg())
+            .arg(
+                crate::account_id_arg()
+                    .required(false)
+                    .required_unless_present("all-accounts")
+                    .conflicts_with("all-accounts"),
+            )
+            .arg(
+                Arg::new("all-accounts")
+                    .long("all-accounts")
+                    .action(clap::ArgAction::SetTrue)
+                    .help("Every account the token can use (list-accounts), each its own scope and state, 4 at a time; needs --out postgres://"),
+            )
             .args(crate::connection_args())
             .arg(crate::csv_verbatim_arg())
             .arg(
                 Arg::new("state")
                     .long("state")
-                    .required(true)
                     .value_name("STATE.json")
                     .value_parser(clap::value_parser!(PathBuf))
-                    .help("Where the sync keeps its high-water mark (created by the first run)"),
+                    .help("Where the sync keeps its high-water mark (created by the first run); not with PostgreSQL, which keeps it in the database"),
             )
             .arg(
                 Arg::new("out")
@@ -36,7 +46,7 @@ pub fn command() -> Command {
                     .required(true)
                     .value_name("PATH")
                     .value_parser(clap::value_parser!(PathBuf))
-                    .help("The output: PATH.ndjson (a JSON object a line), PATH.csv, or PATH.sqlite (a table per kind)"),
+                    .help("The output: PATH.ndjson (a JSON object a line), PATH.csv, PATH.sqlite (a table per kind), or postgres://USER@HOST/DB (tables in the schema salesflow, the state with them)"),
             )
             .arg(
                 Arg::new("overlap")
@@ -50,6 +60,7 @@ pub fn command() -> Command {
     let campaign = || {
         Arg::new("campaign-id")
             .long("campaign-id")
+            .conflicts_with("all-accounts")
             .value_name("ID")
             .value_parser(clap::value_parser!(i64))
             .help("Only this campaign [default: every campaign of the account]")
@@ -110,31 +121,82 @@ pub fn command() -> Command {
         )
 }
 
+/// What to list: the kind, and what it takes.
+#[derive(Clone, Copy)]
+enum Job {
+    Contacts(Option<i64>),
+    Campaigns,
+    Messages(Option<i64>, chrono::NaiveDate),
+}
+
+impl Job {
+    fn of(kind: &str, sub: &ArgMatches) -> Option<Self> {
+        let campaign_id = sub
+            .try_get_one::<i64>("campaign-id")
+            .ok()
+            .flatten()
+            .copied();
+        match kind {
+            "contacts" => Some(Self::Contacts(campaign_id)),
+            "campaigns" => Some(Self::Campaigns),
+            "messages" => {
+                let since = *sub
+                    .get_one::<chrono::NaiveDate>("since")
+                    .expect("defaulted");
+                Some(Self::Messages(campaign_id, since))
+            }
+            _ => None,
+        }
+    }
+
+    fn campaign_id(self) -> Option<i64> {
+        match self {
+            Self::Contacts(campaign) | Self::Messages(campaign, _) => campaign,
+            Self::Campaigns => None,
+        }
+    }
+}
+
 /// Runs `sync KIND`.
 pub fn run(matches: &ArgMatches) -> Exit {
     let Some((kind, sub)) = matches.subcommand() else {
         return Exit::Usage;
     };
-    let account_id = *sub.get_one::<i64>("account-id").expect("required");
-    let campaign_id = sub
-        .try_get_one::<i64>("campaign-id")
-        .ok()
-        .flatten()
-        .copied();
+    let Some(job) = Job::of(kind, sub) else {
+        return Exit::Usage;
+    };
     let full = sub
         .try_get_one::<bool>("full")
         .ok()
         .flatten()
         .copied()
         .unwrap_or(false);
-    let state_path = sub.get_one::<PathBuf>("state").expect("required");
     let out = sub.get_one::<PathBuf>("out").expect("required");
+    let postgres = out
+        .to_str()
+        .filter(|url| url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        .map(str::to_owned);
+    let state_path = sub.get_one::<PathBuf>("state");
+    let all_accounts = sub.get_flag("all-accounts");
+    match (&postgres, state_path) {
+        (Some(_), Some(_)) => {
+            return failure::usage(
+                "--state: PostgreSQL keeps the sync state in the database, committed with the records; leave --state out",
+            );
+        }
+        (None, None) => {
+            return failure::usage(
+                "--state STATE.json is required with a file output (PostgreSQL keeps the state in the database)",
+            );
+        }
+        _ => {}
+    }
+    if all_accounts && postgres.is_none() {
+        return failure::usage(
+            "--all-accounts writes every account into one database: give --out postgres://USER@HOST/DB",
+        );
+    }
     let overlap = Duration::from_secs(*sub.get_one::<u64>("overlap").expect("defaulted"));
-    let scope = Syncer::scope(account_id, campaign_id);
-    let mut state = match SyncState::load(state_path, kind, &scope) {
-        Ok(state) => state,
-        Err(error) => return failure::usage(&format!("sync {kind}: {error}")),
-    };
     let client = match crate::client(sub, None) {
         Ok(client) => client,
         Err(exit) => return exit,
@@ -143,65 +205,74 @@ pub fn run(matches: &ArgMatches) -> Exit {
         Ok(runtime) => runtime,
         Err(exit) => return exit,
     };
-    let syncer = Syncer::new(&client, account_id).overlap(overlap).full(full);
+    let syncer = |account_id| Syncer::new(&client, account_id).overlap(overlap).full(full);
     let unit = match kind {
         "contacts" => "contacts",
         "campaigns" => "campaigns",
         _ => "messages",
     };
-    let mut progress = Progress::new("sync", unit);
+    let progress = std::cell::RefCell::new(Progress::new("sync", unit));
+    if let (true, Some(url)) = (all_accounts, &postgres) {
+        return every_account(&runtime, &client, &syncer, kind, job, url, &progress);
+    }
+    let account_id = *sub.get_one::<i64>("account-id").expect("required");
     let mut shown = 0;
-    let mut on_progress = |now: salesflow_ext::sync::SyncProgress| {
+    let on_progress = |now: salesflow_ext::sync::SyncProgress| {
         // A listing started again (an interrupted run's listed otherwise) counts from 0.
-        progress.advance(now.listed.saturating_sub(shown));
+        progress
+            .borrow_mut()
+            .advance(now.listed.saturating_sub(shown));
         shown = shown.max(now.listed);
     };
-    let verbatim = sub.get_flag("csv-verbatim");
-    let sink_error = |error: SinkError| failure::usage(&format!("sync {kind}: {error}"));
-    let result = match kind {
-        "contacts" => match output(out, verbatim) {
-            Ok(mut sink) => runtime.block_on(syncer.contacts(
-                campaign_id,
-                &mut state,
-                &mut sink,
-                &mut on_progress,
-            )),
-            Err(error) => return sink_error(error),
-        },
-        "campaigns" => match output(out, verbatim) {
-            Ok(mut sink) => {
-                runtime.block_on(syncer.campaigns(&mut state, &mut sink, &mut on_progress))
-            }
-            Err(error) => return sink_error(error),
-        },
-        "messages" => {
-            let since = *sub
-                .get_one::<chrono::NaiveDate>("since")
-                .expect("defaulted");
-            match output(out, verbatim) {
-                Ok(mut sink) => runtime.block_on(syncer.messages(
-                    campaign_id,
-                    since,
+    let scope = Syncer::scope(account_id, job.campaign_id());
+    let result = match (&postgres, state_path) {
+        (Some(url), _) => runtime.block_on(into_postgres(
+            &syncer(account_id),
+            job,
+            url,
+            &scope,
+            on_progress,
+        )),
+        (None, Some(state_path)) => {
+            let mut state = match SyncState::load(state_path, kind, &scope) {
+                Ok(state) => state,
+                Err(error) => return failure::usage(&format!("sync {kind}: {error}")),
+            };
+            let verbatim = sub.get_flag("csv-verbatim");
+            runtime
+                .block_on(into_file(
+                    &syncer(account_id),
+                    job,
+                    out,
+                    verbatim,
                     &mut state,
-                    &mut sink,
-                    &mut on_progress,
-                )),
-                Err(error) => return sink_error(error),
-            }
+                    on_progress,
+                ))
+                .map(|report| (report, state))
         }
-        _ => return Exit::Usage,
+        (None, None) => unreachable!("refused above"),
     };
+    let mut progress = progress.into_inner();
     match &result {
         // Refused before anything was listed: the one line says why.
         Err(SyncError::Output(_) | SyncError::State(_)) => progress.clear(),
         _ => progress.finish(),
     }
     match result {
-        Ok(report) => {
+        Ok((report, state)) => {
             if let Some(why) = &report.rebuilt {
                 progress.say(&format!("salesflow: sync {kind}: {why}"));
             }
-            print_report(&report, &state, out, state_path);
+            let (shown_out, shown_state) = match (&postgres, state_path) {
+                (Some(url), _) => (without_password(url), "the database".to_owned()),
+                (None, state_path) => (
+                    out.display().to_string(),
+                    state_path
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                ),
+            };
+            print_report(&report, &state, &shown_out, &shown_state, None);
             Exit::Success
         }
         Err(SyncError::Api(error)) => {
@@ -209,6 +280,164 @@ pub fn run(matches: &ArgMatches) -> Exit {
             Exit::of(&error)
         }
         Err(error) => failure::usage(&format!("sync {kind}: {error}")),
+    }
+}
+
+/// `sync KIND --all-accounts --out postgres://…`: every account of the token, four at a
+/// time under the client's one rate limit, each its own scope and state; one failing does
+/// not stop the others. A line of JSON per account, then exit 1 if any failed.
+fn every_account(
+    runtime: &tokio::runtime::Runtime,
+    client: &salesflow::Client,
+    syncer: &dyn Fn(i64) -> Syncer,
+    kind: &str,
+    job: Job,
+    url: &str,
+    progress: &std::cell::RefCell<Progress>,
+) -> Exit {
+    use futures_util::StreamExt as _;
+    let accounts = match runtime.block_on(client.list_accounts().send()) {
+        Ok(accounts) => accounts.into_inner(),
+        Err(error) => {
+            eprintln!("{}", failure::describe(&error));
+            return Exit::of(&error);
+        }
+    };
+    let runs = accounts.iter().map(|account| {
+        let account_id = account.account_id;
+        let mut shown = 0;
+        let on_progress = move |now: salesflow_ext::sync::SyncProgress| {
+            progress
+                .borrow_mut()
+                .advance(now.listed.saturating_sub(shown));
+            shown = shown.max(now.listed);
+        };
+        let scope = Syncer::scope(account_id, None);
+        let syncer = syncer(account_id);
+        async move {
+            let result = into_postgres(&syncer, job, url, &scope, on_progress).await;
+            (account_id, result)
+        }
+    });
+    let results: Vec<_> = runtime.block_on(
+        futures_util::stream::iter(runs)
+            .buffer_unordered(4)
+            .collect(),
+    );
+    progress.borrow_mut().finish();
+    let mut failed = 0;
+    let mut results = results;
+    results.sort_by_key(|(account_id, _)| *account_id);
+    for (account_id, result) in results {
+        match result {
+            Ok((report, state)) => {
+                print_report(
+                    &report,
+                    &state,
+                    &without_password(url),
+                    "the database",
+                    Some(account_id),
+                );
+            }
+            Err(error) => {
+                failed += 1;
+                let detail = match &error {
+                    SyncError::Api(error) => failure::describe(error),
+                    other => format!("sync {kind}: {other}"),
+                };
+                let line =
+                    serde_json::json!({"account_id": account_id, "kind": kind, "error": detail});
+                let _ = writeln!(std::io::stdout(), "{line}");
+                eprintln!("salesflow: account {account_id}: {detail}");
+            }
+        }
+    }
+    if failed > 0 {
+        eprintln!(
+            "salesflow: sync {kind}: {failed} of {} accounts failed (their lines on stdout say why); the others are synced",
+            accounts.len()
+        );
+        return Exit::Api;
+    }
+    Exit::Success
+}
+
+/// One sync into PostgreSQL, its state loaded from and committed to the database.
+async fn into_postgres(
+    syncer: &Syncer,
+    job: Job,
+    url: &str,
+    scope: &str,
+    on_progress: impl FnMut(salesflow_ext::sync::SyncProgress),
+) -> Result<(SyncReport, SyncState), SyncError> {
+    use salesflow_ext::sync::{MessageRecord, PostgresSink};
+    use salesflow_ext::types::{Campaign, Contact};
+    match job {
+        Job::Contacts(campaign) => {
+            let mut sink = PostgresSink::<Contact>::new(url);
+            let mut state = sink.load_state(scope).await.map_err(SyncError::Output)?;
+            let report = syncer
+                .contacts(campaign, &mut state, &mut sink, on_progress)
+                .await?;
+            Ok((report, state))
+        }
+        Job::Campaigns => {
+            let mut sink = PostgresSink::<Campaign>::new(url);
+            let mut state = sink.load_state(scope).await.map_err(SyncError::Output)?;
+            let report = syncer.campaigns(&mut state, &mut sink, on_progress).await?;
+            Ok((report, state))
+        }
+        Job::Messages(campaign, since) => {
+            let mut sink = PostgresSink::<MessageRecord>::new(url);
+            let mut state = sink.load_state(scope).await.map_err(SyncError::Output)?;
+            let report = syncer
+                .messages(campaign, since, &mut state, &mut sink, on_progress)
+                .await?;
+            Ok((report, state))
+        }
+    }
+}
+
+/// One sync into a file (NDJSON, CSV, SQLite), with its state file.
+async fn into_file(
+    syncer: &Syncer,
+    job: Job,
+    out: &Path,
+    verbatim: bool,
+    state: &mut SyncState,
+    on_progress: impl FnMut(salesflow_ext::sync::SyncProgress),
+) -> Result<SyncReport, SyncError> {
+    match job {
+        Job::Contacts(campaign) => {
+            let mut sink = output(out, verbatim).map_err(SyncError::Output)?;
+            syncer
+                .contacts(campaign, state, &mut sink, on_progress)
+                .await
+        }
+        Job::Campaigns => {
+            let mut sink = output(out, verbatim).map_err(SyncError::Output)?;
+            syncer.campaigns(state, &mut sink, on_progress).await
+        }
+        Job::Messages(campaign, since) => {
+            let mut sink = output(out, verbatim).map_err(SyncError::Output)?;
+            syncer
+                .messages(campaign, since, state, &mut sink, on_progress)
+                .await
+        }
+    }
+}
+
+/// A database URL as it may be shown: without its password.
+fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -220,12 +449,16 @@ fn output<R: SyncRecord>(path: &Path, verbatim: bool) -> Result<OutputFile<R>, S
 fn print_report(
     report: &SyncReport,
     state: &SyncState,
-    out: &std::path::Path,
-    state_path: &std::path::Path,
+    out: &str,
+    state_at: &str,
+    account_id: Option<i64>,
 ) {
     let mut value = serde_json::to_value(report).expect("serialisable");
+    if let Some(account_id) = account_id {
+        value["account_id"] = serde_json::json!(account_id);
+    }
     value["high_water"] = serde_json::json!(state.high_water().map(|t| t.to_string()));
-    value["out"] = serde_json::json!(out.display().to_string());
-    value["state"] = serde_json::json!(state_path.display().to_string());
+    value["out"] = serde_json::json!(out);
+    value["state"] = serde_json::json!(state_at);
     let _ = writeln!(std::io::stdout(), "{value}");
 }

@@ -5,6 +5,7 @@
 pub mod big_list;
 pub mod http_mocks;
 pub mod operations;
+pub mod postgres;
 pub mod raw_server;
 pub mod variants;
 

@@ -17,6 +17,8 @@
 mod files;
 mod fingerprint;
 mod output_file;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod record;
 mod sink;
 #[cfg(feature = "sqlite")]
@@ -34,6 +36,8 @@ use fingerprint::Fingerprint;
 
 pub use files::{CsvSink, NdjsonSink};
 pub use output_file::OutputFile;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresSink;
 pub use record::{Column, ColumnType, MessageRecord, SyncRecord};
 pub use sink::{Commit, Resumed, RunStart, SinkError, SyncSink};
 #[cfg(feature = "sqlite")]
@@ -527,20 +531,21 @@ impl<'a> Run<'a> {
         items: u64,
         digest: &Fingerprint,
     ) -> Result<(), SyncError> {
-        let checkpoint = sink
-            .commit(Commit {
-                run_ended: false,
-                complete: self.complete,
-                started_at: self.started_at,
-            })
-            .await
-            .map_err(SyncError::Sink)?;
-        self.state.checkpoint = checkpoint;
         self.state.unfinished = Some(Unfinished {
             listed_from: self.listed_from.clone(),
             items,
             digest: digest.hex(),
         });
+        let at = Commit {
+            run_ended: false,
+            complete: self.complete,
+            started_at: self.started_at,
+        };
+        let checkpoint = sink
+            .commit_with_state(at, self.state)
+            .await
+            .map_err(SyncError::Sink)?;
+        self.state.checkpoint = checkpoint;
         self.state.persist()
     }
 
@@ -551,14 +556,6 @@ impl<'a> Run<'a> {
         sink: &mut impl SyncSink<R>,
         tally: Tally,
     ) -> Result<SyncReport, SyncError> {
-        let checkpoint = sink
-            .commit(Commit {
-                run_ended: true,
-                complete: self.complete,
-                started_at: self.started_at,
-            })
-            .await
-            .map_err(SyncError::Sink)?;
         let mut recent: BTreeMap<i64, Timestamp> = if self.keep_all {
             BTreeMap::new()
         } else {
@@ -568,11 +565,22 @@ impl<'a> Run<'a> {
         if !self.keep_all {
             recent.retain(|_, time| self.listed_again(*time, tally.mark));
         }
+        // The state as it is once the commit succeeds (a sink that keeps it stores this
+        // one in the same transaction); saved to its file only after.
         self.state.high_water = tally.mark;
         self.state.recent = recent;
-        self.state.checkpoint = checkpoint;
         self.state.unfinished = None;
         self.state.runs += 1;
+        let at = Commit {
+            run_ended: true,
+            complete: self.complete,
+            started_at: self.started_at,
+        };
+        let checkpoint = sink
+            .commit_with_state(at, self.state)
+            .await
+            .map_err(SyncError::Sink)?;
+        self.state.checkpoint = checkpoint;
         self.state.persist()?;
         Ok(SyncReport {
             kind: R::KIND,

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use super::SyncRecord;
+use super::{SyncRecord, SyncState};
 
 /// The error a sink returns: anything, shown as its message.
 pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
@@ -104,4 +104,18 @@ pub trait SyncSink<R: SyncRecord> {
         &mut self,
         at: Commit,
     ) -> impl Future<Output = Result<Option<serde_json::Value>, SinkError>>;
+
+    /// [`commit`](SyncSink::commit), given the state as the sync will hold it once the
+    /// commit succeeds (how far the run got, or, at its end, the new high-water mark). A sink
+    /// that can keep the state in the same transaction as the records (a database) stores
+    /// it here, so that output and state can never disagree; the default ignores it (the
+    /// sync saves the state to its own file after the commit).
+    fn commit_with_state(
+        &mut self,
+        at: Commit,
+        state: &SyncState,
+    ) -> impl Future<Output = Result<Option<serde_json::Value>, SinkError>> {
+        let _ = state;
+        self.commit(at)
+    }
 }

@@ -1,0 +1,527 @@
+//! A PostgreSQL database as the output of a sync (feature `postgres`), with the sync's
+//! state in it: the records and the state move in one transaction, so they cannot
+//! disagree, and several machines can sync different accounts into one database.
+//!
+//! Everything lives in the schema `salesflow` (nothing of the user's `public` schema is
+//! touched): a table per kind (`salesflow.contacts`, `campaigns`, `messages`) with the API's
+//! fields as typed columns (`bigint`, `boolean`, `timestamptz`, `text`), the record as
+//! `raw_json jsonb`, and the bookkeeping of the SQLite sink (`synced_at`, `deleted_at`,
+//! `seen_run`, `scope_account_id`, `scope_campaign_id`); `salesflow.sync_runs`, a row per
+//! run; `salesflow.sync_state`, a row per (kind, scope); and `salesflow.schema_migrations`,
+//! the versions of the schema applied (the sink applies what is missing, under a lock).
+
+use std::marker::PhantomData;
+
+use serde_json::{Value, json};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, NoTls};
+
+use super::record::ColumnType;
+use super::{Commit, Resumed, RunStart, SinkError, SyncRecord, SyncSink, SyncState};
+
+/// The schema every table of the sink is in.
+const SCHEMA: &str = "salesflow";
+
+/// The schema's versions, in order: each applied once, in a transaction, recorded in
+/// `salesflow.schema_migrations`. A later version appends here; none is ever edited.
+const MIGRATIONS: [&str; 1] = [
+    // 1: the runs and the states.
+    "CREATE TABLE salesflow.sync_runs (
+         run bigserial PRIMARY KEY,
+         kind text NOT NULL,
+         started_at timestamptz NOT NULL,
+         finished_at timestamptz,
+         complete boolean,
+         written bigint,
+         deleted bigint,
+         account_id bigint,
+         campaign_id bigint
+     );
+     CREATE TABLE salesflow.sync_state (
+         kind text NOT NULL,
+         scope text NOT NULL,
+         state jsonb NOT NULL,
+         run bigint NOT NULL,
+         updated_at timestamptz NOT NULL,
+         PRIMARY KEY (kind, scope)
+     );",
+];
+
+/// The key of the lock that serialises schema changes (`pg_advisory_xact_lock`).
+const MIGRATION_LOCK: i64 = 0x5341_4c45_5346_4c4f; // "SALESFLO"
+
+/// How many writes are sent in one pipelined batch.
+const BATCH: usize = 500;
+
+/// Writes each record into `salesflow.<kind>` of a PostgreSQL database, upserted by id, and
+/// keeps the sync's state in `salesflow.sync_state`, committed in the same transaction as
+/// the records ([`SyncSink::commit_with_state`]); load it with [`load_state`](Self::load_state)
+/// instead of a state file. A run holds a lock on its (kind, scope) for its length: a second
+/// sync of the same account into the same database is refused, syncs of other accounts go on
+/// side by side.
+///
+/// ```no_run
+/// use salesflow_ext::sync::{PostgresSink, Syncer};
+/// use salesflow_ext::types::Contact;
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = salesflow::ClientBuilder::new().from_env().build()?;
+/// let mut sink = PostgresSink::<Contact>::new("postgres://sync@db.internal/outreach");
+/// let mut state = sink.load_state(&Syncer::scope(321, None)).await?;
+/// let report = Syncer::new(&client, 321)
+///     .contacts(None, &mut state, &mut sink, |_| {})
+///     .await?;
+/// println!("{} written", report.written);
+/// # Ok(()) }
+/// ```
+pub struct PostgresSink<R> {
+    url: String,
+    client: Option<Client>,
+    scope: Option<String>,
+    open: Option<Open>,
+    kind: PhantomData<fn(&R)>,
+}
+
+/// The run under way.
+struct Open {
+    run: i64,
+    account_id: i64,
+    campaign_id: Option<i64>,
+    written: u64,
+    upsert: tokio_postgres::Statement,
+    seen: tokio_postgres::Statement,
+    /// Writes not sent yet, in order.
+    pending: Vec<Pending>,
+}
+
+/// A write waiting for its batch.
+enum Pending {
+    Upsert(Vec<Param>),
+    Seen(i64, Option<i64>),
+}
+
+/// One SQL parameter of a record's row.
+#[derive(Debug)]
+enum Param {
+    Integer(Option<i64>),
+    Boolean(Option<bool>),
+    Time(Option<chrono::DateTime<chrono::Utc>>),
+    Text(Option<String>),
+    Json(Value),
+}
+
+impl Param {
+    fn as_sql(&self) -> &(dyn ToSql + Sync) {
+        match self {
+            Self::Integer(value) => value,
+            Self::Boolean(value) => value,
+            Self::Time(value) => value,
+            Self::Text(value) => value,
+            Self::Json(value) => value,
+        }
+    }
+}
+
+impl<R: SyncRecord> PostgresSink<R> {
+    /// A sink writing to the database at `url` (`postgres://user:password@host:port/db`;
+    /// no TLS: a database on this machine or a private network). Nothing is connected
+    /// before [`load_state`](Self::load_state) or the run.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            client: None,
+            scope: None,
+            open: None,
+            kind: PhantomData,
+        }
+    }
+
+    /// The state of syncing this kind of `scope` ([`Syncer::scope`](super::Syncer::scope))
+    /// into this database: the one the last run committed, or a new one. Connects, brings
+    /// the schema up to date, and takes the scope's lock, held until the sink is dropped.
+    pub async fn load_state(&mut self, scope: &str) -> Result<SyncState, SinkError> {
+        self.connect(scope).await?;
+        let client = self.client.as_ref().expect("connected");
+        let row = client
+            .query_opt(
+                "SELECT state FROM salesflow.sync_state WHERE kind = $1 AND scope = $2",
+                &[&R::KIND, &scope],
+            )
+            .await?;
+        match row {
+            None => Ok(SyncState::new(R::KIND, scope)),
+            Some(row) => {
+                let state: Value = row.get(0);
+                serde_json::from_value(state).map_err(|error| {
+                    format!(
+                        "the state of {} of {scope} in the database: {error}",
+                        R::KIND
+                    )
+                    .into()
+                })
+            }
+        }
+    }
+
+    async fn connect(&mut self, scope: &str) -> Result<(), SinkError> {
+        if self.client.is_some() {
+            return Ok(());
+        }
+        let (client, connection) = tokio_postgres::connect(&self.url, NoTls)
+            .await
+            .map_err(|error| format!("cannot connect to the database: {error}"))?;
+        tokio::spawn(async move {
+            // Its end is the client's: an error shows in the next query.
+            let _ = connection.await;
+        });
+        migrate::<R>(&client).await?;
+        let lock = format!("salesflow sync {} {scope}", R::KIND);
+        let locked: bool = client
+            .query_one(
+                "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
+                &[&lock],
+            )
+            .await?
+            .get(0);
+        if !locked {
+            return Err(format!(
+                "another sync of {} of {scope} is writing into this database; wait for it to end",
+                R::KIND
+            )
+            .into());
+        }
+        self.client = Some(client);
+        self.scope = Some(scope.to_owned());
+        Ok(())
+    }
+
+    /// Sends the writes waiting, pipelined on the connection, in order.
+    async fn flush(&mut self) -> Result<(), SinkError> {
+        let (Some(client), Some(open)) = (self.client.as_ref(), self.open.as_mut()) else {
+            return Ok(());
+        };
+        let pending = std::mem::take(&mut open.pending);
+        let (upsert, seen, run, account_id) = (&open.upsert, &open.seen, open.run, open.account_id);
+        let writes = pending.iter().map(|write| async move {
+            match write {
+                Pending::Upsert(params) => {
+                    let params: Vec<&(dyn ToSql + Sync)> =
+                        params.iter().map(Param::as_sql).collect();
+                    client.execute(upsert, &params).await
+                }
+                Pending::Seen(id, campaign) => {
+                    client
+                        .execute(seen, &[&run, &account_id, campaign, id])
+                        .await
+                }
+            }
+        });
+        for result in futures_util::future::join_all(writes).await {
+            result?;
+        }
+        Ok(())
+    }
+
+    fn open(&mut self) -> &mut Open {
+        self.open.as_mut().expect("resumed before writing")
+    }
+}
+
+/// Creates the schema and applies the migrations it lacks, then creates (or completes)
+/// the kind's table; all under one lock, so that syncs starting together do not race.
+async fn migrate<R: SyncRecord>(client: &Client) -> Result<(), SinkError> {
+    client.batch_execute("BEGIN").await?;
+    client
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    client
+        .batch_execute(&format!(
+            "CREATE SCHEMA IF NOT EXISTS {SCHEMA};
+             CREATE TABLE IF NOT EXISTS {SCHEMA}.schema_migrations (
+                 version integer PRIMARY KEY,
+                 applied_at timestamptz NOT NULL DEFAULT now()
+             );"
+        ))
+        .await?;
+    let applied: i32 = client
+        .query_one(
+            &format!("SELECT coalesce(max(version), 0) FROM {SCHEMA}.schema_migrations"),
+            &[],
+        )
+        .await?
+        .get(0);
+    if applied as usize > MIGRATIONS.len() {
+        client.batch_execute("ROLLBACK").await?;
+        return Err(format!(
+            "the database's salesflow schema is at version {applied}, newer than this program's {}; use a newer salesflow",
+            MIGRATIONS.len()
+        )
+        .into());
+    }
+    for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
+        client.batch_execute(migration).await?;
+        let version = index as i32 + 1;
+        client
+            .execute(
+                &format!("INSERT INTO {SCHEMA}.schema_migrations (version) VALUES ($1)"),
+                &[&version],
+            )
+            .await?;
+    }
+    let table = R::KIND;
+    let columns = columns_of(client, table).await?;
+    if !columns.is_empty()
+        && !["raw_json", "seen_run"]
+            .iter()
+            .all(|c| columns.iter().any(|n| n == c))
+    {
+        client.batch_execute("ROLLBACK").await?;
+        return Err(format!(
+            "the table {SCHEMA}.{table} is not one a sync made; drop it or use another database"
+        )
+        .into());
+    }
+    let id = R::COLUMNS[0].name;
+    client
+        .batch_execute(&format!(
+            "CREATE TABLE IF NOT EXISTS {SCHEMA}.\"{table}\" (
+                 \"{id}\" bigint PRIMARY KEY,
+                 raw_json jsonb NOT NULL,
+                 synced_at timestamptz NOT NULL,
+                 deleted_at timestamptz,
+                 seen_run bigint NOT NULL,
+                 scope_account_id bigint,
+                 scope_campaign_id bigint
+             );
+             CREATE INDEX IF NOT EXISTS \"{table}_scope\" ON {SCHEMA}.\"{table}\" (scope_account_id, scope_campaign_id);"
+        ))
+        .await?;
+    // A field the API added since the table was made becomes a column.
+    for column in R::COLUMNS.iter().skip(1) {
+        client
+            .batch_execute(&format!(
+                "ALTER TABLE {SCHEMA}.\"{table}\" ADD COLUMN IF NOT EXISTS \"{}\" {}",
+                column.name,
+                sql_type(column.kind, column.timestamp)
+            ))
+            .await?;
+    }
+    client.batch_execute("COMMIT").await?;
+    Ok(())
+}
+
+async fn columns_of(client: &Client, table: &str) -> Result<Vec<String>, SinkError> {
+    Ok(client
+        .query(
+            "SELECT column_name::text FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2",
+            &[&SCHEMA, &table],
+        )
+        .await?
+        .iter()
+        .map(|row| row.get(0))
+        .collect())
+}
+
+fn sql_type(kind: ColumnType, timestamp: bool) -> &'static str {
+    match (kind, timestamp) {
+        (_, true) => "timestamptz",
+        (ColumnType::Integer, _) => "bigint",
+        (ColumnType::Boolean, _) => "boolean",
+        (ColumnType::Text, _) => "text",
+    }
+}
+
+/// The upsert of a record and the update of a record listed again unchanged.
+fn statements<R: SyncRecord>() -> (String, String) {
+    let table = R::KIND;
+    let id = R::COLUMNS[0].name;
+    let mut names: Vec<String> = R::COLUMNS
+        .iter()
+        .map(|c| format!("\"{}\"", c.name))
+        .collect();
+    let count = names.len();
+    names.extend(
+        [
+            "raw_json",
+            "seen_run",
+            "scope_account_id",
+            "scope_campaign_id",
+        ]
+        .map(str::to_owned),
+    );
+    let marks: Vec<String> = (1..=names.len()).map(|n| format!("${n}")).collect();
+    let updates: Vec<String> = names
+        .iter()
+        .skip(1)
+        .map(|name| match name.as_str() {
+            // A campaign seen once stays known when an account-wide listing omits it.
+            "scope_campaign_id" => format!("{name} = coalesce(excluded.{name}, t.{name})"),
+            _ => format!("{name} = excluded.{name}"),
+        })
+        .collect();
+    debug_assert_eq!(count + 4, marks.len());
+    let upsert = format!(
+        "INSERT INTO {SCHEMA}.\"{table}\" AS t ({names}, synced_at, deleted_at) VALUES ({marks}, now(), NULL) \
+         ON CONFLICT (\"{id}\") DO UPDATE SET {updates}, synced_at = excluded.synced_at, deleted_at = NULL",
+        names = names.join(", "),
+        marks = marks.join(", "),
+        updates = updates.join(", "),
+    );
+    let seen = format!(
+        "UPDATE {SCHEMA}.\"{table}\" SET seen_run = $1, deleted_at = NULL, scope_account_id = $2, \
+         scope_campaign_id = coalesce($3, scope_campaign_id) WHERE \"{id}\" = $4"
+    );
+    (upsert, seen)
+}
+
+impl<R: SyncRecord> SyncSink<R> for PostgresSink<R> {
+    async fn resume(&mut self, run: RunStart<'_>) -> Result<Resumed, SinkError> {
+        let scope = super::Syncer::scope(run.account_id, run.campaign_id);
+        if self.scope.as_deref().is_some_and(|held| held != scope) {
+            return Err(format!(
+                "this sink holds the state of {}, not of {scope}",
+                self.scope.as_deref().unwrap_or_default()
+            )
+            .into());
+        }
+        self.connect(&scope).await?;
+        let client = self.client.as_ref().expect("connected");
+        let (upsert, seen) = statements::<R>();
+        let (upsert, seen) = (client.prepare(&upsert).await?, client.prepare(&seen).await?);
+        client.batch_execute("BEGIN").await?;
+        let run_id: i64 = client
+            .query_one(
+                "INSERT INTO salesflow.sync_runs (kind, started_at, account_id, campaign_id) VALUES ($1, now(), $2, $3) RETURNING run",
+                &[&R::KIND, &run.account_id, &run.campaign_id],
+            )
+            .await?
+            .get(0);
+        self.open = Some(Open {
+            run: run_id,
+            account_id: run.account_id,
+            campaign_id: run.campaign_id,
+            written: 0,
+            upsert,
+            seen,
+            pending: Vec::with_capacity(BATCH),
+        });
+        // The state came from this database, committed with the records: they agree.
+        Ok(Resumed::AsCheckpointed)
+    }
+
+    async fn write(&mut self, record: &R) -> Result<(), SinkError> {
+        let value = serde_json::to_value(record)?;
+        let open = self.open();
+        let mut params: Vec<Param> = R::COLUMNS
+            .iter()
+            .map(|column| param(&value[column.name], column.kind, column.timestamp))
+            .collect();
+        let campaign = open.campaign_id.or(record.campaign_id());
+        params.push(Param::Json(value));
+        params.push(Param::Integer(Some(open.run)));
+        params.push(Param::Integer(Some(open.account_id)));
+        params.push(Param::Integer(campaign));
+        open.pending.push(Pending::Upsert(params));
+        open.written += 1;
+        if open.pending.len() >= BATCH {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    async fn unchanged(&mut self, record: &R) -> Result<(), SinkError> {
+        let open = self.open();
+        let campaign = open.campaign_id.or(record.campaign_id());
+        open.pending.push(Pending::Seen(record.id(), campaign));
+        if open.pending.len() >= BATCH {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    async fn commit(&mut self, at: Commit) -> Result<Option<Value>, SinkError> {
+        self.finish(at, None).await
+    }
+
+    async fn commit_with_state(
+        &mut self,
+        at: Commit,
+        state: &SyncState,
+    ) -> Result<Option<Value>, SinkError> {
+        self.finish(at, Some(state)).await
+    }
+}
+
+impl<R: SyncRecord> PostgresSink<R> {
+    /// The writes so far, the state and (at the end) the deletion marks and the run's row,
+    /// in one transaction.
+    async fn finish(
+        &mut self,
+        at: Commit,
+        state: Option<&SyncState>,
+    ) -> Result<Option<Value>, SinkError> {
+        self.flush().await?;
+        let scope = self.scope.clone().unwrap_or_default();
+        let client = self.client.as_ref().expect("connected");
+        let open = self.open.as_ref().expect("resumed before committing");
+        let checkpoint = json!({ "database": "postgres", "run": open.run });
+        if let Some(state) = state {
+            let mut saved = serde_json::to_value(state)?;
+            saved["checkpoint"] = checkpoint.clone();
+            client
+                .execute(
+                    "INSERT INTO salesflow.sync_state (kind, scope, state, run, updated_at) VALUES ($1, $2, $3, $4, now()) \
+                     ON CONFLICT (kind, scope) DO UPDATE SET state = excluded.state, run = excluded.run, updated_at = now()",
+                    &[&R::KIND, &scope, &saved, &open.run],
+                )
+                .await?;
+        }
+        if !at.run_ended {
+            client.batch_execute("COMMIT; BEGIN").await?;
+            return Ok(Some(checkpoint));
+        }
+        let deleted = if at.complete {
+            client
+                .execute(
+                    &format!(
+                        "UPDATE {SCHEMA}.\"{}\" SET deleted_at = $1 WHERE seen_run <> $2 AND deleted_at IS NULL \
+                         AND scope_account_id = $3 AND ($4::bigint IS NULL OR scope_campaign_id = $4)",
+                        R::KIND
+                    ),
+                    &[&at.started_at, &open.run, &open.account_id, &open.campaign_id],
+                )
+                .await?
+        } else {
+            0
+        };
+        client
+            .execute(
+                "UPDATE salesflow.sync_runs SET finished_at = now(), complete = $1, written = $2, deleted = $3 WHERE run = $4",
+                &[&at.complete, &(open.written as i64), &(deleted as i64), &open.run],
+            )
+            .await?;
+        client.batch_execute("COMMIT").await?;
+        Ok(Some(checkpoint))
+    }
+}
+
+/// A JSON value as the parameter of a column of `kind`: what does not fit the column's type
+/// is NULL there (the record's JSON keeps it).
+fn param(value: &Value, kind: ColumnType, timestamp: bool) -> Param {
+    if timestamp {
+        let time = value
+            .as_str()
+            .and_then(|text| text.parse::<salesflow::Timestamp>().ok())
+            .map(|time| time.to_utc());
+        return Param::Time(time);
+    }
+    match kind {
+        ColumnType::Integer => Param::Integer(value.as_i64()),
+        ColumnType::Boolean => Param::Boolean(value.as_bool()),
+        ColumnType::Text => Param::Text(match value {
+            Value::Null => None,
+            Value::String(text) => Some(text.clone()),
+            other => Some(other.to_string()),
+        }),
+    }
+}
