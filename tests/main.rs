@@ -30,6 +30,7 @@ mod spec_examples;
 mod statistics;
 mod streaming;
 mod sync;
+mod sync_postgres;
 mod tls;
 mod validation;
 mod webhook_events;

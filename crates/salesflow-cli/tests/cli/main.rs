@@ -11,6 +11,7 @@ mod mcp;
 mod mcp_python;
 mod sync;
 mod sync_outputs;
+mod sync_postgres;
 mod untrusted_text;
 mod webhooks;
 

@@ -33,7 +33,7 @@ pub(super) fn member(id: i64, added: DateTime<Utc>, modified: Option<DateTime<Ut
 }
 
 /// The emulator's members: id → the change time a sync should have written.
-fn server_versions(server: &Server) -> BTreeMap<i64, String> {
+pub(super) fn server_versions(server: &Server) -> BTreeMap<i64, String> {
     server
         .emulator
         .state()
