@@ -184,3 +184,38 @@ async fn a_table_no_sync_made_is_refused_and_left_alone() {
         "mine"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_schema_is_upgraded_and_a_newer_one_refused() {
+    let postgres = tokio::task::spawn_blocking(Postgres::start).await.unwrap();
+    let url = postgres.url();
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    members(&emulator, 789, 1, 10);
+    // As an older version left it: its migrations applied, a contacts table without the
+    // fields the API added since.
+    sync(&emulator, &url, 321, false).await;
+    postgres
+        .query("ALTER TABLE salesflow.contacts DROP COLUMN \"Company\", DROP COLUMN \"AddedAt\"");
+    let upgraded = sync(&emulator, &url, 321, false).await;
+    assert_eq!(upgraded.written, 0, "nothing changed in Salesflow");
+    assert_eq!(
+        postgres.query("SELECT count(*) FROM salesflow.contacts WHERE \"AddedAt\" IS NOT NULL"),
+        "10",
+        "the columns are back, filled from the rows' JSON"
+    );
+    assert_eq!(
+        postgres.query("SELECT count(*) FROM salesflow.contacts WHERE \"AddedAt\" = (raw_json->>'AddedAt')::timestamp AT TIME ZONE 'UTC'"),
+        "10"
+    );
+    postgres.query("INSERT INTO salesflow.schema_migrations (version) VALUES (99)");
+    let mut sink = PostgresSink::<types::Contact>::new(&url);
+    let error = sink
+        .load_state(&Syncer::scope(321, None))
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        error.to_string().contains("newer than this program's"),
+        "{error}"
+    );
+}

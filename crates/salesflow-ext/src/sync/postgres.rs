@@ -90,17 +90,11 @@ struct Open {
     written: u64,
     upsert: tokio_postgres::Statement,
     seen: tokio_postgres::Statement,
-    /// Writes not sent yet, in order.
-    pending: Vec<Pending>,
+    /// Writes not sent yet.
+    batch: Batch,
 }
 
-/// A write waiting for its batch.
-enum Pending {
-    Upsert(Vec<Param>),
-    Seen(i64, Option<i64>),
-}
-
-/// One SQL parameter of a record's row.
+/// One value of a record's row.
 #[derive(Debug)]
 enum Param {
     Integer(Option<i64>),
@@ -110,14 +104,79 @@ enum Param {
     Json(Value),
 }
 
-impl Param {
+/// The values of one column for a batch of rows: one array parameter of the statement.
+#[derive(Debug)]
+enum Column {
+    Integer(Vec<Option<i64>>),
+    Boolean(Vec<Option<bool>>),
+    Time(Vec<Option<chrono::DateTime<chrono::Utc>>>),
+    Text(Vec<Option<String>>),
+    Json(Vec<Value>),
+}
+
+impl Column {
+    fn for_param(param: &Param) -> Self {
+        match param {
+            Param::Integer(_) => Self::Integer(Vec::new()),
+            Param::Boolean(_) => Self::Boolean(Vec::new()),
+            Param::Time(_) => Self::Time(Vec::new()),
+            Param::Text(_) => Self::Text(Vec::new()),
+            Param::Json(_) => Self::Json(Vec::new()),
+        }
+    }
+
+    /// Puts `param` at row `index` (a new last row, or one replaced).
+    fn put(&mut self, index: usize, param: Param) {
+        fn put<T>(values: &mut Vec<T>, index: usize, value: T) {
+            match values.get_mut(index) {
+                Some(slot) => *slot = value,
+                None => values.push(value),
+            }
+        }
+        match (self, param) {
+            (Self::Integer(values), Param::Integer(value)) => put(values, index, value),
+            (Self::Boolean(values), Param::Boolean(value)) => put(values, index, value),
+            (Self::Time(values), Param::Time(value)) => put(values, index, value),
+            (Self::Text(values), Param::Text(value)) => put(values, index, value),
+            (Self::Json(values), Param::Json(value)) => put(values, index, value),
+            _ => unreachable!("a column keeps its type"),
+        }
+    }
+
     fn as_sql(&self) -> &(dyn ToSql + Sync) {
         match self {
-            Self::Integer(value) => value,
-            Self::Boolean(value) => value,
-            Self::Time(value) => value,
-            Self::Text(value) => value,
-            Self::Json(value) => value,
+            Self::Integer(values) => values,
+            Self::Boolean(values) => values,
+            Self::Time(values) => values,
+            Self::Text(values) => values,
+            Self::Json(values) => values,
+        }
+    }
+}
+
+/// Rows to upsert, column by column (a record listed twice in a batch is its last
+/// version: an upsert cannot touch one row twice), and rows listed again unchanged.
+#[derive(Debug, Default)]
+struct Batch {
+    columns: Vec<Column>,
+    rows: std::collections::HashMap<i64, usize>,
+    seen: Vec<i64>,
+    seen_campaigns: Vec<Option<i64>>,
+}
+
+impl Batch {
+    fn len(&self) -> usize {
+        self.rows.len() + self.seen.len()
+    }
+
+    fn upsert(&mut self, id: i64, params: Vec<Param>) {
+        if self.columns.is_empty() {
+            self.columns = params.iter().map(Column::for_param).collect();
+        }
+        let next = self.rows.len();
+        let index = *self.rows.entry(id).or_insert(next);
+        for (column, param) in self.columns.iter_mut().zip(params) {
+            column.put(index, param);
         }
     }
 }
@@ -195,29 +254,30 @@ impl<R: SyncRecord> PostgresSink<R> {
         Ok(())
     }
 
-    /// Sends the writes waiting, pipelined on the connection, in order.
+    /// Sends the writes waiting: one statement for the rows to upsert, one for those
+    /// listed again unchanged, each taking a column as an array.
     async fn flush(&mut self) -> Result<(), SinkError> {
         let (Some(client), Some(open)) = (self.client.as_ref(), self.open.as_mut()) else {
             return Ok(());
         };
-        let pending = std::mem::take(&mut open.pending);
-        let (upsert, seen, run, account_id) = (&open.upsert, &open.seen, open.run, open.account_id);
-        let writes = pending.iter().map(|write| async move {
-            match write {
-                Pending::Upsert(params) => {
-                    let params: Vec<&(dyn ToSql + Sync)> =
-                        params.iter().map(Param::as_sql).collect();
-                    client.execute(upsert, &params).await
-                }
-                Pending::Seen(id, campaign) => {
-                    client
-                        .execute(seen, &[&run, &account_id, campaign, id])
-                        .await
-                }
-            }
-        });
-        for result in futures_util::future::join_all(writes).await {
-            result?;
+        let batch = std::mem::take(&mut open.batch);
+        if !batch.rows.is_empty() {
+            let params: Vec<&(dyn ToSql + Sync)> =
+                batch.columns.iter().map(Column::as_sql).collect();
+            client.execute(&open.upsert, &params).await?;
+        }
+        if !batch.seen.is_empty() {
+            client
+                .execute(
+                    &open.seen,
+                    &[
+                        &open.run,
+                        &open.account_id,
+                        &batch.seen,
+                        &batch.seen_campaigns,
+                    ],
+                )
+                .await?;
         }
         Ok(())
     }
@@ -296,13 +356,31 @@ async fn migrate<R: SyncRecord>(client: &Client) -> Result<(), SinkError> {
              CREATE INDEX IF NOT EXISTS \"{table}_scope\" ON {SCHEMA}.\"{table}\" (scope_account_id, scope_campaign_id);"
         ))
         .await?;
-    // A field the API added since the table was made becomes a column.
+    // A field the API added since the table was made becomes a column, filled from the
+    // JSON the rows already hold.
+    let present = columns_of(client, table).await?;
     for column in R::COLUMNS.iter().skip(1) {
+        if present.iter().any(|name| name == column.name) {
+            continue;
+        }
+        let name = column.name;
+        let kind = sql_type(column.kind, column.timestamp);
+        let value = format!("raw_json->>'{name}'");
+        let filled = match (column.kind, column.timestamp) {
+            // The sink's JSON writes timestamps in UTC without an offset.
+            (_, true) => format!("({value})::timestamp AT TIME ZONE 'UTC'"),
+            (ColumnType::Integer, _) => {
+                format!("CASE WHEN {value} ~ '^-?[0-9]+$' THEN ({value})::bigint END")
+            }
+            (ColumnType::Boolean, _) => {
+                format!("CASE WHEN {value} IN ('true', 'false') THEN ({value})::boolean END")
+            }
+            (ColumnType::Text, _) => value,
+        };
         client
             .batch_execute(&format!(
-                "ALTER TABLE {SCHEMA}.\"{table}\" ADD COLUMN IF NOT EXISTS \"{}\" {}",
-                column.name,
-                sql_type(column.kind, column.timestamp)
+                "ALTER TABLE {SCHEMA}.\"{table}\" ADD COLUMN \"{name}\" {kind};
+                 UPDATE {SCHEMA}.\"{table}\" SET \"{name}\" = {filled} WHERE raw_json ? '{name}';"
             ))
             .await?;
     }
@@ -331,7 +409,8 @@ fn sql_type(kind: ColumnType, timestamp: bool) -> &'static str {
     }
 }
 
-/// The upsert of a record and the update of a record listed again unchanged.
+/// The upsert of a batch of records and the update of those listed again unchanged, each
+/// column an array parameter (`unnest`).
 fn statements<R: SyncRecord>() -> (String, String) {
     let table = R::KIND;
     let id = R::COLUMNS[0].name;
@@ -339,7 +418,10 @@ fn statements<R: SyncRecord>() -> (String, String) {
         .iter()
         .map(|c| format!("\"{}\"", c.name))
         .collect();
-    let count = names.len();
+    let mut types: Vec<&str> = R::COLUMNS
+        .iter()
+        .map(|c| sql_type(c.kind, c.timestamp))
+        .collect();
     names.extend(
         [
             "raw_json",
@@ -349,7 +431,12 @@ fn statements<R: SyncRecord>() -> (String, String) {
         ]
         .map(str::to_owned),
     );
-    let marks: Vec<String> = (1..=names.len()).map(|n| format!("${n}")).collect();
+    types.extend(["jsonb", "bigint", "bigint", "bigint"]);
+    let arrays: Vec<String> = types
+        .iter()
+        .enumerate()
+        .map(|(index, kind)| format!("${}::{kind}[]", index + 1))
+        .collect();
     let updates: Vec<String> = names
         .iter()
         .skip(1)
@@ -359,17 +446,18 @@ fn statements<R: SyncRecord>() -> (String, String) {
             _ => format!("{name} = excluded.{name}"),
         })
         .collect();
-    debug_assert_eq!(count + 4, marks.len());
     let upsert = format!(
-        "INSERT INTO {SCHEMA}.\"{table}\" AS t ({names}, synced_at, deleted_at) VALUES ({marks}, now(), NULL) \
+        "INSERT INTO {SCHEMA}.\"{table}\" AS t ({names}, synced_at, deleted_at) \
+         SELECT u.*, now(), NULL FROM unnest({arrays}) AS u \
          ON CONFLICT (\"{id}\") DO UPDATE SET {updates}, synced_at = excluded.synced_at, deleted_at = NULL",
         names = names.join(", "),
-        marks = marks.join(", "),
+        arrays = arrays.join(", "),
         updates = updates.join(", "),
     );
     let seen = format!(
-        "UPDATE {SCHEMA}.\"{table}\" SET seen_run = $1, deleted_at = NULL, scope_account_id = $2, \
-         scope_campaign_id = coalesce($3, scope_campaign_id) WHERE \"{id}\" = $4"
+        "UPDATE {SCHEMA}.\"{table}\" AS t SET seen_run = $1, deleted_at = NULL, scope_account_id = $2, \
+         scope_campaign_id = coalesce(u.campaign, t.scope_campaign_id) \
+         FROM unnest($3::bigint[], $4::bigint[]) AS u(id, campaign) WHERE t.\"{id}\" = u.id"
     );
     (upsert, seen)
 }
@@ -403,7 +491,7 @@ impl<R: SyncRecord> SyncSink<R> for PostgresSink<R> {
             written: 0,
             upsert,
             seen,
-            pending: Vec::with_capacity(BATCH),
+            batch: Batch::default(),
         });
         // The state came from this database, committed with the records: they agree.
         Ok(Resumed::AsCheckpointed)
@@ -421,9 +509,9 @@ impl<R: SyncRecord> SyncSink<R> for PostgresSink<R> {
         params.push(Param::Integer(Some(open.run)));
         params.push(Param::Integer(Some(open.account_id)));
         params.push(Param::Integer(campaign));
-        open.pending.push(Pending::Upsert(params));
+        open.batch.upsert(record.id(), params);
         open.written += 1;
-        if open.pending.len() >= BATCH {
+        if open.batch.len() >= BATCH {
             self.flush().await?;
         }
         Ok(())
@@ -432,8 +520,9 @@ impl<R: SyncRecord> SyncSink<R> for PostgresSink<R> {
     async fn unchanged(&mut self, record: &R) -> Result<(), SinkError> {
         let open = self.open();
         let campaign = open.campaign_id.or(record.campaign_id());
-        open.pending.push(Pending::Seen(record.id(), campaign));
-        if open.pending.len() >= BATCH {
+        open.batch.seen.push(record.id());
+        open.batch.seen_campaigns.push(campaign);
+        if open.batch.len() >= BATCH {
             self.flush().await?;
         }
         Ok(())
