@@ -108,7 +108,7 @@ async fn records_and_state_move_together_and_deletions_stay_in_their_scope() {
     assert!(full.complete);
     assert_eq!(
         count(
-            "SELECT string_agg(\"MemberId\"::text, ',' ORDER BY 1) FROM salesflow.contacts WHERE deleted_at IS NOT NULL"
+            "SELECT string_agg(\"MemberId\"::text, ',' ORDER BY \"MemberId\") FROM salesflow.contacts WHERE deleted_at IS NOT NULL"
         ),
         "5,6"
     );

@@ -15,7 +15,10 @@
 //! - **sync**: 50,000 contacts into a new file. The floor downloads the listing with
 //!   reqwest, decodes it into `serde_json::Value`s and writes one line each, then syncs the
 //!   file: a sync without state, dedupe or streaming. The SDK's `Syncer` streams the
-//!   listing into an `NdjsonSink` (and, second figure, a `SqliteSink`).
+//!   listing into an `NdjsonSink` (and, second figure, a `SqliteSink`). Then, in rounds of
+//!   their own, the floor, SQLite and a `PostgresSink` into a throw-away PostgreSQL on
+//!   127.0.0.1 (its schema dropped before each of its turns, off the clock): PostgreSQL over
+//!   the floor, and over SQLite in the same round.
 //!
 //! Each figure is SDK time over floor time: the median of per-round ratios, rounds
 //! alternating which goes first (this machine is noisy), with the spread and both rates.
@@ -30,7 +33,7 @@ use std::time::Instant;
 use futures_util::stream::{self, StreamExt};
 use salesflow::{Client, ClientBuilder, RetryPolicy};
 use salesflow_emulator::{Contact, Emulator, EmulatorConfig, Seed};
-use salesflow_ext::sync::{NdjsonSink, SqliteSink, SyncState, Syncer};
+use salesflow_ext::sync::{NdjsonSink, PostgresSink, SqliteSink, SyncState, Syncer};
 use salesflow_ext::{ImportRow, Importer};
 
 use median::median;
@@ -175,6 +178,16 @@ async fn sync_sdk(emulator: &Emulator, path: &std::path::Path, sqlite: bool) {
     assert_eq!(report.written as i64, SYNC_CONTACTS);
 }
 
+async fn sync_postgres(emulator: &Emulator, url: &str) {
+    let mut sink = PostgresSink::<salesflow::types::Contact>::new(url);
+    let mut state = sink.load_state(&Syncer::scope(321, None)).await.unwrap();
+    let report = Syncer::new(&client(emulator), 321)
+        .contacts(None, &mut state, &mut sink, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(report.written as i64, SYNC_CONTACTS);
+}
+
 /// Runs `rounds` rounds of three contenders (0: the floor; 1 and 2: the SDK two ways),
 /// alternating which goes first; `run(round, which)` returns the seconds its turn took.
 /// Returns the per-round (floor, SDK) times of the two SDK ways.
@@ -297,6 +310,45 @@ fn main() {
             &format!("sync {SYNC_CONTACTS} contacts into SQLite"),
             SYNC_CONTACTS as f64,
             sqlite,
+        );
+
+        let postgres =
+            tokio::task::spawn_blocking(salesflow_test_support::postgres::Postgres::start)
+                .await
+                .unwrap();
+        let url = postgres.url();
+        let [sqlite, into_postgres] = alternating(rounds, |_, which| {
+            let (http, emulator, dir, postgres, url) = (&http, &emulator, &dir, &postgres, &url);
+            async move {
+                if which == 2 {
+                    postgres.query("DROP SCHEMA IF EXISTS salesflow CASCADE");
+                }
+                let started = Instant::now();
+                match which {
+                    0 => sync_floor(http, emulator, &dir.join("floor.ndjson")).await,
+                    1 => sync_sdk(emulator, &dir.join("sdk.sqlite"), true).await,
+                    _ => sync_postgres(emulator, url).await,
+                }
+                started.elapsed().as_secs_f64()
+            }
+        })
+        .await;
+        let mut over_sqlite: Vec<f64> = sqlite
+            .iter()
+            .zip(&into_postgres)
+            .map(|(lite, pg)| pg.1 / lite.1)
+            .collect();
+        report(
+            &format!("sync {SYNC_CONTACTS} contacts into PostgreSQL"),
+            SYNC_CONTACTS as f64,
+            into_postgres,
+        );
+        let ratio = median(&mut over_sqlite);
+        println!(
+            "{:<56} {ratio:.3}x the time into SQLite (rounds {:.3}–{:.3}x)",
+            "PostgreSQL over SQLite, same rounds",
+            over_sqlite[0],
+            over_sqlite[over_sqlite.len() - 1]
         );
         std::fs::remove_dir_all(dir).unwrap();
     });

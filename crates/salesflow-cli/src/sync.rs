@@ -1,6 +1,7 @@
-//! `salesflow sync contacts|campaigns|messages --state STATE.json --out PATH`: what
-//! Salesflow knows, into a file or a SQLite database, each run adding what changed since
-//! the last (`salesflow_ext::sync`).
+//! `salesflow sync contacts|campaigns|messages --state STATE.json --out PATH` (or
+//! `--out postgres://…`, the state in the database; `--all-accounts`): what Salesflow knows,
+//! into a file, a SQLite or a PostgreSQL database, each run adding what changed since the
+//! last (`salesflow_ext::sync`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -72,7 +73,7 @@ pub fn command() -> Command {
             .help("List everything, not only what changed; in SQLite, rows of this scope no longer listed get deleted_at; rebuilds an output older than its state")
     };
     Command::new("sync")
-        .about("Keep a file or a SQLite database in step with Salesflow: contacts, campaigns, messages")
+        .about("Keep a file, a SQLite or a PostgreSQL database in step with Salesflow: contacts, campaigns, messages")
         .long_about(
             "Writes what Salesflow knows to --out, and on each later run only what changed \
              since: the first run lists everything; later runs ask for records updated since \
@@ -92,6 +93,11 @@ pub fn command() -> Command {
              records of its scope (the account, or the --campaign-id) that Salesflow no \
              longer lists as deleted (deleted_at); other accounts and campaigns in the same \
              database keep theirs.\n\n\
+             Into PostgreSQL (--out postgres://USER@HOST/DB), the tables are in the schema \
+             salesflow and the state is kept in the database, committed in the same \
+             transaction as the records (no --state); several machines may sync different \
+             accounts into one database at once. --all-accounts syncs every account the token \
+             can use into it, four at a time: a JSON line per account, exit 1 if any failed.\n\n\
              CSV cells that a spreadsheet would run as a formula (=, +, -, @ first) get a \
              leading ' unless --csv-verbatim is given.\n\n\
              Prints what it did as JSON on stdout; progress on stderr.",

@@ -238,7 +238,7 @@ fn every_account_is_synced_and_one_failing_does_not_stop_the_others() {
         postgres.query("SELECT string_agg(scope || ':' || (state->>'runs'), ',' ORDER BY scope) FROM salesflow.sync_state"),
         "account 11:1,account 12:0,account 13:1"
     );
-    assert_eq!(postgres.query("SELECT string_agg(\"MemberId\" || ':' || scope_account_id, ',' ORDER BY 1) FROM salesflow.contacts"), "1:11,2:11,3:13");
+    assert_eq!(postgres.query("SELECT string_agg(\"MemberId\" || ':' || scope_account_id, ',' ORDER BY \"MemberId\") FROM salesflow.contacts"), "1:11,2:11,3:13");
 
     // A file output cannot take every account; nothing is listed.
     let refused = Process::new(env!("CARGO_BIN_EXE_salesflow"))
