@@ -374,7 +374,7 @@ fn echoing_server(token: &'static str) -> RawServer {
             Reply::Bytes(
                 format!(
                     "HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/html\r\n\
-                     content-length: {}\r\n\r\n{page}",
+                     content-length: {}\r\nconnection: close\r\n\r\n{page}",
                     page.len()
                 )
                 .into_bytes(),
