@@ -17,6 +17,11 @@ use crate::sync::{member, server_versions};
 const MEMBERS: i64 = 10_000;
 
 fn sync(served: &crate::Served, url: &str) -> Process {
+    sync_account(served, url, "321")
+}
+
+/// `salesflow sync contacts --account-id ACCOUNT --out URL`, as one machine runs it.
+fn sync_account(served: &crate::Served, url: &str, account: &str) -> Process {
     let mut command = Process::new(env!("CARGO_BIN_EXE_salesflow"));
     command
         .env("SALESFLOW_TOKEN", served.emulator.token())
@@ -25,7 +30,7 @@ fn sync(served: &crate::Served, url: &str) -> Process {
             "sync",
             "contacts",
             "--account-id",
-            "321",
+            account,
             "--overlap",
             "5",
             "--out",
@@ -261,4 +266,57 @@ fn every_account_is_synced_and_one_failing_does_not_stop_the_others() {
             .contains("--all-accounts writes every account into one database")
     );
     accounts.assert_calls(1);
+}
+
+#[test]
+fn two_machines_sync_their_accounts_into_one_database_at_once() {
+    let served = crate::emulator(EmulatorConfig::default());
+    let postgres = Postgres::start();
+    let start = DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).unwrap()
+        - chrono::Duration::days(1);
+    {
+        let mut state = served.emulator.state();
+        let campaign: salesflow_emulator::Campaign = serde_json::from_value(serde_json::json!({
+            "CampaignId": 900, "AccountId": 322, "CampaignName": "Client B",
+            "CreatedAt": start - chrono::Duration::days(5)
+        }))
+        .unwrap();
+        state.campaigns.insert(900, campaign);
+        for id in 1..=4_000 {
+            let mut contact = member(id, start, Some(start + chrono::Duration::seconds(id)));
+            if id > 2_000 {
+                contact.campaign_id = 900;
+            }
+            state.contacts.insert(id, contact);
+        }
+    }
+    let machine = |account: &str| {
+        sync_account(&served, &postgres.url(), account)
+            .spawn()
+            .unwrap()
+    };
+    // Both at once, twice: first runs (the schema made by whichever is first), then runs
+    // of nothing new.
+    for expected in [2_000, 0] {
+        let (a, b) = (machine("321"), machine("322"));
+        for child in [a, b] {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            assert_eq!(report["written"], expected, "{report}");
+        }
+    }
+    assert_eq!(
+        postgres.query("SELECT string_agg(scope_account_id || ':' || n, ',' ORDER BY scope_account_id) FROM (SELECT scope_account_id, count(*) AS n FROM salesflow.contacts GROUP BY 1) c"),
+        "321:2000,322:2000"
+    );
+    assert_eq!(
+        postgres.query("SELECT string_agg(scope || ':' || (state->>'runs'), ',' ORDER BY scope) FROM salesflow.sync_state"),
+        "account 321:2,account 322:2"
+    );
+    assert_eq!(rows(&postgres), server_versions(&served));
 }
