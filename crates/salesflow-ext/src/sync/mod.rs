@@ -536,8 +536,19 @@ impl<'a> Run<'a> {
             items,
             digest: digest.hex(),
         });
+        self.commit(sink, false).await
+    }
+
+    /// Commits the sink with the state as it is now (which a sink that keeps the state
+    /// stores in the same transaction), then saves the state, with the sink's checkpoint,
+    /// to its file.
+    async fn commit<R: SyncRecord>(
+        &mut self,
+        sink: &mut impl SyncSink<R>,
+        run_ended: bool,
+    ) -> Result<(), SyncError> {
         let at = Commit {
-            run_ended: false,
+            run_ended,
             complete: self.complete,
             started_at: self.started_at,
         };
@@ -552,7 +563,7 @@ impl<'a> Run<'a> {
     /// The end of a run: the output made durable (and told whether the run was complete),
     /// then the state moved on.
     async fn end<R: SyncRecord>(
-        self,
+        mut self,
         sink: &mut impl SyncSink<R>,
         tally: Tally,
     ) -> Result<SyncReport, SyncError> {
@@ -571,17 +582,7 @@ impl<'a> Run<'a> {
         self.state.recent = recent;
         self.state.unfinished = None;
         self.state.runs += 1;
-        let at = Commit {
-            run_ended: true,
-            complete: self.complete,
-            started_at: self.started_at,
-        };
-        let checkpoint = sink
-            .commit_with_state(at, self.state)
-            .await
-            .map_err(SyncError::Sink)?;
-        self.state.checkpoint = checkpoint;
-        self.state.persist()?;
+        self.commit(sink, true).await?;
         Ok(SyncReport {
             kind: R::KIND,
             listed: tally.listed,

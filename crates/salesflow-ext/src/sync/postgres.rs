@@ -64,7 +64,7 @@ const BATCH: usize = 500;
 /// use salesflow_ext::sync::{PostgresSink, Syncer};
 /// use salesflow_ext::types::Contact;
 ///
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 /// let client = salesflow::ClientBuilder::new().from_env().build()?;
 /// let mut sink = PostgresSink::<Contact>::new("postgres://sync@db.internal/outreach");
 /// let mut state = sink.load_state(&Syncer::scope(321, None)).await?;
