@@ -219,3 +219,30 @@ async fn an_older_schema_is_upgraded_and_a_newer_one_refused() {
         "{error}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_that_cannot_be_used_says_why_in_the_servers_words() {
+    let postgres = tokio::task::spawn_blocking(Postgres::start).await.unwrap();
+    let missing = postgres.url().replace("/postgres", "/nodb");
+    let mut sink = PostgresSink::<types::Contact>::new(&missing);
+    let error = sink
+        .load_state(&Syncer::scope(321, None))
+        .await
+        .err()
+        .unwrap();
+    assert!(
+        error
+            .to_string()
+            .contains("database \"nodb\" does not exist"),
+        "{error}"
+    );
+    let closed = "postgres://salesflow:secret-password@127.0.0.1:1/postgres";
+    let mut sink = PostgresSink::<types::Contact>::new(closed);
+    let error = sink
+        .load_state(&Syncer::scope(321, None))
+        .await
+        .err()
+        .unwrap();
+    assert!(error.to_string().contains("Connection refused"), "{error}");
+    assert!(!error.to_string().contains("secret-password"), "{error}");
+}

@@ -67,10 +67,10 @@ const BATCH: usize = 500;
 /// # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 /// let client = salesflow::ClientBuilder::new().from_env().build()?;
 /// let mut sink = PostgresSink::<Contact>::new("postgres://sync@db.internal/outreach");
-/// let mut state = sink.load_state(&Syncer::scope(321, None)).await?;
+/// let mut state = sink.load_state(&Syncer::scope(321, None)).await.map_err(said)?;
 /// let report = Syncer::new(&client, 321)
 ///     .contacts(None, &mut state, &mut sink, |_| {})
-///     .await?;
+///     .await.map_err(said)?;
 /// println!("{} written", report.written);
 /// # Ok(()) }
 /// ```
@@ -206,7 +206,8 @@ impl<R: SyncRecord> PostgresSink<R> {
                 "SELECT state FROM salesflow.sync_state WHERE kind = $1 AND scope = $2",
                 &[&R::KIND, &scope],
             )
-            .await?;
+            .await
+            .map_err(said)?;
         match row {
             None => Ok(SyncState::new(R::KIND, scope)),
             Some(row) => {
@@ -228,7 +229,7 @@ impl<R: SyncRecord> PostgresSink<R> {
         }
         let (client, connection) = tokio_postgres::connect(&self.url, NoTls)
             .await
-            .map_err(|error| format!("cannot connect to the database: {error}"))?;
+            .map_err(|error| format!("cannot connect to the database: {}", said(error)))?;
         tokio::spawn(async move {
             // Its end is the client's: an error shows in the next query.
             let _ = connection.await;
@@ -240,7 +241,8 @@ impl<R: SyncRecord> PostgresSink<R> {
                 "SELECT pg_try_advisory_lock(hashtextextended($1, 0))",
                 &[&lock],
             )
-            .await?
+            .await
+            .map_err(said)?
             .get(0);
         if !locked {
             return Err(format!(
@@ -264,7 +266,7 @@ impl<R: SyncRecord> PostgresSink<R> {
         if !batch.rows.is_empty() {
             let params: Vec<&(dyn ToSql + Sync)> =
                 batch.columns.iter().map(Column::as_sql).collect();
-            client.execute(&open.upsert, &params).await?;
+            client.execute(&open.upsert, &params).await.map_err(said)?;
         }
         if !batch.seen.is_empty() {
             client
@@ -277,7 +279,8 @@ impl<R: SyncRecord> PostgresSink<R> {
                         &batch.seen_campaigns,
                     ],
                 )
-                .await?;
+                .await
+                .map_err(said)?;
         }
         Ok(())
     }
@@ -290,10 +293,11 @@ impl<R: SyncRecord> PostgresSink<R> {
 /// Creates the schema and applies the migrations it lacks, then creates (or completes)
 /// the kind's table; all under one lock, so that syncs starting together do not race.
 async fn migrate<R: SyncRecord>(client: &Client) -> Result<(), SinkError> {
-    client.batch_execute("BEGIN").await?;
+    client.batch_execute("BEGIN").await.map_err(said)?;
     client
         .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
-        .await?;
+        .await
+        .map_err(said)?;
     client
         .batch_execute(&format!(
             "CREATE SCHEMA IF NOT EXISTS {SCHEMA};
@@ -302,16 +306,18 @@ async fn migrate<R: SyncRecord>(client: &Client) -> Result<(), SinkError> {
                  applied_at timestamptz NOT NULL DEFAULT now()
              );"
         ))
-        .await?;
+        .await
+        .map_err(said)?;
     let applied: i32 = client
         .query_one(
             &format!("SELECT coalesce(max(version), 0) FROM {SCHEMA}.schema_migrations"),
             &[],
         )
-        .await?
+        .await
+        .map_err(said)?
         .get(0);
     if applied as usize > MIGRATIONS.len() {
-        client.batch_execute("ROLLBACK").await?;
+        client.batch_execute("ROLLBACK").await.map_err(said)?;
         return Err(format!(
             "the database's salesflow schema is at version {applied}, newer than this program's {}; use a newer salesflow",
             MIGRATIONS.len()
@@ -319,14 +325,15 @@ async fn migrate<R: SyncRecord>(client: &Client) -> Result<(), SinkError> {
         .into());
     }
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
-        client.batch_execute(migration).await?;
+        client.batch_execute(migration).await.map_err(said)?;
         let version = index as i32 + 1;
         client
             .execute(
                 &format!("INSERT INTO {SCHEMA}.schema_migrations (version) VALUES ($1)"),
                 &[&version],
             )
-            .await?;
+            .await
+            .map_err(said)?;
     }
     let table = R::KIND;
     let columns = columns_of(client, table).await?;
@@ -335,7 +342,7 @@ async fn migrate<R: SyncRecord>(client: &Client) -> Result<(), SinkError> {
             .iter()
             .all(|c| columns.iter().any(|n| n == c))
     {
-        client.batch_execute("ROLLBACK").await?;
+        client.batch_execute("ROLLBACK").await.map_err(said)?;
         return Err(format!(
             "the table {SCHEMA}.{table} is not one a sync made; drop it or use another database"
         )
@@ -355,7 +362,7 @@ async fn migrate<R: SyncRecord>(client: &Client) -> Result<(), SinkError> {
              );
              CREATE INDEX IF NOT EXISTS \"{table}_scope\" ON {SCHEMA}.\"{table}\" (scope_account_id, scope_campaign_id);"
         ))
-        .await?;
+        .await.map_err(said)?;
     // A field the API added since the table was made becomes a column, filled from the
     // JSON the rows already hold.
     let present = columns_of(client, table).await?;
@@ -382,9 +389,10 @@ async fn migrate<R: SyncRecord>(client: &Client) -> Result<(), SinkError> {
                 "ALTER TABLE {SCHEMA}.\"{table}\" ADD COLUMN \"{name}\" {kind};
                  UPDATE {SCHEMA}.\"{table}\" SET \"{name}\" = {filled} WHERE raw_json ? '{name}';"
             ))
-            .await?;
+            .await
+            .map_err(said)?;
     }
-    client.batch_execute("COMMIT").await?;
+    client.batch_execute("COMMIT").await.map_err(said)?;
     Ok(())
 }
 
@@ -394,7 +402,7 @@ async fn columns_of(client: &Client, table: &str) -> Result<Vec<String>, SinkErr
             "SELECT column_name::text FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2",
             &[&SCHEMA, &table],
         )
-        .await?
+        .await.map_err(said)?
         .iter()
         .map(|row| row.get(0))
         .collect())
@@ -475,14 +483,17 @@ impl<R: SyncRecord> SyncSink<R> for PostgresSink<R> {
         self.connect(&scope).await?;
         let client = self.client.as_ref().expect("connected");
         let (upsert, seen) = statements::<R>();
-        let (upsert, seen) = (client.prepare(&upsert).await?, client.prepare(&seen).await?);
-        client.batch_execute("BEGIN").await?;
+        let (upsert, seen) = (
+            client.prepare(&upsert).await.map_err(said)?,
+            client.prepare(&seen).await.map_err(said)?,
+        );
+        client.batch_execute("BEGIN").await.map_err(said)?;
         let run_id: i64 = client
             .query_one(
                 "INSERT INTO salesflow.sync_runs (kind, started_at, account_id, campaign_id) VALUES ($1, now(), $2, $3) RETURNING run",
                 &[&R::KIND, &run.account_id, &run.campaign_id],
             )
-            .await?
+            .await.map_err(said)?
             .get(0);
         self.open = Some(Open {
             run: run_id,
@@ -563,10 +574,10 @@ impl<R: SyncRecord> PostgresSink<R> {
                      ON CONFLICT (kind, scope) DO UPDATE SET state = excluded.state, run = excluded.run, updated_at = now()",
                     &[&R::KIND, &scope, &saved, &open.run],
                 )
-                .await?;
+                .await.map_err(said)?;
         }
         if !at.run_ended {
-            client.batch_execute("COMMIT; BEGIN").await?;
+            client.batch_execute("COMMIT; BEGIN").await.map_err(said)?;
             return Ok(Some(checkpoint));
         }
         let deleted = if at.complete {
@@ -579,7 +590,7 @@ impl<R: SyncRecord> PostgresSink<R> {
                     ),
                     &[&at.started_at, &open.run, &open.account_id, &open.campaign_id],
                 )
-                .await?
+                .await.map_err(said)?
         } else {
             0
         };
@@ -588,9 +599,28 @@ impl<R: SyncRecord> PostgresSink<R> {
                 "UPDATE salesflow.sync_runs SET finished_at = now(), complete = $1, written = $2, deleted = $3 WHERE run = $4",
                 &[&at.complete, &(open.written as i64), &(deleted as i64), &open.run],
             )
-            .await?;
-        client.batch_execute("COMMIT").await?;
+            .await.map_err(said)?;
+        client.batch_execute("COMMIT").await.map_err(said)?;
         Ok(Some(checkpoint))
+    }
+}
+
+/// A PostgreSQL error with what the server or the connection said (its `Display` alone is
+/// `db error` or `error connecting to server`).
+fn said(error: tokio_postgres::Error) -> SinkError {
+    if let Some(db) = error.as_db_error() {
+        let mut text = format!("PostgreSQL: {}", db.message());
+        if let Some(detail) = db.detail() {
+            text.push_str(&format!(" ({detail})"));
+        }
+        if let Some(hint) = db.hint() {
+            text.push_str(&format!("; {hint}"));
+        }
+        return text.into();
+    }
+    match std::error::Error::source(&error) {
+        Some(source) => format!("{error}: {source}").into(),
+        None => error.to_string().into(),
     }
 }
 
