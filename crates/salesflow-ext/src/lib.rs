@@ -23,6 +23,7 @@ pub use import::{
     ImportSummary, Importer, ProfileKey, ProfileUrl, ProfileUrlError, RowOutcome, RowProblem,
     RowStatus, SourceRow,
 };
+pub use sync::Fingerprint;
 pub use webhook_event::{WebhookEventError, WebhookEventExt, parse_webhook_event};
 pub use webhook_event_kind::{UnknownWebhookEventKind, WebhookEventKind};
 #[cfg(feature = "receiver")]

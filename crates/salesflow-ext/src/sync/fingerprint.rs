@@ -2,16 +2,34 @@
 //! output file at its checkpoint, the ids and change times a run had listed. Not for
 //! secrets; stable across Rust versions and machines, unlike `std`'s hasher.
 
-/// FNV-1a, 64 bits.
+/// FNV-1a, 64 bits: the same bytes give the same digest in every version and on every
+/// machine, so a name or a checkpoint made from it is found again (the sync's checkpoints,
+/// the MCP server's import journals). Not for secrets.
+///
+/// ```
+/// use salesflow_ext::Fingerprint;
+///
+/// let mut digest = Fingerprint::new();
+/// digest.update(b"foobar");
+/// assert_eq!(digest.hex(), "85944171f73967e8");
+/// ```
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Fingerprint(u64);
+pub struct Fingerprint(u64);
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Fingerprint {
-    pub(crate) fn new() -> Self {
+    /// The digest of no bytes.
+    pub fn new() -> Self {
         Self(0xcbf2_9ce4_8422_2325)
     }
 
-    pub(crate) fn update(&mut self, bytes: &[u8]) {
+    /// Adds `bytes` to what the digest covers.
+    pub fn update(&mut self, bytes: &[u8]) {
         for byte in bytes {
             self.0 ^= u64::from(*byte);
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
@@ -19,7 +37,7 @@ impl Fingerprint {
     }
 
     /// The digest as 16 hex digits.
-    pub(crate) fn hex(&self) -> String {
+    pub fn hex(&self) -> String {
         format!("{:016x}", self.0)
     }
 }

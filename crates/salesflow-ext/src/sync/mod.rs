@@ -32,7 +32,7 @@ use futures_util::StreamExt;
 use salesflow::types::{Campaign, Contact, ContactMessages};
 use salesflow::{Client, Error, Timestamp};
 
-use fingerprint::Fingerprint;
+pub use fingerprint::Fingerprint;
 
 pub use files::{CsvSink, NdjsonSink};
 pub use output_file::OutputFile;
