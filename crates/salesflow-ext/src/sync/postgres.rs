@@ -67,10 +67,10 @@ const BATCH: usize = 500;
 /// # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 /// let client = salesflow::ClientBuilder::new().from_env().build()?;
 /// let mut sink = PostgresSink::<Contact>::new("postgres://sync@db.internal/outreach");
-/// let mut state = sink.load_state(&Syncer::scope(321, None)).await.map_err(said)?;
+/// let mut state = sink.load_state(&Syncer::scope(321, None)).await?;
 /// let report = Syncer::new(&client, 321)
 ///     .contacts(None, &mut state, &mut sink, |_| {})
-///     .await.map_err(said)?;
+///     .await?;
 /// println!("{} written", report.written);
 /// # Ok(()) }
 /// ```
