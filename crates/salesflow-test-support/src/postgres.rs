@@ -16,11 +16,33 @@ pub struct Postgres {
     dir: PathBuf,
     port: u16,
     server: Child,
+    tls: bool,
 }
 
 impl Postgres {
     /// Makes and starts a cluster; panics with what to install if PostgreSQL is missing.
     pub fn start() -> Self {
+        Self::start_with(false)
+    }
+
+    /// Makes and starts a cluster that takes TLS connections only (`hostssl`), with a
+    /// certificate for `localhost` from a certificate authority of its own
+    /// ([`ca_file`](Self::ca_file), made with the machine's `openssl`).
+    pub fn start_tls() -> Self {
+        Self::start_with(true)
+    }
+
+    /// The certificate authority of a [`start_tls`](Self::start_tls) server (PEM).
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.join("ca.pem")
+    }
+
+    /// The URL of its `postgres` database by the name its certificate has (`localhost`).
+    pub fn url_by_name(&self) -> String {
+        format!("postgres://salesflow@localhost:{}/postgres", self.port)
+    }
+
+    fn start_with(tls: bool) -> Self {
         let bin = binaries().expect(
             "PostgreSQL's initdb is not on PATH nor in /usr/lib/postgresql/*/bin: install the machine's `postgresql` package (.ci/run does)",
         );
@@ -63,6 +85,9 @@ impl Postgres {
             "initdb: {}",
             String::from_utf8_lossy(&output.stderr)
         );
+        if tls {
+            certificates(&dir, &data, root);
+        }
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -86,7 +111,12 @@ impl Postgres {
             .stderr(Stdio::from(log))
             .spawn()
             .unwrap();
-        let mut postgres = Self { dir, port, server };
+        let mut postgres = Self {
+            dir,
+            port,
+            server,
+            tls,
+        };
         postgres.wait_ready();
         postgres
     }
@@ -104,6 +134,11 @@ impl Postgres {
         } else {
             PathBuf::from("psql")
         };
+        let url = if self.tls {
+            format!("{}?sslmode=require", self.url())
+        } else {
+            self.url()
+        };
         let output = Command::new(psql)
             .args([
                 "-X",
@@ -112,7 +147,7 @@ impl Postgres {
                 "-v",
                 "ON_ERROR_STOP=1",
                 "-d",
-                &self.url(),
+                &url,
                 "-c",
                 sql,
             ])
@@ -155,6 +190,101 @@ impl Drop for Postgres {
         let _ = self.server.kill();
         let _ = self.server.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A certificate authority (`ca.pem` in `dir`) and a certificate for `localhost` and
+/// 127.0.0.1 it signed, installed in the cluster at `data`, which then takes only TLS
+/// connections over TCP.
+fn certificates(dir: &Path, data: &Path, root: bool) {
+    let openssl = |args: &[&str]| {
+        let output = Command::new("openssl")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("openssl");
+        assert!(
+            output.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=salesflow test CA",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    std::fs::write(
+        dir.join("san.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "2",
+        "-extfile",
+        "san.cnf",
+    ]);
+    for file in ["server.crt", "server.key"] {
+        std::fs::copy(dir.join(file), data.join(file)).unwrap();
+    }
+    let mut conf = std::fs::OpenOptions::new()
+        .append(true)
+        .open(data.join("postgresql.conf"))
+        .unwrap();
+    std::io::Write::write_all(
+        &mut conf,
+        b"ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        data.join("pg_hba.conf"),
+        "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostssl all all ::1/128 trust\n",
+    )
+    .unwrap();
+    let key = data.join("server.key");
+    let status = Command::new("chmod").arg("600").arg(&key).status().unwrap();
+    assert!(status.success());
+    if root {
+        let status = Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(data)
+            .status()
+            .unwrap();
+        assert!(status.success());
     }
 }
 

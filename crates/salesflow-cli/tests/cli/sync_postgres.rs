@@ -320,3 +320,52 @@ fn two_machines_sync_their_accounts_into_one_database_at_once() {
     );
     assert_eq!(rows(&postgres), server_versions(&served));
 }
+
+#[test]
+fn a_database_that_takes_only_tls_is_synced_over_tls_with_its_certificate_checked() {
+    let served = crate::emulator(EmulatorConfig::default());
+    let start = DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).unwrap();
+    for id in 1..=20 {
+        served
+            .emulator
+            .state()
+            .contacts
+            .insert(id, member(id, start, None));
+    }
+    let postgres = Postgres::start_tls();
+    let url = format!("{}?sslmode=require", postgres.url_by_name());
+    // The server's certificate authority trusted (as a company's would be, in the system's
+    // store; here through SSL_CERT_FILE): synced, over TLS (the server takes nothing else).
+    let trusted = sync(&served, &url)
+        .env("SSL_CERT_FILE", postgres.ca_file())
+        .output()
+        .unwrap();
+    assert!(
+        trusted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&trusted.stderr)
+    );
+    assert_eq!(
+        postgres.query("SELECT count(*) FROM salesflow.contacts"),
+        "20"
+    );
+    // Not trusted: refused, one line, nothing written.
+    let untrusted = sync(&served, &url)
+        .env("SSL_CERT_FILE", "/nonexistent/ca.pem")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&untrusted.stderr);
+    assert_eq!(untrusted.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot connect to the database") && stderr.contains("certificate"),
+        "{stderr}"
+    );
+    // Without TLS, the server refuses (hostssl only): TLS was what carried the first run.
+    let plain = sync(
+        &served,
+        &format!("{}?sslmode=disable", postgres.url_by_name()),
+    )
+    .output()
+    .unwrap();
+    assert_eq!(plain.status.code(), Some(2));
+}

@@ -2,6 +2,9 @@
 //! state in it: the records and the state move in one transaction, so they cannot
 //! disagree, and several machines can sync different accounts into one database.
 //!
+//! It connects over TLS as the URL's `sslmode` says (`prefer` by default), checking the
+//! server's certificate against the system's roots.
+//!
 //! Everything lives in the schema `salesflow` (nothing of the user's `public` schema is
 //! touched): a table per kind (`salesflow.contacts`, `campaigns`, `messages`) with the API's
 //! fields as typed columns (`bigint`, `boolean`, `timestamptz`, `text`), the record as
@@ -13,8 +16,8 @@
 use std::marker::PhantomData;
 
 use serde_json::{Value, json};
+use tokio_postgres::Client;
 use tokio_postgres::types::ToSql;
-use tokio_postgres::{Client, NoTls};
 
 use super::record::ColumnType;
 use super::{Commit, Resumed, RunStart, SinkError, SyncRecord, SyncSink, SyncState};
@@ -182,9 +185,10 @@ impl Batch {
 }
 
 impl<R: SyncRecord> PostgresSink<R> {
-    /// A sink writing to the database at `url` (`postgres://user:password@host:port/db`;
-    /// no TLS: a database on this machine or a private network). Nothing is connected
-    /// before [`load_state`](Self::load_state) or the run.
+    /// A sink writing to the database at `url` (`postgres://user:password@host:port/db`,
+    /// `?sslmode=require` for TLS only; by default TLS is used when the server offers it,
+    /// its certificate checked against the system's roots). Nothing is connected before
+    /// [`load_state`](Self::load_state) or the run.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
@@ -227,7 +231,7 @@ impl<R: SyncRecord> PostgresSink<R> {
         if self.client.is_some() {
             return Ok(());
         }
-        let (client, connection) = tokio_postgres::connect(&self.url, NoTls)
+        let (client, connection) = tokio_postgres::connect(&self.url, tls()?)
             .await
             .map_err(|error| format!("cannot connect to the database: {}", said(error)))?;
         tokio::spawn(async move {
@@ -288,6 +292,21 @@ impl<R: SyncRecord> PostgresSink<R> {
     fn open(&mut self) -> &mut Open {
         self.open.as_mut().expect("resumed before writing")
     }
+}
+
+/// TLS as the URL's `sslmode` says (`prefer` by default: TLS when the server offers it;
+/// `require`: only TLS; `disable`: never), the server's certificate checked against the
+/// system's roots (and `SSL_CERT_FILE`'s), as reqwest checks Salesflow's.
+fn tls() -> Result<tokio_postgres_rustls::MakeRustlsConnect, SinkError> {
+    use rustls_platform_verifier::BuilderVerifierExt as _;
+    // ring, as the SDK's HTTPS uses (crates/salesflow/src/client/builder.rs says why).
+    #[allow(deprecated)]
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_platform_verifier()?
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
 /// Creates the schema and applies the migrations it lacks, then creates (or completes)
