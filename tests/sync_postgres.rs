@@ -44,6 +44,22 @@ fn second_account(emulator: &Emulator) {
     emulator.state().campaigns.insert(900, campaign);
 }
 
+/// A throw-away PostgreSQL (started off the runtime's threads).
+async fn postgres() -> Postgres {
+    tokio::task::spawn_blocking(Postgres::start).await.unwrap()
+}
+
+/// A throw-away PostgreSQL, its URL, and an emulator.
+async fn servers() -> (Postgres, String, Emulator) {
+    let postgres = postgres().await;
+    let url = postgres.url();
+    (
+        postgres,
+        url,
+        Emulator::start(EmulatorConfig::default()).await.unwrap(),
+    )
+}
+
 async fn sync(
     emulator: &Emulator,
     url: &str,
@@ -64,9 +80,7 @@ async fn sync(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn records_and_state_move_together_and_deletions_stay_in_their_scope() {
-    let postgres = tokio::task::spawn_blocking(Postgres::start).await.unwrap();
-    let url = postgres.url();
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let (postgres, url, emulator) = servers().await;
     second_account(&emulator);
     members(&emulator, 789, 1, 300);
     members(&emulator, 900, 10_001, 50);
@@ -120,9 +134,7 @@ async fn records_and_state_move_together_and_deletions_stay_in_their_scope() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_accounts_sync_into_one_database_at_once_and_one_scope_once() {
-    let postgres = tokio::task::spawn_blocking(Postgres::start).await.unwrap();
-    let url = postgres.url();
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let (postgres, url, emulator) = servers().await;
     second_account(&emulator);
     members(&emulator, 789, 1, 3_000);
     members(&emulator, 900, 100_001, 3_000);
@@ -167,7 +179,7 @@ async fn two_accounts_sync_into_one_database_at_once_and_one_scope_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_table_no_sync_made_is_refused_and_left_alone() {
-    let postgres = tokio::task::spawn_blocking(Postgres::start).await.unwrap();
+    let postgres = postgres().await;
     postgres.query("CREATE SCHEMA salesflow; CREATE TABLE salesflow.contacts (id int, name text); INSERT INTO salesflow.contacts VALUES (1, 'mine')");
     let mut sink = PostgresSink::<types::Contact>::new(postgres.url());
     let error = sink
@@ -187,9 +199,7 @@ async fn a_table_no_sync_made_is_refused_and_left_alone() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_older_schema_is_upgraded_and_a_newer_one_refused() {
-    let postgres = tokio::task::spawn_blocking(Postgres::start).await.unwrap();
-    let url = postgres.url();
-    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let (postgres, url, emulator) = servers().await;
     members(&emulator, 789, 1, 10);
     // As an older version left it: its migrations applied, a contacts table without the
     // fields the API added since.
@@ -222,7 +232,7 @@ async fn an_older_schema_is_upgraded_and_a_newer_one_refused() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_that_cannot_be_used_says_why_in_the_servers_words() {
-    let postgres = tokio::task::spawn_blocking(Postgres::start).await.unwrap();
+    let postgres = postgres().await;
     let missing = postgres.url().replace("/postgres", "/nodb");
     let mut sink = PostgresSink::<types::Contact>::new(&missing);
     let error = sink

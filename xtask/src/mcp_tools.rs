@@ -384,9 +384,12 @@ fn tokens(tools: &[ToolFacts]) -> Result<TokenStream> {
                 title: #title,
                 description: #description,
                 input_schema: #schema,
-                read_only: #read_only,
-                destructive: #destructive,
-                idempotent: #idempotent,
+                hints: Hints {
+                    read_only: #read_only,
+                    destructive: #destructive,
+                    idempotent: #idempotent,
+                    open_world: true,
+                },
                 list: #list,
             }
         });
@@ -395,7 +398,7 @@ fn tokens(tools: &[ToolFacts]) -> Result<TokenStream> {
     let count = tools.len();
     Ok(quote! {
         use crate::arguments::{Arguments, BodyField};
-        use crate::operation_tool::{ListItems, OperationTool};
+        use crate::operation_tool::{Hints, ListItems, OperationTool};
         use crate::outcome::Outcome;
         use crate::tool_error::ToolError;
 

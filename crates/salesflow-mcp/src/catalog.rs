@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use rmcp::model::{JsonObject, Tool, ToolAnnotations};
+use rmcp::model::{Tool, ToolAnnotations};
 use serde_json::{Value, json};
 
 use crate::arguments::{ACCOUNT_ID, DRY_RUN};
 use crate::generated::tools::OPERATION_TOOLS;
-use crate::jobs::{self, JobTool};
-use crate::operation_tool::OperationTool;
+use crate::jobs;
+use crate::operation_tool::{Hints, OperationTool};
 use crate::page::{MAX_ANSWER_BYTES, Page};
 use crate::server::ServerOptions;
 
@@ -30,7 +30,17 @@ pub(crate) enum Kind {
 pub(crate) struct Entry {
     pub tool: Tool,
     pub kind: Kind,
-    pub read_only: bool,
+}
+
+impl Entry {
+    /// Whether the tool changes nothing (its `readOnlyHint`).
+    fn read_only(&self) -> bool {
+        self.tool
+            .annotations
+            .as_ref()
+            .and_then(|a| a.read_only_hint)
+            == Some(true)
+    }
 }
 
 /// The tools a server offers, and those `--read-only` took away (refused by name).
@@ -60,11 +70,18 @@ impl Catalog {
         if options.sqlite.is_some() {
             return Err("--sqlite: this build has no SQLite (the `sqlite` feature)".to_owned());
         }
-        all.extend(
-            job_tools
-                .into_iter()
-                .map(|(tool, kind)| job_entry(tool, kind, options.default_account)),
-        );
+        for (job, kind) in job_tools {
+            let (name, title) = (job.name, job.title);
+            all.push(entry(
+                name,
+                title,
+                job.description,
+                job.input_schema,
+                job.hints,
+                kind,
+                options.default_account,
+            )?);
+        }
         if let Some(chosen) = &options.tools {
             let unknown: Vec<&String> = chosen
                 .iter()
@@ -86,7 +103,7 @@ impl Catalog {
         }
         let (offered, withheld) = if options.read_only {
             let (offered, withheld): (Vec<Entry>, Vec<Entry>) =
-                all.into_iter().partition(|entry| entry.read_only);
+                all.into_iter().partition(Entry::read_only);
             (
                 offered,
                 withheld
@@ -154,7 +171,7 @@ fn operation_entry(tool: &OperationTool, default_account: Option<i64>) -> Result
             MAX_ANSWER_BYTES,
         ));
     }
-    if !tool.read_only {
+    if !tool.hints.read_only {
         schema["properties"][DRY_RUN] = json!({
             "type": "boolean",
             "description": "Check the call against the API's rules and send nothing."
@@ -163,49 +180,44 @@ fn operation_entry(tool: &OperationTool, default_account: Option<i64>) -> Result
             "\n\n`dry_run: true` checks the call against the API's rules and sends nothing.",
         );
     }
-    let tool = Tool::new(tool.name, description, object(schema)?)
-        .with_title(tool.title)
+    entry(
+        tool.name,
+        tool.title,
+        description,
+        schema,
+        tool.hints,
+        Kind::Operation,
+        default_account,
+    )
+}
+
+/// A tool of the server: its texts, its schema (an object), its hints as annotations,
+/// `accountId` optional where the server has a default account.
+fn entry(
+    name: &'static str,
+    title: &'static str,
+    description: String,
+    schema: Value,
+    hints: Hints,
+    kind: Kind,
+    default_account: Option<i64>,
+) -> Result<Entry, String> {
+    let Value::Object(schema) = schema else {
+        return Err(format!("the input schema of tool {name} is not an object"));
+    };
+    let tool = Tool::new(name, description, Arc::new(schema))
+        .with_title(title)
         .with_annotations(
             ToolAnnotations::new()
-                .read_only(tool.read_only)
-                .destructive(tool.destructive)
-                .idempotent(tool.idempotent)
-                .open_world(true),
+                .read_only(hints.read_only)
+                .destructive(hints.destructive)
+                .idempotent(hints.idempotent)
+                .open_world(hints.open_world),
         );
-    let read_only = tool.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true);
     Ok(Entry {
         tool: with_default_account(tool, default_account),
-        kind: Kind::Operation,
-        read_only,
-    })
-}
-
-fn job_entry(job: JobTool, kind: Kind, default_account: Option<i64>) -> Entry {
-    let schema = match job.input_schema {
-        Value::Object(schema) => schema,
-        _ => JsonObject::new(),
-    };
-    let tool = Tool::new(job.name, job.description, Arc::new(schema))
-        .with_title(job.title)
-        .with_annotations(
-            ToolAnnotations::new()
-                .read_only(job.read_only)
-                .destructive(job.destructive)
-                .idempotent(job.idempotent)
-                .open_world(job.open_world),
-        );
-    Entry {
-        tool: with_default_account(tool, default_account),
         kind,
-        read_only: job.read_only,
-    }
-}
-
-fn object(schema: Value) -> Result<Arc<JsonObject>, String> {
-    match schema {
-        Value::Object(schema) => Ok(Arc::new(schema)),
-        other => Err(format!("a tool's input schema is an object, not {other}")),
-    }
+    })
 }
 
 /// With a default account, `accountId` is optional and says so.

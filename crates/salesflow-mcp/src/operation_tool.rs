@@ -12,12 +12,9 @@ pub(crate) struct OperationTool {
     pub description: &'static str,
     /// JSON Schema of the arguments: the spec's parameters and body fields.
     pub input_schema: &'static str,
-    /// It changes nothing (`x-read-only`, else a GET).
-    pub read_only: bool,
-    /// It removes or overwrites what exists (`x-destructive`, else a DELETE).
-    pub destructive: bool,
-    /// Sending it twice does what sending it once does (`x-idempotent`, else by method).
-    pub idempotent: bool,
+    /// What it does to the world: `x-read-only` (else a GET reads), `x-destructive` (else
+    /// a DELETE), `x-idempotent` (else by method); every operation reaches Salesflow.
+    pub hints: Hints,
     /// For a list: what its items have to filter on.
     pub list: Option<ListItems>,
 }
@@ -27,4 +24,27 @@ pub(crate) struct OperationTool {
 pub(crate) struct ListItems {
     /// A `Status` (members, campaigns, accounts): the `status` filter.
     pub status: bool,
+}
+
+/// What a tool does to the world, as MCP's annotations say it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hints {
+    /// It changes nothing.
+    pub read_only: bool,
+    /// It removes or overwrites what exists.
+    pub destructive: bool,
+    /// Calling it twice does what calling it once does.
+    pub idempotent: bool,
+    /// It reaches beyond this server (Salesflow, LinkedIn), not a local file.
+    pub open_world: bool,
+}
+
+impl Hints {
+    /// A tool that looks things up in Salesflow.
+    pub(crate) const LOOKUP: Self = Self {
+        read_only: true,
+        destructive: false,
+        idempotent: true,
+        open_world: true,
+    };
 }

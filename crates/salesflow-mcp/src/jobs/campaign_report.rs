@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::{JobTool, account_id_schema, campaign_id_schema};
 use crate::arguments::{ACCOUNT_ID, Arguments};
+use crate::operation_tool::Hints;
 use crate::tool_error::ToolError;
 
 /// The days a report covers when the call gives no `from`.
@@ -32,10 +33,7 @@ pub(crate) fn tool() -> JobTool {
             "required": ["accountId", "campaignId"],
             "additionalProperties": false
         }),
-        read_only: true,
-        destructive: false,
-        idempotent: true,
-        open_world: true,
+        hints: Hints::LOOKUP,
     }
 }
 

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::{JobTool, account_id_schema};
 use crate::arguments::{ACCOUNT_ID, Arguments};
+use crate::operation_tool::Hints;
 use crate::tool_error::ToolError;
 
 pub(crate) fn tool() -> JobTool {
@@ -28,10 +29,7 @@ pub(crate) fn tool() -> JobTool {
             "required": ["accountId"],
             "additionalProperties": false
         }),
-        read_only: true,
-        destructive: false,
-        idempotent: true,
-        open_world: true,
+        hints: Hints::LOOKUP,
     }
 }
 

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::{JobTool, account_id_schema, campaign_id_schema};
 use crate::arguments::{ACCOUNT_ID, Arguments};
+use crate::operation_tool::Hints;
 use crate::tool_error::ToolError;
 
 /// The most rows one call imports: an answer and a call's time stay small; a bigger file
@@ -97,10 +98,13 @@ pub(crate) fn tool() -> JobTool {
             "required": ["accountId", "campaignId", "rows"],
             "additionalProperties": false
         }),
-        read_only: false,
-        destructive: false,
-        idempotent: true,
-        open_world: true,
+        // Each row is imported once, however often the call is made.
+        hints: Hints {
+            read_only: false,
+            destructive: false,
+            idempotent: true,
+            open_world: true,
+        },
     }
 }
 

@@ -9,6 +9,8 @@ pub(crate) mod query_contacts;
 
 use serde_json::Value;
 
+use crate::operation_tool::Hints;
+
 /// A tool of a job: its name, texts, schema and hints.
 #[derive(Debug, Clone)]
 pub(crate) struct JobTool {
@@ -16,11 +18,7 @@ pub(crate) struct JobTool {
     pub title: &'static str,
     pub description: String,
     pub input_schema: Value,
-    pub read_only: bool,
-    pub destructive: bool,
-    pub idempotent: bool,
-    /// It reaches the world outside the server (Salesflow, LinkedIn), not a local file.
-    pub open_world: bool,
+    pub hints: Hints,
 }
 
 /// The `accountId` argument of a job, as the operations' tools describe it.

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::JobTool;
 use crate::arguments::Arguments;
+use crate::operation_tool::Hints;
 use crate::page::MAX_ANSWER_BYTES;
 use crate::tool_error::ToolError;
 
@@ -62,10 +63,11 @@ pub(crate) fn tool(database: &Path) -> Result<JobTool, String> {
             "required": ["sql"],
             "additionalProperties": false
         }),
-        read_only: true,
-        destructive: false,
-        idempotent: true,
-        open_world: false,
+        // A local file, read only.
+        hints: Hints {
+            open_world: false,
+            ..Hints::LOOKUP
+        },
     })
 }
 
