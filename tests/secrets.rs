@@ -371,14 +371,7 @@ fn echoing_server(token: &'static str) -> RawServer {
                 .map(|form| format!("<p>Request: /api/campaigns/list-campaigns?token={form}</p>\n"))
                 .collect();
             let page = format!("<html><body><h1>Server Error</h1>{page}</body></html>");
-            Reply::Bytes(
-                format!(
-                    "HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/html\r\n\
-                     content-length: {}\r\nconnection: close\r\n\r\n{page}",
-                    page.len()
-                )
-                .into_bytes(),
-            )
+            Reply::whole(500, "text/html", &page)
         } else {
             let messages: Vec<String> = forms
                 .iter()
@@ -510,13 +503,7 @@ async fn tokens_with_quotes_backslashes_and_brackets_never_show_nor_a_remainder_
         let served = answers.clone();
         let server = RawServer::start(move |n, _| {
             let (status, body, kind, _) = &served[n % served.len()];
-            Reply::Bytes(
-                format!(
-                    "HTTP/1.1 {status} X\r\ncontent-type: {kind}\r\ncontent-length: {}\r\n\r\n{body}",
-                    body.len()
-                )
-                .into_bytes(),
-            )
+            Reply::whole(*status, kind, body)
         });
         let client = ClientBuilder::new()
             .token(token)

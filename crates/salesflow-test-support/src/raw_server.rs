@@ -31,9 +31,16 @@ pub enum Part {
 impl Reply {
     /// A whole HTTP/1.1 answer with a JSON body and its length.
     pub fn json(status: u16, body: &str) -> Self {
+        Self::whole(status, "application/json", body)
+    }
+
+    /// A whole HTTP/1.1 answer with a body of `content_type` and its length. It says
+    /// `connection: close`, as the server closes after each answer: a client that pooled
+    /// the connection would race that close (an `IncompleteMessage` on its next request).
+    pub fn whole(status: u16, content_type: &str, body: &str) -> Self {
         Self::Bytes(
             format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\
                  connection: close\r\n\r\n{body}",
                 body.len()
             )
