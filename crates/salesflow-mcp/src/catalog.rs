@@ -57,6 +57,7 @@ impl Catalog {
             .iter()
             .map(|tool| operation_entry(tool, options.default_account))
             .collect::<Result<_, _>>()?;
+        #[cfg_attr(not(feature = "sqlite"), expect(unused_mut))]
         let mut job_tools = vec![
             (jobs::import_leads::tool(), Kind::ImportLeads),
             (jobs::find_contact::tool(), Kind::FindContact),

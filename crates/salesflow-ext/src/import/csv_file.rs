@@ -274,7 +274,7 @@ impl ImportSource for CsvFile {
         self.plan.name_of(field)
     }
 
-    fn rows(&self) -> Result<Box<dyn Iterator<Item = SourceRow> + '_>, ImportError> {
+    fn rows(&self) -> Result<Box<dyn Iterator<Item = SourceRow> + Send + '_>, ImportError> {
         let (mut reader, lines) = self.format.records(&self.path)?;
         let mut record = csv::StringRecord::new();
         for _ in 0..self.skip {

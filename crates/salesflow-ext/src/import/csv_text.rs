@@ -5,12 +5,11 @@
 //! line names; CRLF or LF line ends. The file is transcoded to UTF-8 as it is read, so memory
 //! does not grow with it, and every record keeps the file's own line number.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use encoding_rs_io::DecodeReaderBytesBuilder;
@@ -135,7 +134,10 @@ impl TextFormat {
 
     /// The file's records, from its first line (Excel's `sep=` line left out), and what
     /// gives each its line number (`lines.line_at(record.position().byte())`).
-    pub fn records(&self, path: &Path) -> Result<(csv::Reader<Box<dyn Read>>, Lines), ImportError> {
+    pub fn records(
+        &self,
+        path: &Path,
+    ) -> Result<(csv::Reader<Box<dyn Read + Send>>, Lines), ImportError> {
         let text = DecodeReaderBytesBuilder::new()
             .encoding(Some(self.encoding))
             .bom_override(true)
@@ -151,7 +153,7 @@ impl TextFormat {
             .from_reader(Box::new(Counting {
                 inner: text,
                 lines: lines.clone(),
-            }) as Box<dyn Read>);
+            }) as Box<dyn Read + Send>);
         if self.sep_line {
             let mut sep = csv::StringRecord::new();
             reader
@@ -241,7 +243,7 @@ fn guess_delimiter(sample: &str) -> u8 {
 /// reader reads, and answers for the records in order. It keeps only the line ends between
 /// the record asked about and the reader's read-ahead, so memory does not grow with the file.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Lines(Rc<RefCell<LineEnds>>);
+pub(crate) struct Lines(Arc<Mutex<LineEnds>>);
 
 #[derive(Debug)]
 struct LineEnds {
@@ -273,7 +275,7 @@ impl Lines {
     /// The line (from 1) of the record the CSV reader began to read at `offset`: the line
     /// after the line ends and blank lines that follow `offset`. Offsets are asked in order.
     pub fn line_at(&self, offset: u64) -> u64 {
-        let mut ends = self.0.borrow_mut();
+        let mut ends = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some(&(end, _)) = ends.ahead.front()
             && end < offset
         {
@@ -294,7 +296,7 @@ impl Lines {
     }
 
     fn count(&self, bytes: &[u8]) {
-        let mut ends = self.0.borrow_mut();
+        let mut ends = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let start = ends.read;
         for (index, &byte) in bytes.iter().enumerate() {
             if byte == b'\n' {

@@ -31,9 +31,12 @@ impl SourceRow {
 
 /// Rows to import, readable more than once in the same order: the importer reads them once
 /// to check every row before the first request, then again to send them.
+///
+/// The rows come through a `Send` iterator, so that an import of a source that is `Sync`
+/// can run in a spawned task (`tokio::spawn`).
 pub trait ImportSource {
     /// The rows, from the first.
-    fn rows(&self) -> Result<Box<dyn Iterator<Item = SourceRow> + '_>, ImportError>;
+    fn rows(&self) -> Result<Box<dyn Iterator<Item = SourceRow> + Send + '_>, ImportError>;
 
     /// How the source names the place of an `importMember` parameter (`occupation`) in
     /// a problem it reports: a CSV file names its column's header (`Headline`).
@@ -43,7 +46,7 @@ pub trait ImportSource {
 }
 
 impl ImportSource for [ImportRow] {
-    fn rows(&self) -> Result<Box<dyn Iterator<Item = SourceRow> + '_>, ImportError> {
+    fn rows(&self) -> Result<Box<dyn Iterator<Item = SourceRow> + Send + '_>, ImportError> {
         Ok(Box::new(self.iter().enumerate().map(|(index, row)| {
             SourceRow::checked(index as u64 + 1, row.clone())
         })))
@@ -51,7 +54,7 @@ impl ImportSource for [ImportRow] {
 }
 
 impl ImportSource for Vec<ImportRow> {
-    fn rows(&self) -> Result<Box<dyn Iterator<Item = SourceRow> + '_>, ImportError> {
+    fn rows(&self) -> Result<Box<dyn Iterator<Item = SourceRow> + Send + '_>, ImportError> {
         self.as_slice().rows()
     }
 }

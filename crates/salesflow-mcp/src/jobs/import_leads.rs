@@ -132,15 +132,6 @@ pub(crate) async fn run(
     let importer = Importer::new(client, account_id, campaign_id)
         .journal(&journal)
         .dry_run(dry_run);
-    // The importer reads its rows through an iterator that is not `Send`: it runs on a
-    // thread of its own, driven by this runtime.
-    let runtime = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || runtime.block_on(import(importer, rows)))
-        .await
-        .map_err(|error| ToolError::new(format!("import_leads: the import stopped: {error}")))?
-}
-
-async fn import(importer: Importer, rows: Vec<ImportRow>) -> Result<Value, ToolError> {
     let mut detailed = Vec::new();
     let mut done_earlier = 0u64;
     let summary = importer
