@@ -161,16 +161,9 @@ async fn two_accounts_sync_into_one_database_at_once_and_one_scope_once() {
     // A sync of a scope another holds is refused, and changes nothing.
     let mut holder = PostgresSink::<types::Contact>::new(&url);
     holder.load_state(&Syncer::scope(321, None)).await.unwrap();
-    let mut second = PostgresSink::<types::Contact>::new(&url);
-    let error = second
-        .load_state(&Syncer::scope(321, None))
-        .await
-        .err()
-        .unwrap();
+    let error = refusal(&url).await;
     assert!(
-        error
-            .to_string()
-            .contains("another sync of contacts of account 321"),
+        error.contains("another sync of contacts of account 321"),
         "{error}"
     );
     let mut other = PostgresSink::<types::Contact>::new(&url);
@@ -181,16 +174,8 @@ async fn two_accounts_sync_into_one_database_at_once_and_one_scope_once() {
 async fn a_table_no_sync_made_is_refused_and_left_alone() {
     let postgres = postgres().await;
     postgres.query("CREATE SCHEMA salesflow; CREATE TABLE salesflow.contacts (id int, name text); INSERT INTO salesflow.contacts VALUES (1, 'mine')");
-    let mut sink = PostgresSink::<types::Contact>::new(postgres.url());
-    let error = sink
-        .load_state(&Syncer::scope(321, None))
-        .await
-        .err()
-        .unwrap();
-    assert!(
-        error.to_string().contains("is not one a sync made"),
-        "{error}"
-    );
+    let error = refusal(&postgres.url()).await;
+    assert!(error.contains("is not one a sync made"), "{error}");
     assert_eq!(
         postgres.query("SELECT name FROM salesflow.contacts"),
         "mine"
@@ -218,41 +203,31 @@ async fn an_older_schema_is_upgraded_and_a_newer_one_refused() {
         "10"
     );
     postgres.query("INSERT INTO salesflow.schema_migrations (version) VALUES (99)");
-    let mut sink = PostgresSink::<types::Contact>::new(&url);
-    let error = sink
-        .load_state(&Syncer::scope(321, None))
-        .await
-        .err()
-        .unwrap();
-    assert!(
-        error.to_string().contains("newer than this program's"),
-        "{error}"
-    );
+    let error = refusal(&url).await;
+    assert!(error.contains("newer than this program's"), "{error}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_that_cannot_be_used_says_why_in_the_servers_words() {
     let postgres = postgres().await;
     let missing = postgres.url().replace("/postgres", "/nodb");
-    let mut sink = PostgresSink::<types::Contact>::new(&missing);
-    let error = sink
-        .load_state(&Syncer::scope(321, None))
-        .await
-        .err()
-        .unwrap();
+    let error = refusal(&missing).await;
     assert!(
-        error
-            .to_string()
-            .contains("database \"nodb\" does not exist"),
+        error.contains("database \"nodb\" does not exist"),
         "{error}"
     );
     let closed = "postgres://salesflow:secret-password@127.0.0.1:1/postgres";
-    let mut sink = PostgresSink::<types::Contact>::new(closed);
-    let error = sink
-        .load_state(&Syncer::scope(321, None))
-        .await
-        .err()
-        .unwrap();
-    assert!(error.to_string().contains("Connection refused"), "{error}");
-    assert!(!error.to_string().contains("secret-password"), "{error}");
+    let error = refusal(closed).await;
+    assert!(error.contains("Connection refused"), "{error}");
+    assert!(!error.contains("secret-password"), "{error}");
+}
+
+/// What a sink of contacts into `url` answers when it loads the state of account 321 and is
+/// refused (the test fails if it is not).
+async fn refusal(url: &str) -> String {
+    let mut sink = PostgresSink::<types::Contact>::new(url);
+    match sink.load_state(&Syncer::scope(321, None)).await {
+        Ok(_) => panic!("the sync into {url} was not refused"),
+        Err(error) => error.to_string(),
+    }
 }
